@@ -1,0 +1,130 @@
+/**
+ * The emulators answer as the real services do, judged by the real AWS SDK clients: each error arrives as the
+ * SDK's modelled exception with its fields, and a success deserializes. If an emulator drifted from the protocol,
+ * the handler tests built on it would prove nothing.
+ */
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient, ServiceUnavailable, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
+import { useEmulatorEnvironment } from './aws-environment';
+import { S3Emulator } from './s3-emulator';
+import { SageMakerRuntimeEmulator, stubAnswer } from './sagemaker-runtime-emulator';
+
+let sageMaker: SageMakerRuntimeEmulator;
+let s3: S3Emulator;
+let restoreEnvironment: () => void;
+let runtimeClient: SageMakerRuntimeClient;
+let s3Client: S3Client;
+
+beforeAll(async () => {
+  [sageMaker, s3] = await Promise.all([SageMakerRuntimeEmulator.start(), S3Emulator.start()]);
+  restoreEnvironment = useEmulatorEnvironment({ sageMakerRuntime: sageMaker.url, s3: s3.url });
+  runtimeClient = new SageMakerRuntimeClient({ maxAttempts: 1 });
+  s3Client = new S3Client({ maxAttempts: 1 });
+});
+
+afterAll(async () => {
+  runtimeClient.destroy();
+  s3Client.destroy();
+  restoreEnvironment();
+  await Promise.all([sageMaker.close(), s3.close()]);
+});
+
+beforeEach(() => {
+  sageMaker.reset();
+  s3.reset();
+});
+
+const invoke = (endpointName: string, body: Uint8Array) =>
+  runtimeClient.send(new InvokeEndpointCommand({ EndpointName: endpointName, Body: body, ContentType: 'application/x-image', Accept: 'application/json;verbose' }));
+
+describe('SageMakerRuntimeEmulator', () => {
+  test('answers the verbose shape derived from the received bytes and records the request', async () => {
+    // GIVEN
+    sageMaker.endpoints.set('flowers', 'InService');
+    const body = Buffer.from('some image bytes');
+    // WHEN
+    const output = await invoke('flowers', body);
+    // THEN
+    expect(JSON.parse(Buffer.from(output.Body ?? []).toString())).toEqual(stubAnswer(body));
+    expect(output.InvokedProductionVariant).toBe('AllTraffic');
+    expect(sageMaker.invocations).toHaveLength(1);
+    expect(sageMaker.invocations[0]).toMatchObject({ endpointName: 'flowers', body });
+    expect(sageMaker.invocations[0].headers).toMatchObject({ 'content-type': 'application/x-image', accept: 'application/json;verbose' });
+  });
+
+  test('the stub probabilities sum to 1 and predicted_label is the most probable label', () => {
+    const answer = stubAnswer(Buffer.from([1, 2, 3]));
+    expect(answer.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(answer.predicted_label).toBe(answer.labels[answer.probabilities.indexOf(Math.max(...answer.probabilities))]);
+    expect(stubAnswer(Buffer.from([1, 2, 4]))).not.toEqual(answer);
+  });
+
+  test('an unknown endpoint is a ValidationError "not found"', async () => {
+    const error = await invoke('missing', Buffer.from('x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toBe('Endpoint missing of account 123456789012 not found.');
+    expect((error as ValidationError).$metadata.httpStatusCode).toBe(400);
+  });
+
+  test('an endpoint that is not InService is a ValidationError naming its status', async () => {
+    sageMaker.endpoints.set('flowers', 'Creating');
+    const error = await invoke('flowers', Buffer.from('x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).message).toMatch(/not in service.*Creating/);
+  });
+
+  test('a container failure is a ModelError with the original status and message', async () => {
+    sageMaker.endpoints.set('flowers', 'InService');
+    sageMaker.behaviour = { kind: 'model-error', originalStatusCode: 400, originalMessage: 'cannot identify image file' };
+    const error = await invoke('flowers', Buffer.from('x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ModelError);
+    expect(error).toMatchObject({ OriginalStatusCode: 400, OriginalMessage: 'cannot identify image file', $metadata: { httpStatusCode: 424 } });
+    expect((error as ModelError).message).toContain('Received client error (400)');
+    expect((error as ModelError).LogStreamArn).toMatch(/^arn:aws:logs:/);
+  });
+
+  test('ServiceUnavailable arrives as the modelled 503', async () => {
+    sageMaker.endpoints.set('flowers', 'InService');
+    sageMaker.behaviour = { kind: 'service-unavailable' };
+    const error = await invoke('flowers', Buffer.from('x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ServiceUnavailable);
+  });
+});
+
+describe('S3Emulator', () => {
+  test('GetObject returns the seeded bytes; keys with spaces and plus signs survive the URL encoding', async () => {
+    s3.putObject('photos', 'in box/a+b c.jpg', Buffer.from([0xff, 0xd8, 0xff]), 'image/jpeg');
+    const output = await s3Client.send(new GetObjectCommand({ Bucket: 'photos', Key: 'in box/a+b c.jpg' }));
+    expect(output.ContentType).toBe('image/jpeg');
+    expect(output.ContentLength).toBe(3);
+    expect(Buffer.from(await output.Body!.transformToByteArray())).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  });
+
+  test('a missing key is NoSuchKey (404) and a missing bucket NoSuchBucket (404)', async () => {
+    s3.createBucket('photos');
+    const noKey = await s3Client.send(new GetObjectCommand({ Bucket: 'photos', Key: 'nope.jpg' })).catch((e: unknown) => e);
+    expect(noKey).toMatchObject({ name: 'NoSuchKey', $metadata: { httpStatusCode: 404 } });
+    const noBucket = await s3Client.send(new GetObjectCommand({ Bucket: 'other', Key: 'nope.jpg' })).catch((e: unknown) => e);
+    expect(noBucket).toMatchObject({ name: 'NoSuchBucket', $metadata: { httpStatusCode: 404 } });
+    const head = await s3Client.send(new HeadObjectCommand({ Bucket: 'photos', Key: 'nope.jpg' })).catch((e: unknown) => e);
+    expect(head).toMatchObject({ name: 'NotFound', $metadata: { httpStatusCode: 404 } });
+  });
+
+  test('a denied bucket is AccessDenied (403)', async () => {
+    s3.putObject('secret', 'a.jpg', 'x');
+    s3.deniedBuckets.add('secret');
+    const error = await s3Client.send(new GetObjectCommand({ Bucket: 'secret', Key: 'a.jpg' })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+  });
+
+  test('PutObject stores and records the body, and its CRC32 checksum is verified', async () => {
+    s3.createBucket('photos');
+    await s3Client.send(new PutObjectCommand({ Bucket: 'photos', Key: 'r.json', Body: '{"a":1}', ContentType: 'application/json' }));
+    expect(s3.puts).toEqual([{ bucket: 'photos', key: 'r.json', body: Buffer.from('{"a":1}'), contentType: 'application/json' }]);
+    expect(s3.getObject('photos', 'r.json')?.body.toString()).toBe('{"a":1}');
+    const bad = await s3Client
+      .send(new PutObjectCommand({ Bucket: 'photos', Key: 'r.json', Body: 'x', ChecksumCRC32: 'AAAAAA==' }))
+      .catch((e: unknown) => e);
+    expect(bad).toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * A loopback S3 for GetObject, HeadObject and PutObject, path-style (`/bucket/key`: the AWS SDK uses path-style by
+ * itself when AWS_ENDPOINT_URL_S3 is an IP address). Errors are S3's XML documents with S3's status codes:
+ * NoSuchKey 404, NoSuchBucket 404, AccessDenied 403, BadDigest 400 (when a PutObject's x-amz-checksum-crc32 does
+ * not match its body, as the SDK sends one by default).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import * as zlib from 'node:zlib';
+import { LoopbackEmulator, LoopbackRequest, LoopbackResponse } from './loopback-server';
+
+export interface StoredObject {
+  readonly body: Buffer;
+  readonly contentType: string;
+  readonly lastModified: Date;
+}
+
+export interface RecordedPut {
+  readonly bucket: string;
+  readonly key: string;
+  readonly body: Buffer;
+  readonly contentType?: string;
+}
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly bucket: string;
+  readonly key: string;
+}
+
+export class S3Emulator extends LoopbackEmulator {
+  public static async start(): Promise<S3Emulator> {
+    return new S3Emulator().listen();
+  }
+
+  public readonly puts: RecordedPut[] = [];
+  public readonly requests: RecordedRequest[] = [];
+  /** buckets whose every request answers AccessDenied (as with a bucket policy or KMS key that refuses us) */
+  public readonly deniedBuckets = new Set<string>();
+  private readonly buckets = new Map<string, Map<string, StoredObject>>();
+
+  private constructor() {
+    super();
+  }
+
+  public reset(): void {
+    this.puts.length = 0;
+    this.requests.length = 0;
+    this.deniedBuckets.clear();
+    this.buckets.clear();
+  }
+
+  public createBucket(bucket: string): void {
+    if (!this.buckets.has(bucket)) this.buckets.set(bucket, new Map());
+  }
+
+  /** Seeds an object (not recorded as a put). */
+  public putObject(bucket: string, key: string, body: Uint8Array | string, contentType = 'application/octet-stream'): void {
+    this.createBucket(bucket);
+    this.buckets.get(bucket)?.set(key, { body: Buffer.from(body), contentType, lastModified: new Date() });
+  }
+
+  public getObject(bucket: string, key: string): StoredObject | undefined {
+    return this.buckets.get(bucket)?.get(key);
+  }
+
+  protected route(request: LoopbackRequest): LoopbackResponse {
+    const match = /^\/([^/]+)\/(.+)$/.exec(request.rawPath);
+    if (match === null) return s3Error(400, 'InvalidRequest', 'This emulator serves only path-style object requests.', {});
+    const bucket = decodeURIComponent(match[1]);
+    const key = decodeURIComponent(match[2]);
+    this.requests.push({ method: request.method, bucket, key });
+    const objects = this.buckets.get(bucket);
+    if (this.deniedBuckets.has(bucket)) return s3Error(403, 'AccessDenied', 'Access Denied', {});
+    if (objects === undefined) return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
+
+    switch (request.method) {
+      case 'GET':
+      case 'HEAD': {
+        const object = objects.get(key);
+        if (object === undefined) {
+          // HEAD responses have no body; the SDK then names the error NotFound from the status alone.
+          return request.method === 'HEAD' ? { status: 404 } : s3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
+        }
+        return {
+          status: 200,
+          headers: {
+            'content-type': object.contentType,
+            'content-length': String(object.body.length),
+            etag: etag(object.body),
+            'last-modified': object.lastModified.toUTCString(),
+            'x-amz-request-id': randomUUID(),
+          },
+          body: request.method === 'GET' ? object.body : undefined,
+        };
+      }
+      case 'PUT': {
+        const checksum = request.headers['x-amz-checksum-crc32'];
+        if (typeof checksum === 'string' && checksum !== crc32Base64(request.body)) {
+          return s3Error(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.', {});
+        }
+        const contentType = request.headers['content-type'];
+        objects.set(key, { body: request.body, contentType: contentType ?? 'binary/octet-stream', lastModified: new Date() });
+        this.puts.push({ bucket, key, body: request.body, contentType });
+        return { status: 200, headers: { etag: etag(request.body), 'x-amz-request-id': randomUUID() } };
+      }
+      default:
+        return s3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', {});
+    }
+  }
+}
+
+function s3Error(status: number, code: string, message: string, fields: Record<string, string>): LoopbackResponse {
+  const requestId = randomUUID();
+  const extra = Object.entries(fields).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join('');
+  return {
+    status,
+    headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>${extra}<RequestId>${requestId}</RequestId><HostId>emulator</HostId></Error>`,
+  };
+}
+
+function etag(body: Buffer): string {
+  return `"${createHash('md5').update(body).digest('hex')}"`;
+}
+
+function crc32Base64(body: Buffer): string {
+  const value = zlib.crc32(body);
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(value >>> 0);
+  return bytes.toString('base64');
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
