@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+import { App } from 'aws-cdk-lib';
+import { imageClassifierPropsFromContext } from '../lib/app-context';
+import { ImageClassifierStack } from '../lib/image-classifier-stack';
+
+// One environment-agnostic stack: it synthesizes with no AWS account, and CloudFormation resolves the region's
+// algorithm images at deploy time. Settings come from the `imageClassifier:*` keys in cdk.json (see README).
+// aws-cdk-lib's built-in CloudFormation template validation takes ~3 s of WebAssembly start-up per synth. The test
+// suite runs it on this same stack with every finding fatal (test/app.test.ts), so the app skips it to keep
+// `cdk synth` fast. Set CDK_VALIDATION=true to run it here too.
+const app = new App({ builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
+new ImageClassifierStack(app, 'ImageClassifierStack', {
+  classifier: imageClassifierPropsFromContext(app.node),
+});
+app.synth();

@@ -1,0 +1,47 @@
+import { CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import { ImageClassifier, ImageClassifierProps } from './image-classifier';
+
+/** Properties of an `ImageClassifierStack`. */
+export interface ImageClassifierStackProps extends StackProps {
+  /**
+   * Settings of the classifier.
+   * @default - every default of `ImageClassifier`
+   */
+  readonly classifier?: ImageClassifierProps;
+}
+
+/** A stack holding one `ImageClassifier`, with outputs that say where to upload images. */
+export class ImageClassifierStack extends Stack {
+  public readonly classifier: ImageClassifier;
+
+  constructor(scope: Construct, id: string, props: ImageClassifierStackProps = {}) {
+    super(scope, id, {
+      description: 'Image classifier on SageMaker Image Classification - TensorFlow (cdk-sagemaker-image-classifier)',
+      ...props,
+    });
+    this.classifier = new ImageClassifier(this, 'Classifier', props.classifier);
+    const { dataset, training } = this.classifier;
+
+    new CfnOutput(this, 'DatasetBucketName', {
+      description: 'Bucket holding the labelled images',
+      value: dataset.bucket.bucketName,
+    });
+    new CfnOutput(this, 'TrainingDataUri', {
+      description: 'Upload images here, one folder per class: <uri><class>/<image>.jpg',
+      value: dataset.trainingData.s3Uri,
+    });
+    new CfnOutput(this, 'UploadCommand', {
+      description: 'Uploads a local folder laid out as <class>/<image>.jpg',
+      value: `aws s3 sync ./images ${dataset.trainingData.s3Uri}`,
+    });
+    new CfnOutput(this, 'ModelOutputUri', {
+      description: 'Where trained models are written',
+      value: training.modelOutput.s3Uri,
+    });
+    new CfnOutput(this, 'PretrainedModel', {
+      description: 'The TensorFlow Hub model being fine-tuned',
+      value: training.model.modelId,
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { Token } from 'aws-cdk-lib';
+import { Processor } from '../algorithm/algorithm-locations';
+import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES, LOCAL_STORAGE_INSTANCE_FAMILIES } from '../private/algorithm-facts';
+
+/**
+ * A SageMaker training instance type, such as `ml.p3.2xlarge`.
+ *
+ * The constants are the types the algorithm's specification lists; `TrainingInstanceType.of('ml.g5.2xlarge')` takes
+ * any other type of a family the algorithm runs on. Whether the type is acceptable is checked when a training job
+ * definition uses it, so that every problem is reported at once.
+ */
+export class TrainingInstanceType {
+  /** Any instance type name, with its `ml.` prefix. */
+  public static of(name: string): TrainingInstanceType {
+    return new TrainingInstanceType(name);
+  }
+
+  /** 1 × NVIDIA V100, 8 vCPU, 61 GiB: the algorithm's default. */
+  public static readonly ML_P3_2XLARGE = new TrainingInstanceType('ml.p3.2xlarge');
+  public static readonly ML_P3_8XLARGE = new TrainingInstanceType('ml.p3.8xlarge');
+  public static readonly ML_P3_16XLARGE = new TrainingInstanceType('ml.p3.16xlarge');
+  public static readonly ML_P2_XLARGE = new TrainingInstanceType('ml.p2.xlarge');
+  public static readonly ML_P2_8XLARGE = new TrainingInstanceType('ml.p2.8xlarge');
+  public static readonly ML_P2_16XLARGE = new TrainingInstanceType('ml.p2.16xlarge');
+  public static readonly ML_G5_XLARGE = new TrainingInstanceType('ml.g5.xlarge');
+  public static readonly ML_G4DN_XLARGE = new TrainingInstanceType('ml.g4dn.xlarge');
+  public static readonly ML_G4DN_2XLARGE = new TrainingInstanceType('ml.g4dn.2xlarge');
+  public static readonly ML_G4DN_4XLARGE = new TrainingInstanceType('ml.g4dn.4xlarge');
+  public static readonly ML_G4DN_8XLARGE = new TrainingInstanceType('ml.g4dn.8xlarge');
+  public static readonly ML_G4DN_16XLARGE = new TrainingInstanceType('ml.g4dn.16xlarge');
+  public static readonly ML_M5_XLARGE = new TrainingInstanceType('ml.m5.xlarge');
+  public static readonly ML_M5_2XLARGE = new TrainingInstanceType('ml.m5.2xlarge');
+  public static readonly ML_M5_4XLARGE = new TrainingInstanceType('ml.m5.4xlarge');
+  public static readonly ML_M5_12XLARGE = new TrainingInstanceType('ml.m5.12xlarge');
+  public static readonly ML_M5_24XLARGE = new TrainingInstanceType('ml.m5.24xlarge');
+  public static readonly ML_C5_2XLARGE = new TrainingInstanceType('ml.c5.2xlarge');
+  public static readonly ML_C5_4XLARGE = new TrainingInstanceType('ml.c5.4xlarge');
+  public static readonly ML_C5_9XLARGE = new TrainingInstanceType('ml.c5.9xlarge');
+  public static readonly ML_C5_18XLARGE = new TrainingInstanceType('ml.c5.18xlarge');
+
+  /** The name SageMaker takes, for example `ml.p3.2xlarge`. */
+  public readonly name: string;
+
+  private constructor(name: string) {
+    this.name = name;
+  }
+
+  /** The family, for example `p3`; `undefined` for a token or a malformed name. */
+  public get family(): string | undefined {
+    return /^ml\.([a-z0-9]+)\.[a-z0-9]+$/.exec(this.name)?.[1];
+  }
+
+  /** GPU or CPU, by family; `undefined` when the family is not one the algorithm runs on. */
+  public get processor(): Processor | undefined {
+    const family = this.family;
+    if (family && GPU_INSTANCE_FAMILIES.includes(family)) return Processor.GPU;
+    if (family && CPU_INSTANCE_FAMILIES.includes(family)) return Processor.CPU;
+    return undefined;
+  }
+
+  /** Whether the instance has local NVMe storage, on which SageMaker refuses a volume KMS key. */
+  public get hasLocalStorage(): boolean {
+    const family = this.family;
+    return family !== undefined && LOCAL_STORAGE_INSTANCE_FAMILIES.includes(family);
+  }
+
+  public toString(): string {
+    return this.name;
+  }
+}
+
+/**
+ * Problems with using `instanceType` for this algorithm's training, each naming `path`, the value and the fix.
+ * A token is accepted as it is.
+ */
+export function validateTrainingInstanceType(instanceType: TrainingInstanceType, path: string, processor?: Processor): string[] {
+  const name = instanceType.name;
+  if (Token.isUnresolved(name)) return [];
+  if (name.startsWith('ml.ml.')) {
+    return [`${path} '${name}' has a doubled 'ml.' prefix; use '${name.slice(3)}'`];
+  }
+  if (!name.startsWith('ml.')) {
+    return [`${path} '${name}' must start with 'ml.', for example 'ml.${name}'`];
+  }
+  const family = instanceType.family;
+  if (family === undefined) {
+    return [`${path} '${name}' is not an instance type name like 'ml.p3.2xlarge'`];
+  }
+  if (family === 't2') {
+    return [`${path} '${name}': SageMaker training does not accept T2 instances; use 'ml.m5.xlarge' (CPU) or 'ml.g4dn.xlarge' (GPU)`];
+  }
+  if (instanceType.processor === undefined) {
+    return [
+      `${path} '${name}': the algorithm does not run on the ${family} family; use a GPU family (${GPU_INSTANCE_FAMILIES.join(', ')}) `
+      + `or a CPU family (${CPU_INSTANCE_FAMILIES.join(', ')})`,
+    ];
+  }
+  if (processor === Processor.GPU && instanceType.processor === Processor.CPU) {
+    return [
+      `${path} '${name}' is a CPU instance, but the training is configured for GPU (processor: Processor.GPU or a GPU training image); `
+      + `use a GPU instance such as 'ml.p3.2xlarge' or 'ml.g4dn.xlarge', or leave 'processor' unset to follow the instance type`,
+    ];
+  }
+  if (processor === Processor.CPU && instanceType.processor === Processor.GPU) {
+    return [
+      `${path} '${name}' is a GPU instance, but the training is configured for CPU (processor: Processor.CPU or a CPU training image); `
+      + `use a CPU instance such as 'ml.m5.xlarge', or leave 'processor' unset to follow the instance type`,
+    ];
+  }
+  return [];
+}

@@ -1,0 +1,72 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { imageClassifierPropsFromContext } from '../lib/app-context';
+import { ImageClassifierStack } from '../lib/image-classifier-stack';
+
+const CDK_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8'));
+
+/** The app's stack exactly as bin/app.ts builds it from cdk.json, with aws-cdk-lib's template validation on. */
+function synthApp(extraContext: Record<string, unknown> = {}, validate = false) {
+  const app = new App({
+    builtinCloudFormationValidation: validate,
+    context: { ...CDK_JSON.context, ...extraContext, ...(validate ? { '@aws-cdk/core:validateAgainstDefaultRules': true } : {}) },
+  });
+  const stack = new ImageClassifierStack(app, 'ImageClassifierStack', { classifier: imageClassifierPropsFromContext(app.node) });
+  return { app, stack };
+}
+
+describe('the CDK app', () => {
+  test('synthesizes an environment-agnostic stack that passes CloudFormation schema validation with no finding', () => {
+    const { app, stack } = synthApp({}, true);
+    const assembly = app.synth(); // throws on any validation error
+    const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
+    const violations = report.pluginReports.flatMap((r: { violations: unknown[] }) => r.violations);
+    expect(violations).toEqual([]);
+    expect(stack.region).toMatch(/^\$\{Token/);
+    expect(assembly.getStackByName('ImageClassifierStack').template.Resources).toBeDefined();
+  });
+
+  test('outputs the bucket name and where to upload images', () => {
+    const { stack } = synthApp();
+    const outputs = Template.fromStack(stack).toJSON().Outputs;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['DatasetBucketName', 'TrainingDataUri', 'UploadCommand', 'ModelOutputUri', 'PretrainedModel']));
+    expect(JSON.stringify(outputs.TrainingDataUri.Value)).toContain('/dataset/training/');
+    expect(outputs.PretrainedModel.Value).toBe('tensorflow-ic-imagenet-mobilenet-v2-100-224-classification-4');
+  });
+
+  test('cdk.json context configures the classifier', () => {
+    const props = imageClassifierPropsFromContext(new App({ context: {
+      'imageClassifier:model': 'tensorflow-ic-efficientnet-b0-classification-1',
+      'imageClassifier:trainingInstanceType': 'ml.g4dn.xlarge',
+      'imageClassifier:spot': 'true',
+      'imageClassifier:maxRuntimeHours': '2.5',
+      'imageClassifier:hyperparameters': '{"epochs": 10, "learningRate": 0.0005}',
+      'imageClassifier:datasetPrefix': 'flowers',
+    } }).node);
+    expect(props.model!.modelId).toBe('tensorflow-ic-efficientnet-b0-classification-1');
+    expect(props.training!.instanceType!.name).toBe('ml.g4dn.xlarge');
+    expect(props.training!.spot).toBe(true);
+    expect(props.training!.maxRuntime!.toMinutes()).toBe(150);
+    expect(props.hyperparameters).toEqual({ epochs: 10, learningRate: 0.0005 });
+    expect(props.dataset!.prefix).toBe('flowers');
+  });
+
+  test('rejects unknown context keys and unreadable values, naming each', () => {
+    expect(() => imageClassifierPropsFromContext(new App({ context: {
+      'imageClassifier:epochs': 3,
+      'imageClassifier:spot': 'yes',
+      'imageClassifier:hyperparameters': '{epochs: 3}',
+    } }).node)).toThrow(/unknown context key 'imageClassifier:epochs'; known keys: imageClassifier:model[\s\S]*imageClassifier:spot must be true or false, got "yes"[\s\S]*imageClassifier:hyperparameters must be a JSON object/);
+  });
+
+  test.each([
+    ['an unknown model id', { 'imageClassifier:model': 'nope' }, "unknown model id 'nope'"],
+    ['a learning rate of 3', { 'imageClassifier:hyperparameters': { learningRate: 3 } }, 'hyperparameters.learningRate must be a number in [0, 1], got 3'],
+    ['a T2 training instance', { 'imageClassifier:trainingInstanceType': 'ml.t2.medium' }, 'SageMaker training does not accept T2 instances'],
+    ['a bad dataset prefix', { 'imageClassifier:datasetPrefix': '/data' }, "prefix must be an S3 key prefix"],
+  ])('fails synth with a clear message for %s', (_name, context, message) => {
+    expect(() => synthApp(context)).toThrow(message);
+  });
+});
