@@ -1,5 +1,15 @@
-import { Token } from 'aws-cdk-lib';
-import { SAGEMAKER_LIMITS } from '../private/algorithm-facts';
+/**
+ * The algorithm's hyperparameters: types, defaults, ranges, validation and rendering. This module imports nothing
+ * from aws-cdk-lib, so that the retraining pipeline's Lambda function validates run-time overrides with the very same
+ * rules the constructs apply at synth time. Constructs use the token-aware wrappers in `hyperparameters.ts`.
+ */
+
+/** Values that are placeholders resolved later (CDK tokens) are skipped by validation and rendered as they are. */
+export type IsUnresolved = (value: unknown) => boolean;
+const NEVER_UNRESOLVED: IsUnresolved = () => false;
+
+/** The API text limits each hyperparameter value to 256 characters (the model allows 2500); stay within 256. */
+const MAX_VALUE_LENGTH = 256;
 
 /** The optimizer that fine-tunes the network. */
 export enum Optimizer {
@@ -244,7 +254,7 @@ export function hyperparameterWireName(field: keyof Hyperparameters): string {
  *
  * @param path how the messages name the object, for example `hyperparameters` or `training.hyperparameters`
  */
-export function validateHyperparameters(hyperparameters: Hyperparameters, path = 'hyperparameters'): string[] {
+export function checkHyperparameters(hyperparameters: Hyperparameters, path = 'hyperparameters', isUnresolved = NEVER_UNRESOLVED): string[] {
   const problems: string[] = [];
   const given = hyperparameters as Record<string, unknown>;
   for (const key of Object.keys(given)) {
@@ -254,7 +264,7 @@ export function validateHyperparameters(hyperparameters: Hyperparameters, path =
   }
   for (const field of FIELDS) {
     const value = given[field];
-    if (value === undefined || Token.isUnresolved(value)) continue;
+    if (value === undefined || isUnresolved(value)) continue;
     const problem = checkValue(SPECS[field], value);
     if (problem) problems.push(`${path}.${field} ${problem}, got ${JSON.stringify(value)}`);
   }
@@ -292,8 +302,10 @@ function checkValue(spec: Spec, value: unknown): string | undefined {
  *
  * @throws if any field is invalid, with every problem in one message.
  */
-export function renderHyperparameters(hyperparameters: Hyperparameters = {}, path = 'hyperparameters'): Record<string, string> {
-  const problems = validateHyperparameters(hyperparameters, path);
+export function toHyperparameterMap(
+  hyperparameters: Hyperparameters = {}, path = 'hyperparameters', isUnresolved = NEVER_UNRESOLVED,
+): Record<string, string> {
+  const problems = checkHyperparameters(hyperparameters, path, isUnresolved);
   if (problems.length > 0) {
     throw new Error(`Invalid hyperparameters:\n  ${problems.join('\n  ')}`);
   }
@@ -301,9 +313,9 @@ export function renderHyperparameters(hyperparameters: Hyperparameters = {}, pat
   for (const field of FIELDS) {
     const spec = SPECS[field];
     const value = hyperparameters[field] ?? spec.default;
-    const text = renderValue(spec, value);
-    if (!Token.isUnresolved(text) && text.length > SAGEMAKER_LIMITS.hyperparameterValueMaxLength) {
-      throw new Error(`${path}.${field} renders to more than ${SAGEMAKER_LIMITS.hyperparameterValueMaxLength} characters`);
+    const text = isUnresolved(value) ? String(value) : renderValue(spec, value);
+    if (!isUnresolved(value) && text.length > MAX_VALUE_LENGTH) {
+      throw new Error(`${path}.${field} renders to more than ${MAX_VALUE_LENGTH} characters`);
     }
     rendered[spec.wireName] = text;
   }
@@ -311,7 +323,6 @@ export function renderHyperparameters(hyperparameters: Hyperparameters = {}, pat
 }
 
 function renderValue(spec: Spec, value: unknown): string {
-  if (Token.isUnresolved(value)) return Token.asString(value);
   switch (spec.kind) {
     case 'boolean':
       return value ? 'True' : 'False';

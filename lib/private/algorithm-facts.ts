@@ -137,8 +137,6 @@ export function ecrDomain(region: string): string {
 export const SAGEMAKER_LIMITS = {
   nameMaxLength: 63,
   namePattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/,
-  /** The model allows 2500 characters, the API text still says 256: stay within 256. */
-  hyperparameterValueMaxLength: 256,
   maxRuntimeSeconds: 2_419_200,
   s3UriMaxLength: 1024,
 } as const;
