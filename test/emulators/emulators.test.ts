@@ -59,6 +59,15 @@ describe('SageMakerRuntimeEmulator', () => {
     expect(stubAnswer(Buffer.from([1, 2, 4]))).not.toEqual(answer);
   });
 
+  test('answers only the probabilities for Accept: application/json, and refuses other content types', async () => {
+    sageMaker.endpoints.set('flowers', 'InService');
+    const body = Buffer.from('bytes');
+    const plain = await runtimeClient.send(new InvokeEndpointCommand({ EndpointName: 'flowers', Body: body, ContentType: 'application/x-image', Accept: 'application/json' }));
+    expect(JSON.parse(Buffer.from(plain.Body ?? []).toString())).toEqual({ probabilities: stubAnswer(body).probabilities });
+    const png = await runtimeClient.send(new InvokeEndpointCommand({ EndpointName: 'flowers', Body: body, ContentType: 'image/png' })).catch((e: unknown) => e);
+    expect(png).toMatchObject({ name: 'ModelError', OriginalStatusCode: 415 });
+  });
+
   test('an unknown endpoint is a ValidationError "not found"', async () => {
     const error = await invoke('missing', Buffer.from('x')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);

@@ -7,8 +7,9 @@
  *   `x-amzn-ErrorType: <Name>:<namespace>` header the SDK reads first, and a JSON body with `message` (ModelError:
  *   `Message`, `OriginalStatusCode`, `OriginalMessage`, `LogStreamArn`, `ErrorCode`).
  *
- * The model is a deterministic stub of the Image Classification - TensorFlow algorithm's verbose answer: fixed
- * labels, probabilities derived from a SHA-256 of the received bytes (so a test can predict them), summing to 1.
+ * The model is a deterministic stub of the Image Classification - TensorFlow algorithm: fixed labels, probabilities
+ * derived from a SHA-256 of the received bytes (so a test can predict them), summing to 1; the verbose answer for
+ * `Accept: application/json;verbose`, the probabilities only for `application/json`.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { LoopbackEmulator, LoopbackRequest, LoopbackResponse } from './loopback-server';
@@ -90,31 +91,48 @@ export class SageMakerRuntimeEmulator extends LoopbackEmulator {
     if (request.body.length > MAX_BODY_BYTES) {
       return errorResponse(413, 'ValidationError', `Request payload of ${request.body.length} bytes exceeds the limit of ${MAX_BODY_BYTES}.`);
     }
-    return this.answer(endpointName, request.body);
+    return this.answer(endpointName, request);
   }
 
-  private answer(endpointName: string, body: Buffer): LoopbackResponse {
+  private answer(endpointName: string, request: LoopbackRequest): LoopbackResponse {
     const behaviour = this.behaviour;
     switch (behaviour.kind) {
-      case 'verbose':
+      case 'verbose': {
+        // The algorithm takes only application/x-image, and answers application/json (probabilities only) or
+        // application/json;verbose (jumpstart-notes C). ASSUMED: how its container refuses anything else.
+        const contentType = request.headers['content-type'];
+        const accept = request.headers.accept ?? 'application/json';
+        if (contentType !== 'application/x-image') {
+          return modelError(endpointName, 415, `Content type ${contentType} is not supported by this script.`);
+        }
+        if (accept !== 'application/json' && accept !== 'application/json;verbose') {
+          return modelError(endpointName, 406, `Accept type ${accept} is not supported by this script.`);
+        }
+        const answer = stubAnswer(request.body, this.labels);
         return {
           status: 200,
-          headers: { 'content-type': 'application/json', 'x-amzn-invoked-production-variant': 'AllTraffic', 'x-amzn-requestid': requestId() },
-          body: JSON.stringify(stubAnswer(body, this.labels)),
+          headers: { 'content-type': accept, 'x-amzn-invoked-production-variant': 'AllTraffic', 'x-amzn-requestid': requestId() },
+          body: JSON.stringify(accept === 'application/json' ? { probabilities: answer.probabilities } : answer),
         };
+      }
       case 'malformed':
         return { status: 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId() }, body: behaviour.body };
       case 'service-unavailable':
         return errorResponse(503, 'ServiceUnavailable', 'The service is unavailable. Please try again later.');
       case 'model-error':
-        return errorResponse(424, 'ModelError', `Received client error (${behaviour.originalStatusCode}) from primary with message "${behaviour.originalMessage}". See https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logEventViewer:group=/aws/sagemaker/Endpoints/${endpointName} in account ${EMULATOR_ACCOUNT} for more information.`, {
-          ErrorCode: 'CLIENT_ERROR_FROM_MODEL',
-          LogStreamArn: `arn:aws:logs:us-east-1:${EMULATOR_ACCOUNT}:log-group:/aws/sagemaker/Endpoints/${endpointName}`,
-          OriginalMessage: behaviour.originalMessage,
-          OriginalStatusCode: behaviour.originalStatusCode,
-        });
+        return modelError(endpointName, behaviour.originalStatusCode, behaviour.originalMessage);
     }
   }
+}
+
+/** The container answered with an error status: SageMaker wraps it in a ModelError (424). */
+function modelError(endpointName: string, originalStatusCode: number, originalMessage: string): LoopbackResponse {
+  return errorResponse(424, 'ModelError', `Received client error (${originalStatusCode}) from primary with message "${originalMessage}". See https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logEventViewer:group=/aws/sagemaker/Endpoints/${endpointName} in account ${EMULATOR_ACCOUNT} for more information.`, {
+    ErrorCode: 'CLIENT_ERROR_FROM_MODEL',
+    LogStreamArn: `arn:aws:logs:us-east-1:${EMULATOR_ACCOUNT}:log-group:/aws/sagemaker/Endpoints/${endpointName}`,
+    OriginalMessage: originalMessage,
+    OriginalStatusCode: originalStatusCode,
+  });
 }
 
 function errorResponse(status: number, type: string, message: string, extra: Record<string, unknown> = {}): LoopbackResponse {
