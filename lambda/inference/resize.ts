@@ -1,0 +1,68 @@
+/**
+ * The geometry of the preprocessing, and its anti-aliasing prefilter.
+ *
+ * Geometry: the whole picture is squashed to size×size, aspect ratio not kept, no crop. That is what the algorithm
+ * does at training time (`image_dataset_from_directory(image_size=…, crop_to_aspect_ratio=False)`, then
+ * `tf.image.resize` with the `image_resize_interpolation` hyperparameter, bilinear by default), so a model trained
+ * on squashed pictures is served squashed pictures. Cropping would also hide the edges of the object.
+ *
+ * Filter: `tf.image.resize` bilinear without antialiasing aliases badly when it shrinks by more than 2 (it samples
+ * 4 pixels out of, e.g., 18×18). So the picture is first reduced by whole factors with area averaging, down to
+ * between 1× and 2× the target on each axis, and only that last step is bilinear. For JPEG most of the reduction
+ * happens in the DCT domain (`chooseJpegScale`), which is also an area average, of 8×8, 4×4 or 2×2 pixels.
+ * The same function must prepare the training images, so that the model sees the same filter at both ends.
+ */
+import { ScaleDenominator } from './jpeg-idct';
+import { RgbImage } from './rgb-image';
+
+/** The largest DCT-domain reduction (8, 4, 2, else 1) that keeps both edges at least `size` pixels. */
+export function chooseJpegScale(width: number, height: number, size: number): ScaleDenominator {
+  for (const scale of [8, 4, 2] as const) {
+    if (Math.ceil(width / scale) >= size && Math.ceil(height / scale) >= size) return scale;
+  }
+  return 1;
+}
+
+/** Whole reduction factors per axis that leave each edge in [size, 2·size), or 1 where the edge is already below. */
+export function boxFactors(width: number, height: number, size: number): { readonly x: number; readonly y: number } {
+  return { x: Math.max(1, Math.floor(width / size)), y: Math.max(1, Math.floor(height / size)) };
+}
+
+/**
+ * Averages `fx`×`fy` blocks of pixels (an area-average, or box, downscale). The few pixels left over when an edge is
+ * not a multiple of its factor (fewer than the factor, so under 1/size of the picture) are cropped evenly from both
+ * sides. Returns the input itself when both factors are 1.
+ */
+export function boxShrink(image: RgbImage, fx: number, fy: number): RgbImage {
+  if (fx === 1 && fy === 1) return image;
+  const width = Math.floor(image.width / fx);
+  const height = Math.floor(image.height / fy);
+  const left = Math.floor((image.width - width * fx) / 2);
+  const top = Math.floor((image.height - height * fy) / 2);
+  const out = new Uint8ClampedArray(width * height * 3);
+  const sums = new Float64Array(width * 3);
+  const area = fx * fy;
+  const source = image.data;
+  for (let y = 0; y < height; y++) {
+    sums.fill(0);
+    for (let dy = 0; dy < fy; dy++) {
+      let p = ((top + y * fy + dy) * image.width + left) * 3;
+      for (let x = 0; x < width; x++) {
+        let r = 0;
+        let g = 0;
+        let b = 0;
+        for (let dx = 0; dx < fx; dx++, p += 3) {
+          r += source[p];
+          g += source[p + 1];
+          b += source[p + 2];
+        }
+        sums[3 * x] += r;
+        sums[3 * x + 1] += g;
+        sums[3 * x + 2] += b;
+      }
+    }
+    const row = y * width * 3;
+    for (let i = 0; i < width * 3; i++) out[row + i] = sums[i] / area;
+  }
+  return { width, height, data: new Uint8Array(out.buffer) };
+}
