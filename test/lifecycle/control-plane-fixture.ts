@@ -1,0 +1,41 @@
+/**
+ * One SageMakerControlPlaneEmulator per test file, reached by the real SDK clients through their standard endpoint
+ * variables (AWS_ENDPOINT_URL_ + the service id upper-cased with spaces as underscores: "SageMaker" and
+ * "Application Auto Scaling"), with dummy credentials. Call in a describe/file body; the emulator is reset before
+ * each test.
+ */
+import { ControlPlaneOptions, SageMakerControlPlaneEmulator } from '../emulators/sagemaker-control-plane';
+import { useEmulatorEnvironment } from '../emulators/aws-environment';
+
+export const ENDPOINT_URL_VARIABLES = ['AWS_ENDPOINT_URL_SAGEMAKER', 'AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING'] as const;
+
+export interface ControlPlaneFixture {
+  /** the running emulator (valid inside tests) */
+  readonly emulator: SageMakerControlPlaneEmulator;
+}
+
+export function useControlPlane(options: ControlPlaneOptions = {}): ControlPlaneFixture {
+  let emulator: SageMakerControlPlaneEmulator | undefined;
+  let restore: (() => void) | undefined;
+  beforeAll(async () => {
+    emulator = await SageMakerControlPlaneEmulator.start(options);
+    restore = useEmulatorEnvironment({}, Object.fromEntries(ENDPOINT_URL_VARIABLES.map((name) => [name, emulator!.url])));
+  });
+  afterAll(async () => {
+    restore?.();
+    await emulator?.close();
+  });
+  beforeEach(() => emulator?.reset());
+  return {
+    get emulator() {
+      if (emulator === undefined) throw new Error('the control plane emulator is not started');
+      return emulator;
+    },
+  };
+}
+
+/** A name the pipeline would give a model or endpoint config of run number `n` under `prefix`. */
+export function runName(prefix: string, n: number): string {
+  const hex = (0xa1b2c300 + n).toString(16).slice(-8);
+  return `${prefix}-20261128-${String(120000 + n).padStart(6, '0')}-${hex}`;
+}
