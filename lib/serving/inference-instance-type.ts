@@ -1,0 +1,125 @@
+import { Token } from 'aws-cdk-lib';
+import { Processor } from '../algorithm/algorithm-locations';
+import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES, LOCAL_STORAGE_INSTANCE_FAMILIES } from '../private/algorithm-facts';
+
+/**
+ * Families of the algorithm's instance lists that SageMaker real-time hosting does not offer: they are absent from
+ * the API's `ProductionVariantInstanceType` enum (AWS SDK v3.11xx, checked by the test suite).
+ */
+const NOT_HOSTED_FAMILIES: readonly string[] = ['p3dn', 'c5n', 'c6id', 'm6id', 'r6id', 't3'];
+
+/** GPU families an endpoint of this algorithm can run on. */
+export const HOSTING_GPU_FAMILIES: readonly string[] = GPU_INSTANCE_FAMILIES.filter((f) => !NOT_HOSTED_FAMILIES.includes(f));
+/** CPU families an endpoint of this algorithm can run on. */
+export const HOSTING_CPU_FAMILIES: readonly string[] = CPU_INSTANCE_FAMILIES.filter((f) => !NOT_HOSTED_FAMILIES.includes(f));
+
+/**
+ * A SageMaker real-time hosting instance type, such as `ml.m5.large`.
+ *
+ * The constants are the hosting types the algorithm's specification lists, plus a few current CPU types;
+ * `InferenceInstanceType.of('ml.g5.xlarge')` takes any other type of a family the algorithm runs on. Whether the type
+ * is acceptable is checked when an endpoint uses it, so that every problem is reported at once.
+ */
+export class InferenceInstanceType {
+  /** Any instance type name, with its `ml.` prefix. */
+  public static of(name: string): InferenceInstanceType {
+    return new InferenceInstanceType(name);
+  }
+
+  /** 1 × NVIDIA V100, 8 vCPU, 61 GiB: the algorithm specification's default hosting type. */
+  public static readonly ML_P3_2XLARGE = new InferenceInstanceType('ml.p3.2xlarge');
+  /** 1 × NVIDIA K80, 4 vCPU, 61 GiB: the type AWS's example notebook hosts on. */
+  public static readonly ML_P2_XLARGE = new InferenceInstanceType('ml.p2.xlarge');
+  /** 1 × NVIDIA T4, 4 vCPU, 16 GiB; local NVMe storage, so no volume KMS key. */
+  public static readonly ML_G4DN_XLARGE = new InferenceInstanceType('ml.g4dn.xlarge');
+  /** 1 × NVIDIA A10G, 4 vCPU, 16 GiB; local NVMe storage, so no volume KMS key. Not in the specification's list. */
+  public static readonly ML_G5_XLARGE = new InferenceInstanceType('ml.g5.xlarge');
+  /** 4 vCPU, 16 GiB. */
+  public static readonly ML_M5_XLARGE = new InferenceInstanceType('ml.m5.xlarge');
+  /** 4 vCPU, 16 GiB (previous generation). */
+  public static readonly ML_M4_XLARGE = new InferenceInstanceType('ml.m4.xlarge');
+  /** 2 vCPU, 8 GiB: the default of `EndpointCapacity.instances()`, enough for the small models on CPU. */
+  public static readonly ML_M5_LARGE = new InferenceInstanceType('ml.m5.large');
+  /** 8 vCPU, 16 GiB. */
+  public static readonly ML_C5_2XLARGE = new InferenceInstanceType('ml.c5.2xlarge');
+  /** 4 vCPU, 8 GiB. */
+  public static readonly ML_C5_XLARGE = new InferenceInstanceType('ml.c5.xlarge');
+  /** 4 vCPU, 32 GiB. */
+  public static readonly ML_R5_XLARGE = new InferenceInstanceType('ml.r5.xlarge');
+  /** 2 vCPU, 16 GiB. */
+  public static readonly ML_R5_LARGE = new InferenceInstanceType('ml.r5.large');
+  /** 4 vCPU, 8 GiB. */
+  public static readonly ML_C6I_XLARGE = new InferenceInstanceType('ml.c6i.xlarge');
+  /** 2 vCPU, 4 GiB. */
+  public static readonly ML_C6I_LARGE = new InferenceInstanceType('ml.c6i.large');
+  /** 2 vCPU, 8 GiB. Not in the specification's list. */
+  public static readonly ML_M6I_LARGE = new InferenceInstanceType('ml.m6i.large');
+  /** 4 vCPU, 16 GiB. Not in the specification's list. */
+  public static readonly ML_M6I_XLARGE = new InferenceInstanceType('ml.m6i.xlarge');
+  /** 2 vCPU, 8 GiB. Not in the specification's list. */
+  public static readonly ML_M7I_LARGE = new InferenceInstanceType('ml.m7i.large');
+  /** 4 vCPU, 8 GiB. Not in the specification's list. */
+  public static readonly ML_C7I_XLARGE = new InferenceInstanceType('ml.c7i.xlarge');
+
+  /** The name SageMaker takes, for example `ml.m5.large`. */
+  public readonly name: string;
+
+  private constructor(name: string) {
+    this.name = name;
+  }
+
+  /** The family, for example `m5`; `undefined` for a token or a malformed name. */
+  public get family(): string | undefined {
+    return /^ml\.([a-z0-9]+)\.[a-z0-9]+$/.exec(this.name)?.[1];
+  }
+
+  /** GPU or CPU, by family; `undefined` when the family is not one the algorithm is hosted on. */
+  public get processor(): Processor | undefined {
+    const family = this.family;
+    if (family && HOSTING_GPU_FAMILIES.includes(family)) return Processor.GPU;
+    if (family && HOSTING_CPU_FAMILIES.includes(family)) return Processor.CPU;
+    return undefined;
+  }
+
+  /** Whether the instance has local NVMe storage, on which SageMaker refuses an endpoint configuration KMS key. */
+  public get hasLocalStorage(): boolean {
+    const family = this.family;
+    return family !== undefined && LOCAL_STORAGE_INSTANCE_FAMILIES.includes(family);
+  }
+
+  public toString(): string {
+    return this.name;
+  }
+}
+
+/**
+ * Problems with hosting this algorithm on `instanceType`, each naming `path`, the value and the fix.
+ * A token is accepted as it is.
+ */
+export function validateInferenceInstanceType(instanceType: InferenceInstanceType, path: string): string[] {
+  const name = instanceType.name;
+  if (Token.isUnresolved(name)) return [];
+  if (name.startsWith('ml.ml.')) {
+    return [`${path} '${name}' has a doubled 'ml.' prefix; use '${name.slice(3)}'`];
+  }
+  if (!name.startsWith('ml.')) {
+    return [`${path} '${name}' must start with 'ml.', for example 'ml.${name}'`];
+  }
+  const family = instanceType.family;
+  if (family === undefined) {
+    return [`${path} '${name}' is not an instance type name like 'ml.m5.large'`];
+  }
+  if (family === 't2') {
+    return [
+      `${path} '${name}': T2 instances are not in the algorithm's hosting list and their burstable CPU runs out of credits `
+      + `under steady inference; use 'ml.m5.large' (CPU), 'ml.c6i.large' (CPU) or 'ml.g4dn.xlarge' (GPU)`,
+    ];
+  }
+  if (instanceType.processor === undefined) {
+    return [
+      `${path} '${name}': the algorithm is not hosted on the ${family} family; use a CPU family (${HOSTING_CPU_FAMILIES.join(', ')}) `
+      + `or a GPU family (${HOSTING_GPU_FAMILIES.join(', ')})`,
+    ];
+  }
+  return [];
+}
