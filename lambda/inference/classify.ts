@@ -8,19 +8,13 @@ import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { InferenceConfig } from './environment';
 import { invokeEndpoint } from './invoke-endpoint';
 import { Logger } from './log';
+import type { PreprocessedImage, PreprocessOptions } from './preprocess';
 import { ImageSource } from './request';
 import { ClassificationResult, topPredictions } from './response';
 import { assertReadable, readObject } from './s3-source';
 
-/** The part of preprocess.ts (`preprocessImage`) the handler relies on; see preprocess.contract.md. */
-export type Preprocess = (
-  bytes: Uint8Array,
-  options: { readonly size: number; readonly maxBytes?: number; readonly maxPixels?: number },
-) => Promise<{
-  readonly jpeg: Uint8Array;
-  readonly source: { readonly format: string; readonly width: number; readonly height: number; readonly orientation: number };
-  readonly engine: string;
-}>;
+/** Turns image bytes into the model's input; preprocess.ts's `preprocessImage` (tests may pass another). */
+export type Preprocess = (bytes: Uint8Array, options: PreprocessOptions) => Promise<PreprocessedImage>;
 
 export interface ClassifierDependencies {
   readonly config: InferenceConfig;

@@ -19,8 +19,8 @@ export interface ClassificationResult {
   /** the label the model predicts (its `predicted_label`) */
   readonly predictedLabel: string;
   readonly model: { readonly endpointName: string; readonly imageSize: number };
-  /** what was received, before preprocessing */
-  readonly image: { readonly format: string; readonly width: number; readonly height: number; readonly orientation: number };
+  /** what was received: the format, the width and height as stored (before the EXIF orientation), and the orientation */
+  readonly image: { readonly format: 'jpeg' | 'png'; readonly width: number; readonly height: number; readonly orientation: number };
 }
 
 /** The HTTP error body. */

@@ -6,8 +6,6 @@ import type { Handler } from '../../lambda/inference/handler';
 import { useEmulatorEnvironment } from '../emulators/aws-environment';
 import { captureLogs, httpEvent, lambdaContext, LANDSCAPE, s3Event } from './handler-fixtures';
 
-jest.mock('../../lambda/inference/preprocess', () => jest.requireActual('./handler-preprocess-shim'), { virtual: true });
-
 let restoreEnvironment: () => void;
 let handler: Handler;
 let logs: ReturnType<typeof captureLogs>;

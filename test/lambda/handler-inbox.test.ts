@@ -5,8 +5,6 @@
 import { InboxBatchError, InboxSummary, PredictionDocument } from '../../lambda/inference/s3-notifications';
 import { lambdaContext, LANDSCAPE, PORTRAIT_ROTATED, s3Event, TEXT_FILE, useHandlerTestBed } from './handler-fixtures';
 
-jest.mock('../../lambda/inference/preprocess', () => jest.requireActual('./handler-preprocess-shim'), { virtual: true });
-
 const ENDPOINT = 'flowers-endpoint';
 const INBOX_BUCKET = 'uploads';
 

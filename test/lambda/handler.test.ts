@@ -7,8 +7,6 @@ import {
   asHttp, decodeJpeg, httpEvent, hugePngHeader, lambdaContext, LANDSCAPE, PORTRAIT_ROTATED, TEXT_FILE, TRUNCATED_JPEG, useHandlerTestBed,
 } from './handler-fixtures';
 
-jest.mock('../../lambda/inference/preprocess', () => jest.requireActual('./handler-preprocess-shim'), { virtual: true });
-
 const ENDPOINT = 'flowers-endpoint';
 const IMAGE_SIZE = 224;
 const MAX_IMAGE_BYTES = 2_000_000;
@@ -45,15 +43,16 @@ describe('a raw image over HTTP', () => {
       predictions: expected,
       predictedLabel: answer.predicted_label,
       model: { endpointName: ENDPOINT, imageSize: IMAGE_SIZE },
-      image: { format: 'jpeg', width: 1800, height: 1200, orientation: expect.any(Number) },
+      image: { format: 'jpeg', width: 1800, height: 1200, orientation: 1 },
     });
     expect(response.json.predictions[0].label).toBe(answer.predicted_label);
   });
 
-  test('honours topK from the query string', async () => {
+  test('honours topK from the query string; reports the EXIF orientation it applied', async () => {
     const response = asHttp(await bed.handler(httpEvent({ body: PORTRAIT_ROTATED, contentType: 'image/jpeg', query: { topK: '2' } }), lambdaContext()));
     expect(response.statusCode).toBe(200);
     expect(response.json.predictions).toHaveLength(2);
+    expect(response.json.image).toEqual({ format: 'jpeg', width: 1800, height: 1200, orientation: 6 });
     expect(DEFAULT_LABELS).toContain(response.json.predictions[0].label);
     expect(decodeJpeg(bed.sageMaker.invocations[0].body)).toMatchObject({ width: IMAGE_SIZE, height: IMAGE_SIZE });
   });
@@ -64,7 +63,7 @@ describe('a raw image over HTTP', () => {
     const lines = bed.logLines();
     expect(lines.length).toBeGreaterThanOrEqual(2);
     for (const line of lines) expect(line).toMatchObject({ requestId: context.awsRequestId, level: expect.any(String), event: expect.any(String) });
-    expect(lines).toContainEqual(expect.objectContaining({ event: 'classified', httpRequestId: 'http-req-1', modelInputBytes: expect.any(Number) }));
+    expect(lines).toContainEqual(expect.objectContaining({ event: 'classified', httpRequestId: 'http-req-1', engine: expect.any(String), modelInputBytes: expect.any(Number) }));
   });
 });
 
