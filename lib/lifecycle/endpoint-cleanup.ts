@@ -1,0 +1,252 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import {
+  endpointNameProblems,
+  EnvironmentVariable,
+  ResourceProperty,
+  resourceNamePrefixProblems,
+  RUN_ID_IAM_WILDCARD,
+  SAGEMAKER_SERVICE_NAMESPACE,
+  VARIANT_SCALABLE_DIMENSIONS,
+} from '../../lambda/cleanup/contract';
+
+/** Properties of an `EndpointCleanup`. */
+export interface EndpointCleanupProps {
+  /** Name of the SageMaker endpoint the retraining pipeline creates and updates (not CloudFormation). */
+  readonly endpointName: string;
+  /**
+   * The prefix `P` of the pipeline's model and endpoint config names, `${P}-${runId}` (run id
+   * `YYYYMMDD-HHMMSS-<8 hex>`). 1-38 letters, digits and hyphens. Only names that are exactly `P-<run id>` are deleted.
+   */
+  readonly resourceNamePrefix: string;
+  /**
+   * How long a Delete may wait for SageMaker to delete the endpoint before the resource fails. At most 1 hour (how
+   * long CloudFormation waits for a custom resource), a whole multiple of `queryInterval` and at least two of them.
+   * @default Duration.minutes(30)
+   */
+  readonly totalTimeout?: Duration;
+  /**
+   * Time between two checks of whether everything is gone.
+   * @default Duration.seconds(30)
+   */
+  readonly queryInterval?: Duration;
+  /**
+   * What happens to the pipeline's SageMaker resources when this resource leaves the stack (stack deletion, or an
+   * endpoint rename, which replaces it). `RemovalPolicy.DESTROY` deletes them; `RemovalPolicy.RETAIN` leaves the
+   * endpoint, its configs, models and scaling targets in place (and billing) for you to delete.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Constructs the cleanup must run before CloudFormation deletes them: typically the pipeline's state machine (so no
+   * run starts creating models after the sweep) and the role SageMaker uses for the models. Same as `addDependency`.
+   * @default - none
+   */
+  readonly dependsOn?: IConstruct[];
+  /**
+   * How long the handler's and the provider framework's logs are kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const DEFAULT_TOTAL_TIMEOUT = Duration.minutes(30);
+const DEFAULT_QUERY_INTERVAL = Duration.seconds(30);
+/** CloudFormation waits at most one hour for a custom resource to answer. */
+const MAX_TOTAL_TIMEOUT = Duration.hours(1);
+const REMOVAL_POLICIES: readonly RemovalPolicy[] = [RemovalPolicy.DESTROY, RemovalPolicy.RETAIN];
+
+/**
+ * Deletes, when the stack is deleted, the SageMaker resources the retraining pipeline created outside CloudFormation:
+ * the Application Auto Scaling targets of the endpoint's variants (with their scaling policies), the endpoint, and
+ * every endpoint config and model named `${resourceNamePrefix}-${runId}`. It creates nothing on deploy.
+ *
+ * A custom resource backed by a Provider framework with an `isComplete` waiter: the Delete starts the deletions, then
+ * polls every `queryInterval` (deleting whatever a pipeline run still in flight created meanwhile) until the endpoint
+ * is gone and no such config or model is listed, and fails after `totalTimeout` with a message naming what is left.
+ * Resources that are already gone count as deleted; nothing outside the endpoint name and the naming rule is touched.
+ *
+ * Renaming the endpoint replaces this resource: CloudFormation then deletes the old endpoint (and the models and
+ * configs under the old prefix) at the end of the update. Changing only the prefix does not: models and configs under
+ * the old prefix are then left for you to delete.
+ *
+ * Order matters: CloudFormation deletes in reverse dependency order, so this resource must depend on (be created after)
+ * the state machine and the model role, for its Delete to run BEFORE they are deleted. Pass them as `dependsOn` or
+ * call `addDependency`.
+ */
+export class EndpointCleanup extends Construct {
+  /** The custom resource (type `Custom::SageMakerEndpointCleanup`). */
+  public readonly resource: CustomResource;
+  /** The provider framework that drives the handler. */
+  public readonly provider: cr.Provider;
+  /** Starts the deletions (and answers Create and Update with nothing to do). */
+  public readonly onEventFunction: lambda.IFunction;
+  /** Deletes stragglers and reports whether everything is gone. */
+  public readonly isCompleteFunction: lambda.IFunction;
+  /** The role both handler functions run with. */
+  public readonly role: iam.IRole;
+  /** The handler functions' log group. */
+  public readonly logGroup: logs.ILogGroup;
+
+  constructor(scope: Construct, id: string, props: EndpointCleanupProps) {
+    super(scope, id);
+    const problems = validateEndpointCleanupProps(props);
+    if (problems.length > 0) {
+      throw new Error(`${this.node.path}: invalid EndpointCleanup props:\n  ${problems.join('\n  ')}`);
+    }
+    const totalTimeout = props.totalTimeout ?? DEFAULT_TOTAL_TIMEOUT;
+    const queryInterval = props.queryInterval ?? DEFAULT_QUERY_INTERVAL;
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention });
+    const role = new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Deletes SageMaker endpoint ${props.endpointName} and the pipeline's ${props.resourceNamePrefix}-* models and endpoint configs`,
+    });
+    this.role = role;
+    this.logGroup.grantWrite(role);
+    grantCleanup(role, props.endpointName, props.resourceNamePrefix);
+
+    const handlerFunction = (functionId: string, handler: 'onEvent' | 'isComplete', description: string): nodejs.NodejsFunction =>
+      new nodejs.NodejsFunction(this, functionId, {
+        description,
+        entry: handlerEntry(),
+        handler,
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: 256,
+        timeout: Duration.minutes(5),
+        role,
+        logGroup: this.logGroup,
+        environment: {
+          // isComplete gives up one poll before the framework would, so the failure names what is left.
+          [EnvironmentVariable.GIVE_UP_AFTER_SECONDS]: String(totalTimeout.toSeconds() - queryInterval.toSeconds()),
+        },
+        bundling: {
+          minify: true,
+          sourceMap: true,
+          target: 'node24',
+          format: nodejs.OutputFormat.CJS,
+          // The AWS SDK v3 is part of every Node.js runtime.
+          externalModules: ['@aws-sdk/*'],
+        },
+      });
+    this.onEventFunction = handlerFunction('OnEventFunction', 'onEvent', `Starts the deletion of SageMaker endpoint ${props.endpointName} and its pipeline resources`);
+    this.isCompleteFunction = handlerFunction('IsCompleteFunction', 'isComplete', `Checks that SageMaker endpoint ${props.endpointName} and its pipeline resources are gone`);
+
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.onEventFunction,
+      isCompleteHandler: this.isCompleteFunction,
+      queryInterval,
+      totalTimeout,
+      logGroup: new logs.LogGroup(this, 'ProviderLogGroup', { retention }),
+    });
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: this.provider.serviceToken,
+      resourceType: 'Custom::SageMakerEndpointCleanup',
+      properties: {
+        [ResourceProperty.ENDPOINT_NAME]: props.endpointName,
+        [ResourceProperty.RESOURCE_NAME_PREFIX]: props.resourceNamePrefix,
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    this.addDependency(...props.dependsOn ?? []);
+  }
+
+  /**
+   * Makes the cleanup resource depend on `constructs`: CloudFormation creates it after them and, on stack deletion,
+   * runs its Delete (the sweep) before it deletes them.
+   */
+  public addDependency(...constructs: IConstruct[]): void {
+    this.resource.node.addDependency(...constructs);
+  }
+}
+
+/** Least privilege: what the sweep calls (lambda/cleanup/sweep.ts), scoped as far as each API allows. */
+function grantCleanup(role: iam.Role, endpointName: string, resourceNamePrefix: string): void {
+  const stack = Stack.of(role);
+  // SageMaker puts names in ARNs in lower case; a token is used as it resolves.
+  const lower = (value: string): string => (Token.isUnresolved(value) ? value : value.toLowerCase());
+  const sagemakerArn = (resource: string, resourceName: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName });
+  const runResourceName = `${lower(resourceNamePrefix)}-${RUN_ID_IAM_WILDCARD}`;
+
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'DeleteTheEndpoint',
+    actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint'],
+    resources: [sagemakerArn('endpoint', lower(endpointName))],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'DeletePipelineConfigsAndModels',
+    actions: ['sagemaker:DeleteEndpointConfig', 'sagemaker:DeleteModel'],
+    // `?` stands for exactly one character: `P-` plus a 24-character run id, nothing longer.
+    resources: [sagemakerArn('endpoint-config', runResourceName), sagemakerArn('model', runResourceName)],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'ListPipelineConfigsAndModels',
+    actions: ['sagemaker:ListEndpointConfigs', 'sagemaker:ListModels'],
+    // List actions have no resource type in SageMaker's authorization reference: they accept only '*'. The handler
+    // narrows the listing with NameContains and deletes only exact `P-<run id>` names.
+    resources: ['*'],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'FindEndpointScalableTargets',
+    actions: ['application-autoscaling:DescribeScalableTargets'],
+    // Describe actions have no resource type in Application Auto Scaling's authorization reference: only '*'.
+    resources: ['*'],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'DeregisterEndpointScalableTargets',
+    // Also what SageMaker's DeleteEndpoint uses, on the caller's behalf, to deregister the variants' targets.
+    actions: ['application-autoscaling:DeregisterScalableTarget'],
+    // A scalable target's ARN ends in a random id, not the endpoint or variant name, so it cannot be scoped by
+    // name: the statement is limited to this account and region, SageMaker's namespace and the variant dimensions.
+    resources: [stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' })],
+    conditions: {
+      StringEquals: {
+        'application-autoscaling:service-namespace': SAGEMAKER_SERVICE_NAMESPACE,
+        'application-autoscaling:scalable-dimension': [...VARIANT_SCALABLE_DIMENSIONS],
+      },
+    },
+  }));
+}
+
+function validateEndpointCleanupProps(props: EndpointCleanupProps): string[] {
+  const problems: string[] = [];
+  if (!Token.isUnresolved(props.endpointName)) {
+    problems.push(...endpointNameProblems(props.endpointName).map((problem) => problem.replace(ResourceProperty.ENDPOINT_NAME, 'endpointName')));
+  }
+  if (!Token.isUnresolved(props.resourceNamePrefix)) {
+    problems.push(...resourceNamePrefixProblems(props.resourceNamePrefix).map((problem) => problem.replace(ResourceProperty.RESOURCE_NAME_PREFIX, 'resourceNamePrefix')));
+  }
+  const total = props.totalTimeout ?? DEFAULT_TOTAL_TIMEOUT;
+  const interval = props.queryInterval ?? DEFAULT_QUERY_INTERVAL;
+  if (!total.isUnresolved() && !interval.isUnresolved()) {
+    const totalSeconds = total.toSeconds();
+    const intervalSeconds = interval.toSeconds();
+    if (intervalSeconds < 1) problems.push(`queryInterval must be at least 1 second, got ${interval.toHumanString()}`);
+    if (totalSeconds > MAX_TOTAL_TIMEOUT.toSeconds()) problems.push(`totalTimeout must be at most 1 hour, got ${total.toHumanString()}`);
+    if (intervalSeconds >= 1 && (totalSeconds % intervalSeconds !== 0 || totalSeconds < 2 * intervalSeconds)) {
+      problems.push(`totalTimeout must be a whole multiple of queryInterval and at least two of them, got ${total.toHumanString()} and ${interval.toHumanString()}`);
+    }
+  }
+  if (props.removalPolicy !== undefined && !REMOVAL_POLICIES.includes(props.removalPolicy)) {
+    problems.push(`removalPolicy must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN, got ${props.removalPolicy}`);
+  }
+  return problems;
+}
+
+/** The handler source: TypeScript in the repository and the published package (`lambda/`), or compiled JavaScript
+ * next to the compiled library (`dist/lambda/`). */
+function handlerEntry(): string {
+  const candidates = ['index.ts', 'index.js'].map((file) => path.join(__dirname, '..', '..', 'lambda', 'cleanup', file));
+  const found = candidates.find((candidate) => fs.existsSync(candidate));
+  if (found === undefined) throw new Error(`cannot find the endpoint cleanup handler; looked for ${candidates.join(', ')}`);
+  return found;
+}
