@@ -26,8 +26,8 @@ import {
 /** How the inference function's code is packaged. */
 export class InferencePackaging {
   /**
-   * A zip package bundled at synth time by esbuild (installed locally; no Docker). Images are decoded and resized
-   * by the pure JavaScript engine. Fast to deploy, cold starts in well under a second.
+   * A zip package bundled at synth time by the locally installed esbuild. Images are decoded and resized by the
+   * pure JavaScript engine (tfjs-core with the CPU backend). No Docker is needed, at synth or at deploy.
    */
   public static zip(): InferencePackaging {
     return new InferencePackaging('zip');
