@@ -26,11 +26,13 @@ export const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 /** `${P}-${runId}` must fit in 63 characters: 38 + 1 + 24. */
 export const MAX_RESOURCE_NAME_PREFIX_LENGTH = 38;
 /**
- * The pipeline's run id: `YYYYMMDD-HHMMSS-<8 lower-case hex>`, 24 characters (lambda/pipeline/run-names.ts makes it).
- * A name is the pipeline's only if it is exactly `${P}-` followed by a run id, so that the resources of a stack whose
- * prefix merely starts with `${P}-` (P = `flowers`, P2 = `flowers-ic`) are never taken for ours.
+ * The pipeline's run id: `YYYYMMDD-HHMMSS-<8 lower-case letters or digits>`, 24 characters (the pipeline makes the
+ * suffix from hex digits; the letters are allowed to match the run-id branch of ClassifierEndpoint's
+ * `ownedResourceNamePattern`). A name is the pipeline's only if it is exactly `${P}-` followed by a run id, so that
+ * the resources of a stack whose prefix merely starts with `${P}-` (P = `flowers`, P2 = `flowers-ic`) are never taken
+ * for ours.
  */
-export const RUN_ID_PATTERN_SOURCE = '[0-9]{8}-[0-9]{6}-[0-9a-f]{8}';
+export const RUN_ID_PATTERN_SOURCE = '[0-9]{8}-[0-9]{6}-[a-z0-9]{8}';
 export const RUN_ID_LENGTH = 24;
 /** A run id as an IAM resource wildcard: one `?` per character, so `${P}-` + this matches no longer name (`${P}-ic-…`). */
 export const RUN_ID_IAM_WILDCARD = '????????-??????-????????';

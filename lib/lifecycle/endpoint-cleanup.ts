@@ -23,7 +23,8 @@ export interface EndpointCleanupProps {
   readonly endpointName: string;
   /**
    * The prefix `P` of the pipeline's model and endpoint config names, `${P}-${runId}` (run id
-   * `YYYYMMDD-HHMMSS-<8 hex>`). 1-38 letters, digits and hyphens. Only names that are exactly `P-<run id>` are deleted.
+   * `YYYYMMDD-HHMMSS-<8 lower-case letters or digits>`), such as `ClassifierEndpoint.resourceNamePrefix`. 1-38
+   * letters, digits and hyphens. Only names that are exactly `P-<run id>` are deleted.
    */
   readonly resourceNamePrefix: string;
   /**

@@ -1,4 +1,5 @@
 /** The naming rule, the physical id and the property checks shared by the EndpointCleanup construct and its handler. */
+import { App, Stack } from 'aws-cdk-lib';
 import {
   isPipelineResourceName,
   MAX_RESOURCE_NAME_PREFIX_LENGTH,
@@ -10,6 +11,7 @@ import {
   variantResourceIdPrefix,
 } from '../../lambda/cleanup/contract';
 import { readGiveUpAfterSeconds } from '../../lambda/cleanup/handler';
+import { ClassifierEndpoint } from '../../lib/serving/classifier-endpoint';
 
 describe('isPipelineResourceName', () => {
   test.each([
@@ -19,7 +21,10 @@ describe('isPipelineResourceName', () => {
     ['xflowers-20261128-120000-a1b2c3d4', false],
     ['flowers-ic-20261128-120000-a1b2c3d4', false], // another prefix extending ours with `-`
     ['flowers-20261128-120000-a1b2c3d4-1', false], // a training job name, or anything longer
-    ['flowers-20261128-120000-A1B2C3D4', false], // run ids are lower-case hex
+    ['flowers-20261128-120000-zz9y8x7w', true], // lower-case letters and digits
+    ['flowers-20261128-120000-A1B2C3D4', false], // run ids are lower case
+    ['flowers-2026112-1200000-a1b2c3d4', false], // the date and time have 8 and 6 digits
+    ['flowers-static-a1b2c3d4', false], // CloudFormation-managed (ClassifierEndpoint with a model artifact): CloudFormation deletes it
     ['Flowers-20261128-120000-a1b2c3d4', false], // the prefix is matched exactly
     ['flowers-manual', false],
     ['flowers', false],
@@ -36,8 +41,33 @@ describe('isPipelineResourceName', () => {
 
   test('the IAM wildcard has one ? per run id character, at the same places as its hyphens', () => {
     expect(RUN_ID_IAM_WILDCARD).toHaveLength(RUN_ID_LENGTH);
-    expect(RUN_ID_IAM_WILDCARD.replace(/\?/g, 'x')).toBe('20261128-120000-a1b2c3d4'.replace(/[0-9a-f]/g, 'x'));
+    expect(RUN_ID_IAM_WILDCARD.replace(/\?/g, 'x')).toBe('20261128-120000-a1b2c3d4'.replace(/[0-9a-z]/g, 'x'));
   });
+});
+
+test('agrees with ClassifierEndpoint.ownedResourceNamePattern on pipeline names, and leaves its CloudFormation-managed names alone', () => {
+  // GIVEN the endpoints' own account of the names they own (a short name is its own prefix; a long one is hashed)
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'TestStack', { env: { region: 'us-east-1', account: '123456789012' } });
+  const endpoints = [
+    new ClassifierEndpoint(stack, 'Short', { endpointName: 'flowers' }),
+    new ClassifierEndpoint(stack, 'Long', { endpointName: `flowers-${'x'.repeat(50)}` }),
+  ];
+  for (const endpoint of endpoints) {
+    const prefix = endpoint.resourceNamePrefix;
+    const names = [
+      `${prefix}-20261128-120000-a1b2c3d4`,
+      `${prefix}-20261128-120000-zz9y8x7w`,
+      `${prefix}-static-0123abcd`,
+      `${prefix}-ic-20261128-120000-a1b2c3d4`,
+      `${prefix}2-20261128-120000-a1b2c3d4`,
+      `${prefix}-20261128-120000-a1b2c3d4-1`,
+    ];
+    // THEN the cleanup takes exactly the pipeline's (run id) names of the endpoint's prefix
+    for (const name of names) {
+      const owned = new RegExp(endpoint.ownedResourceNamePattern).test(name);
+      expect([name, isPipelineResourceName(name, prefix)]).toEqual([name, owned && !name.startsWith(`${prefix}-static-`)]);
+    }
+  }
 });
 
 test('the physical id is the lower-cased endpoint name, so a case-only rename does not replace the resource', () => {
