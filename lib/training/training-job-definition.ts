@@ -166,6 +166,12 @@ export class TrainingJobDefinition extends Construct {
   public readonly renderedHyperparameters: Readonly<Record<string, string>>;
   /** Security groups of the training instance, when it runs in a VPC. */
   public readonly securityGroups: ec2.ISecurityGroup[];
+  /** The dataset the jobs read. */
+  public readonly dataset: DatasetBucket;
+  /** The hyperparameters as given (camelCase); `renderedHyperparameters` holds what is sent. */
+  public readonly hyperparameters: Hyperparameters;
+  /** Whether jobs run on managed spot capacity. */
+  public readonly spot: boolean;
 
   private readonly props: TrainingJobDefinitionProps;
   private readonly subnetIds: string[];
@@ -173,6 +179,9 @@ export class TrainingJobDefinition extends Construct {
   constructor(scope: Construct, id: string, props: TrainingJobDefinitionProps) {
     super(scope, id);
     this.props = props;
+    this.dataset = props.dataset;
+    this.hyperparameters = props.hyperparameters ?? {};
+    this.spot = props.spot ?? false;
     this.model = props.model ?? JumpStartModel.MOBILENET_V2_100_224;
     this.instanceType = props.instanceType ?? TrainingInstanceType.ML_P3_2XLARGE;
 

@@ -1,0 +1,46 @@
+import { Champion, FinalMetric, decidePromotion } from './promotion-gate';
+import { ExecutionContext, PipelineConfig, prepareRun } from './prepare-run';
+import { SupersededInput, supersededVersions } from './superseded-versions';
+
+/** What the retraining state machine asks of this function. */
+export type PipelineStepEvent =
+  | { readonly action: 'prepare'; readonly execution: ExecutionContext; readonly input: unknown; readonly config: PipelineConfig }
+  | {
+    readonly action: 'evaluate';
+    readonly metricName: string;
+    readonly finalMetrics?: FinalMetric[];
+    /** The champion record as stored (a JSON string), or absent. */
+    readonly champion?: string;
+    readonly minimumAccuracy: number;
+    readonly minimumImprovement: number;
+  }
+  | ({ readonly action: 'selectSuperseded' } & SupersededInput);
+
+/**
+ * The retraining pipeline's pure steps: `prepare` validates the run input and names what the run creates;
+ * `evaluate` decides whether the trained model is promoted; `selectSuperseded` picks the versions a promotion
+ * makes obsolete. Errors keep their name (InvalidRunInput) so that the
+ * state machine can tell a bad input from a fault.
+ */
+export async function handler(event: PipelineStepEvent): Promise<unknown> {
+  switch (event.action) {
+    case 'prepare':
+      return prepareRun(event.execution, event.input, event.config);
+    case 'evaluate':
+      return decidePromotion({ ...event, champion: parseChampion(event.champion) });
+    case 'selectSuperseded':
+      return { names: supersededVersions(event) };
+    default:
+      throw new Error(`unknown pipeline step action ${JSON.stringify((event as { action?: unknown }).action)}`);
+  }
+}
+
+function parseChampion(record: string | undefined): Champion | undefined {
+  if (!record) return undefined;
+  try {
+    const parsed = JSON.parse(record) as unknown;
+    return typeof parsed === 'object' && parsed !== null ? parsed as Champion : undefined;
+  } catch {
+    return undefined;
+  }
+}

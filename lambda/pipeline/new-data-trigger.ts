@@ -1,0 +1,38 @@
+import { ExecutionAlreadyExists, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+
+const sfn = new SFNClient({});
+
+/**
+ * Starts a retraining run when images arrive, at most once per quiet period and never while a run is in progress.
+ * Runs started in the same quiet period share one execution name, so a burst of uploads starts one run.
+ */
+export async function handler(): Promise<{ started: boolean; reason: string }> {
+  const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
+  const quietPeriodSeconds = Number(requireEnv('QUIET_PERIOD_SECONDS'));
+  const running = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 1 }));
+  if ((running.executions ?? []).length > 0) {
+    return log({ started: false, reason: `a run is in progress (${running.executions![0].name})` });
+  }
+  const window = Math.floor(Date.now() / 1000 / quietPeriodSeconds);
+  const name = `new-data-${window}`;
+  try {
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ trigger: 'new-data' }) }));
+    return log({ started: true, reason: `started ${name}` });
+  } catch (error) {
+    if (error instanceof ExecutionAlreadyExists) {
+      return log({ started: false, reason: `a run already started in this quiet period (${name})` });
+    }
+    throw error;
+  }
+}
+
+function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+function log<T extends object>(result: T): T {
+  process.stdout.write(`${JSON.stringify({ level: 'info', message: 'new-data trigger', ...result })}\n`);
+  return result;
+}

@@ -1,0 +1,113 @@
+import { runId, runNames } from './run-names';
+import { Hyperparameters, checkHyperparameters, toHyperparameterMap } from '../../lib/algorithm/hyperparameter-spec';
+
+/** One instance type the pipeline may train on, with the request parts that depend on it (rendered at synth). */
+export interface TrainingOption {
+  readonly instanceType: string;
+  readonly trainingImage: string;
+  readonly resourceConfig: Record<string, unknown>;
+}
+
+/** What the construct fixes at synth time and passes to every run. */
+export interface PipelineConfig {
+  readonly resourceNamePrefix: string;
+  /** Hyperparameters set on the construct (camelCase); run input may override fields. */
+  readonly hyperparameters: Hyperparameters;
+  /** The container's own hyperparameters (sagemaker_program, ...), sent as they are. */
+  readonly containerHyperparameters: Record<string, string>;
+  /** Instance types in fallback order; a run tries the next one after a capacity error. */
+  readonly trainingOptions: TrainingOption[];
+  /** `s3://…/checkpoints/` for spot training, absent otherwise. */
+  readonly checkpointPrefix?: string;
+}
+
+/** The execution's context object fields the run id needs. */
+export interface ExecutionContext {
+  readonly id: string;
+  readonly name: string;
+  readonly startTime: string;
+}
+
+/** One training attempt: everything CreateTrainingJob needs that differs between attempts. */
+export interface TrainingAttempt {
+  readonly trainingJobName: string;
+  readonly instanceType: string;
+  readonly trainingImage: string;
+  readonly resourceConfig: Record<string, unknown>;
+  readonly checkpointConfig?: { readonly S3Uri: string };
+}
+
+export interface PreparedRun {
+  readonly runId: string;
+  readonly trigger: string;
+  readonly names: { readonly model: string; readonly endpointConfig: string };
+  readonly hyperparameters: Record<string, string>;
+  readonly attempts: TrainingAttempt[];
+  readonly attemptCount: number;
+}
+
+/** The run input is untrusted: a bad one fails the run with this error name before anything is created. */
+export class InvalidRunInput extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidRunInput';
+  }
+}
+
+const INPUT_FIELDS = ['hyperparameters', 'instanceType', 'trigger'];
+
+/**
+ * Validates the execution input (optional `hyperparameters` in camelCase, `instanceType`, `trigger`) against the
+ * construct's configuration and names everything the run will create.
+ */
+export function prepareRun(execution: ExecutionContext, input: unknown, config: PipelineConfig): PreparedRun {
+  const given = input === null || input === undefined ? {} : input;
+  if (typeof given !== 'object' || Array.isArray(given)) {
+    throw new InvalidRunInput(`the execution input must be a JSON object, got ${JSON.stringify(input)}`);
+  }
+  const fields = given as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(fields)) {
+    if (!INPUT_FIELDS.includes(key)) problems.push(`input.${key} is not a run option; allowed: ${INPUT_FIELDS.join(', ')}`);
+  }
+
+  const overrides = fields.hyperparameters ?? {};
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    problems.push(`input.hyperparameters must be an object of camelCase hyperparameters, got ${JSON.stringify(overrides)}`);
+  }
+  const hyperparameters = { ...config.hyperparameters, ...(typeof overrides === 'object' ? overrides : {}) } as Hyperparameters;
+  problems.push(...checkHyperparameters(hyperparameters, 'input.hyperparameters'));
+
+  let options = config.trainingOptions;
+  if (fields.instanceType !== undefined) {
+    const allowed = config.trainingOptions.map((option) => option.instanceType);
+    const chosen = config.trainingOptions.find((option) => option.instanceType === fields.instanceType);
+    if (!chosen) {
+      problems.push(`input.instanceType must be one of the pipeline's training instance types (${allowed.join(', ')}), got ${JSON.stringify(fields.instanceType)}`);
+    } else {
+      options = [chosen, ...config.trainingOptions.filter((option) => option !== chosen)];
+    }
+  }
+  const trigger = fields.trigger ?? 'manual';
+  if (typeof trigger !== 'string' || !/^[a-z-]{1,32}$/.test(trigger)) {
+    problems.push(`input.trigger must be a short lowercase word such as 'manual', got ${JSON.stringify(fields.trigger)}`);
+  }
+  if (problems.length > 0) throw new InvalidRunInput(problems.join('; '));
+
+  const id = runId(execution.id, execution.startTime);
+  const names = runNames(config.resourceNamePrefix, id, options.length);
+  return {
+    runId: id,
+    trigger: trigger as string,
+    names: { model: names.model, endpointConfig: names.endpointConfig },
+    hyperparameters: { ...toHyperparameterMap(hyperparameters, 'input.hyperparameters'), ...config.containerHyperparameters },
+    attempts: options.map((option, index) => ({
+      trainingJobName: names.trainingJobs[index],
+      instanceType: option.instanceType,
+      trainingImage: option.trainingImage,
+      resourceConfig: option.resourceConfig,
+      ...(config.checkpointPrefix ? { checkpointConfig: { S3Uri: `${config.checkpointPrefix}${names.trainingJobs[index]}/` } } : {}),
+    })),
+    attemptCount: options.length,
+  };
+}

@@ -1,0 +1,30 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { DatasetBucket, TrainingJobDefinition } from '../../lib';
+import { RetrainingPipeline, RetrainingPipelineProps } from '../../lib/pipeline/retraining-pipeline';
+import { ClassifierEndpoint, ClassifierEndpointProps } from '../../lib/serving/classifier-endpoint';
+import { TemplateJson, stateMachineDefinition } from '../support/cfn-template';
+
+export interface PipelineFixture {
+  readonly stack: Stack;
+  readonly pipeline: RetrainingPipeline;
+  readonly endpoint: ClassifierEndpoint;
+  readonly training: TrainingJobDefinition;
+  readonly template: Template;
+  /** The state machine definition as synthesized, with every CloudFormation intrinsic resolved. */
+  readonly definition: Record<string, unknown>;
+}
+
+/** An environment-agnostic stack with a dataset, a training definition, a pipeline-managed endpoint and the pipeline. */
+export function pipelineFixture(
+  pipelineProps: Partial<RetrainingPipelineProps> = {}, endpointProps: ClassifierEndpointProps = {},
+): PipelineFixture {
+  const app = new App({ builtinCloudFormationValidation: false });
+  const stack = new Stack(app, 'TestStack');
+  const dataset = new DatasetBucket(stack, 'Dataset');
+  const training = new TrainingJobDefinition(stack, 'Training', { dataset, hyperparameters: { epochs: 8 } });
+  const endpoint = new ClassifierEndpoint(stack, 'Endpoint', endpointProps);
+  const pipeline = new RetrainingPipeline(stack, 'Pipeline', { training, endpoint, ...pipelineProps });
+  const template = Template.fromStack(stack);
+  return { stack, pipeline, endpoint, training, template, definition: stateMachineDefinition(template.toJSON() as TemplateJson) };
+}

@@ -1,0 +1,211 @@
+import { PipelineFixture, pipelineFixture } from './fixture';
+import { RunResult, Scenario, runPipeline } from '../support/pipeline-world';
+
+/**
+ * Executes the state machine definition extracted from the synthesized template with a real ASL interpreter
+ * (aws-local-stepfunctions). AWS calls are answered at the task boundary by a simulated world; the pipeline's own
+ * Lambda function runs its real handler. Every SageMaker request of every run is checked against the API shapes.
+ */
+let fixture: PipelineFixture;
+let prefix: string;
+const runs: RunResult[] = [];
+
+beforeAll(() => {
+  fixture = pipelineFixture();
+  prefix = fixture.endpoint.resourceNamePrefix;
+});
+
+async function run(scenario: Scenario = {}): Promise<RunResult> {
+  const result = await runPipeline(fixture.definition, scenario, fixture.endpoint);
+  runs.push(result);
+  return result;
+}
+
+const calls = (result: RunResult, api: string) => result.world.calls.filter((c) => c.api === api);
+const request = (result: RunResult, api: string, index = 0) => calls(result, api)[index].request as Record<string, any>;
+
+describe('a retraining run', () => {
+  test('first run: trains, creates the model, config and endpoint, waits for it, records the champion, notifies', async () => {
+    const result = await run();
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.path).toEqual(expect.arrayContaining(['PrepareRun', 'Train', 'EvaluateModel', 'CreateModel', 'CreateEndpointConfig',
+      'CreateEndpoint', 'WaitForEndpoint', 'CheckEndpoint', 'RecordChampion', 'RegisterAutoScaling', 'PutScalingPolicy', 'NotifyPromoted']));
+    expect(result.path).not.toContain('UpdateEndpoint');
+    const train = request(result, 'sagemaker:createTrainingJob.sync');
+    expect(train.TrainingJobName).toMatch(new RegExp(`^${prefix.slice(0, 36)}-\\d{8}-\\d{6}-[0-9a-f]{8}-0$`));
+    expect(train.HyperParameters).toMatchObject({ epochs: '8', learning_rate: '0.001', sagemaker_program: 'transfer_learning.py' });
+    expect(train.ResourceConfig).toEqual({ InstanceType: 'ml.p3.2xlarge', InstanceCount: 1, VolumeSizeInGB: 30 });
+    expect(train.AlgorithmSpecification.TrainingImage).toBe('763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-training:2.9-gpu-py39');
+    const model = request(result, 'sagemaker:createModel');
+    expect(model.ModelName).toMatch(new RegExp(`^${prefix}-\\d{8}-\\d{6}-[0-9a-f]{8}$`));
+    expect(model.PrimaryContainer.ModelDataUrl).toBe(`${train.OutputDataConfig.S3OutputPath}${train.TrainingJobName}/output/model.tar.gz`);
+    const create = request(result, 'sagemaker:createEndpoint');
+    expect(create).toMatchObject({ EndpointName: fixture.endpoint.endpointName, EndpointConfigName: model.ModelName });
+    const champion = JSON.parse([...result.world.parameters.values()][0]);
+    expect(champion).toMatchObject({ validationAccuracy: 0.9, modelName: model.ModelName, trainingJobName: train.TrainingJobName });
+    expect(result.world.messages.map((m) => m.subject)).toEqual(['Image classifier promoted a new model']);
+    expect(result.world.messages[0].message).toContain('first model (candidate 0.9000, serving none)');
+  });
+
+  test('a better model updates the endpoint blue/green with a DeploymentConfig and rollback alarms, then prunes old versions', async () => {
+    const result = await run({ endpointExists: true, championAccuracy: 0.8, validationAccuracy: 0.9, previousVersions: 5, foreignConfigs: [`${prefix}x-20260101-000000-00000000`] });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.path).toEqual(expect.arrayContaining(['DeregisterAutoScaling', 'UpdateEndpoint', 'RecordChampion', 'DeleteSupersededVersions']));
+    expect(result.path).not.toContain('CreateEndpoint');
+    const update = request(result, 'sagemaker:updateEndpoint');
+    expect(update.DeploymentConfig).toEqual({
+      BlueGreenUpdatePolicy: {
+        TrafficRoutingConfiguration: { Type: 'ALL_AT_ONCE', WaitIntervalInSeconds: 0 },
+        TerminationWaitInSeconds: 600,
+        MaximumExecutionTimeoutInSeconds: 3600,
+      },
+      AutoRollbackConfiguration: { Alarms: [
+        { AlarmName: `${fixture.endpoint.endpointName}-5xx-errors` }, { AlarmName: `${fixture.endpoint.endpointName}-model-latency` },
+      ] },
+    });
+    // 5 old versions + this run's = 6 of ours; the newest 3 stay, the foreign look-alike is never touched.
+    const ours = [...result.world.endpointConfigs.keys()].filter((name) => name.startsWith(`${prefix}-`));
+    expect(ours).toHaveLength(3);
+    expect(ours).toContain(update.EndpointConfigName);
+    expect(result.world.endpointConfigs.has(`${prefix}x-20260101-000000-00000000`)).toBe(true);
+    expect([...result.world.models.keys()].filter((name) => name.startsWith(`${prefix}-`))).toHaveLength(3);
+    expect(calls(result, 'aws-sdk:sagemaker:deleteEndpointConfig').map((c) => c.request.EndpointConfigName))
+      .toEqual([`${prefix}-20260102-000000-00000002`, `${prefix}-20260101-000000-00000001`, `${prefix}-20260100-000000-00000000`]);
+  });
+
+  test('a worse model is not promoted: nothing is deployed, the owner is told both figures, the run succeeds', async () => {
+    const result = await run({ endpointExists: true, championAccuracy: 0.95, validationAccuracy: 0.9 });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.path.slice(-2)).toEqual(['NotifyNotPromoted', 'NotPromoted']);
+    expect(calls(result, 'sagemaker:createModel')).toHaveLength(0);
+    expect(result.world.parameters.size).toBe(0);
+    expect(result.world.messages[0].message).toContain('does not beat the serving model by 0.0000 (candidate 0.9000, serving 0.9500)');
+  });
+
+  test('a model below the accuracy floor is not promoted even with no champion', async () => {
+    const result = await run({ validationAccuracy: 0.3 });
+    expect(result.path).toContain('NotifyNotPromoted');
+    expect(result.world.messages[0].message).toContain('below the minimum accuracy 0.5000');
+  });
+
+  test('training fails: the run cleans up, notifies with the cause and ends in Fail', async () => {
+    const result = await run({ training: ['failure'] });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.TaskFailed');
+    expect(result.cause).toContain('AlgorithmError');
+    expect(result.path).toEqual(expect.arrayContaining(['IsCapacityError', 'InspectEndpointForCleanup', 'DeleteRunEndpointConfig', 'NotifyFailure', 'RunFailed']));
+    expect(calls(result, 'sagemaker:createModel')).toHaveLength(0);
+    expect(calls(result, 'sagemaker:createTrainingJob.sync')).toHaveLength(1);
+    expect(result.world.messages[0]).toMatchObject({ subject: 'Image classifier retraining failed' });
+    expect(result.world.messages[0].message).toContain('AlgorithmError');
+  });
+
+  test('a capacity error falls back to the next instance type with a new job name', async () => {
+    const result = await run({ training: ['capacity', 'success'] });
+    expect(result.status).toBe('SUCCEEDED');
+    const attempts = calls(result, 'sagemaker:createTrainingJob.sync').map((c) => c.request as Record<string, any>);
+    expect(attempts.map((a) => a.ResourceConfig.InstanceType)).toEqual(['ml.p3.2xlarge', 'ml.g5.xlarge']);
+    expect(attempts[1].TrainingJobName).toMatch(/-1$/);
+    expect(attempts[1].ResourceConfig).toEqual({ InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 });
+    expect(result.path).toEqual(expect.arrayContaining(['IsCapacityError', 'NextInstanceType', 'HasAnotherInstanceType']));
+  });
+
+  test('capacity errors on every instance type fail the run after the last one', async () => {
+    const result = await run({ training: ['capacity', 'capacity', 'capacity'] });
+    expect(result.status).toBe('FAILED');
+    expect(calls(result, 'sagemaker:createTrainingJob.sync').map((c) => (c.request as any).ResourceConfig.InstanceType))
+      .toEqual(['ml.p3.2xlarge', 'ml.g5.xlarge', 'ml.g4dn.xlarge']);
+    expect(result.cause).toContain('CapacityError');
+  });
+
+  test('throttling is retried with backoff', async () => {
+    const result = await run({ throttle: { operation: 'createModel', times: 2 } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(calls(result, 'sagemaker:createModel')).toHaveLength(3);
+    const definition = fixture.definition.States as Record<string, any>;
+    expect(definition.CreateModel.Retry[0]).toMatchObject({ ErrorEquals: expect.arrayContaining(['SageMaker.AmazonSageMakerException']), BackoffRate: 2, JitterStrategy: 'FULL' });
+  });
+
+  test('the endpoint update fails: the unused model and config are deleted, the serving endpoint is left alone', async () => {
+    const result = await run({ endpointExists: true, championAccuracy: 0.5, updateFails: true });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('SageMaker.ResourceLimitExceededException');
+    const newConfig = request(result, 'sagemaker:createEndpointConfig').EndpointConfigName;
+    expect(result.world.endpointConfigs.has(newConfig)).toBe(false);
+    expect(result.world.models.has(newConfig)).toBe(false);
+    expect(result.world.endpoints.get(fixture.endpoint.endpointName)!.status).toBe('InService');
+    expect(calls(result, 'aws-sdk:sagemaker:deleteEndpoint')).toHaveLength(0);
+  });
+
+  test('a silent rollback (in service on the old config) fails the run', async () => {
+    const result = await run({ endpointExists: true, championAccuracy: 0.5, endpointOutcome: 'silent-rollback' });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('SilentRollback');
+    expect(result.cause).toContain('rolled the update back');
+    expect(result.path).not.toContain('RecordChampion');
+    expect(result.world.parameters.size).toBe(0);
+  });
+
+  test('a first endpoint that fails to create is deleted with its config and model', async () => {
+    const result = await run({ endpointOutcome: 'failed' });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('EndpointFailed');
+    expect(result.path).toEqual(expect.arrayContaining(['DeleteFailedEndpoint', 'DeleteRunEndpointConfig', 'DeleteRunModel']));
+    expect(result.world.endpoints.size).toBe(0);
+    expect(result.world.models.size).toBe(0);
+  });
+
+  test('the wait times out: the run fails and leaves the endpoint mid-update alone', async () => {
+    const result = await run({ endpointExists: true, championAccuracy: 0.5, endpointOutcome: 'stuck' });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('EndpointTimeout');
+    expect(calls(result, 'aws-sdk:sagemaker:describeEndpoint').length).toBeGreaterThanOrEqual(60);
+    expect(calls(result, 'aws-sdk:sagemaker:deleteEndpointConfig')).toHaveLength(0);
+  });
+
+  test('does nothing while another run is in progress', async () => {
+    const result = await run({ anotherRunInProgress: true });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.path).toEqual(['CheckRunsInProgress', 'IsAnotherRunInProgress', 'SkippedAnotherRunInProgress']);
+  });
+
+  test('a manual run may choose a listed instance type and override hyperparameters', async () => {
+    const result = await run({ input: { instanceType: 'ml.g4dn.xlarge', hyperparameters: { epochs: 20, learningRate: 0.0005 } } });
+    expect(result.status).toBe('SUCCEEDED');
+    const train = request(result, 'sagemaker:createTrainingJob.sync');
+    expect(train.ResourceConfig.InstanceType).toBe('ml.g4dn.xlarge');
+    expect(train.HyperParameters).toMatchObject({ epochs: '20', learning_rate: '0.0005' });
+  });
+
+  test.each([
+    ['an unlisted instance type', { instanceType: 'ml.t2.medium' }, "input.instanceType must be one of the pipeline's training instance types (ml.p3.2xlarge, ml.g5.xlarge, ml.g4dn.xlarge)"],
+    ['a learning rate of 3', { hyperparameters: { learningRate: 3 } }, 'input.hyperparameters.learningRate must be a number in [0, 1], got 3'],
+    ['an unknown option', { epochs: 3 }, 'input.epochs is not a run option'],
+  ])('rejects manual input with %s before anything is created', async (_name, input, message) => {
+    const result = await run({ input });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('InvalidRunInput');
+    expect(result.cause).toContain(message);
+    expect(calls(result, 'sagemaker:createTrainingJob.sync')).toHaveLength(0);
+  });
+
+  test('names stay valid for an 80-character execution name with underscores', async () => {
+    const result = await run({ executionName: `${'scheduled_'.repeat(7)}0123456789` });
+    expect(result.status).toBe('SUCCEEDED');
+    for (const call of result.world.calls) {
+      for (const key of ['TrainingJobName', 'ModelName', 'EndpointConfigName', 'EndpointName']) {
+        const name = call.request[key];
+        if (typeof name === 'string') {
+          expect(name.length).toBeLessThanOrEqual(63);
+          expect(name).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
+        }
+      }
+    }
+  });
+});
+
+afterAll(() => {
+  // Every SageMaker request of every run above matched the API shapes (members, required fields, enums, names).
+  expect(runs.length).toBeGreaterThanOrEqual(15);
+  expect(runs.flatMap((r) => r.world.apiProblems)).toEqual([]);
+});

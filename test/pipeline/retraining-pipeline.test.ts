@@ -1,0 +1,149 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { PipelineFixture, pipelineFixture } from './fixture';
+import { DeploymentStrategy } from '../../lib/pipeline/deployment-strategy';
+import { RetrainingSchedule } from '../../lib/pipeline/retraining-schedule';
+import { EndpointCapacity } from '../../lib/serving/endpoint-capacity';
+import { TrainingInstanceType } from '../../lib';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator: (definition: unknown) => { isValid: boolean; errors: unknown[] } = require('asl-validator');
+
+let defaults: PipelineFixture;
+beforeAll(() => {
+  defaults = pipelineFixture({ retrainOnNewData: true, notificationEmail: 'owner@example.com' });
+});
+
+function statements(fixture: PipelineFixture) {
+  return Object.values(fixture.template.findResources('AWS::IAM::Policy'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement) as Array<{ Sid?: string; Action: string | string[]; Resource: unknown }>;
+}
+
+describe('RetrainingPipeline template', () => {
+  test('the synthesized definition is valid ASL', () => {
+    const result = aslValidator(defaults.definition);
+    expect(result.errors).toEqual([]);
+    expect(result.isValid).toBe(true);
+  });
+
+  test('a Standard state machine with every event logged and X-Ray tracing', () => {
+    defaults.template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [Match.anyValue()] },
+    });
+  });
+
+  test('a weekly EventBridge Scheduler schedule starts runs idempotently per tick', () => {
+    defaults.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(7 days)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({ Arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution' }),
+    });
+    const schedule = Object.values(defaults.template.findResources('AWS::Scheduler::Schedule'))[0];
+    const input = JSON.stringify(defaults.stack.resolve(schedule.Properties.Target.Input));
+    expect(input).toContain('scheduled-<aws.scheduler.execution-id>');
+    expect(input).toContain('StateMachineArn');
+  });
+
+  test('the schedule can be changed or turned off', () => {
+    const cron = pipelineFixture({ schedule: RetrainingSchedule.cron({ weekDay: 'SUN', hour: '3', minute: '0' }) });
+    cron.template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 3 ? * SUN *)' });
+    const off = pipelineFixture({ schedule: RetrainingSchedule.DISABLED });
+    off.template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+    expect(RetrainingSchedule.every(Duration.days(1)).expression).toBe('rate(1 day)');
+    expect(RetrainingSchedule.every(Duration.hours(12)).expression).toBe('rate(720 minutes)');
+    expect(() => RetrainingSchedule.every(Duration.minutes(5))).toThrow('the interval must be at least 1 hour, got 5 minutes');
+  });
+
+  test('new images under the training folder start a run through a single-concurrency trigger', () => {
+    defaults.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        'source': ['aws.s3'],
+        'detail-type': ['Object Created'],
+        'detail': { bucket: { name: [Match.anyValue()] }, object: { key: [{ prefix: 'dataset/training/' }] } },
+      },
+    });
+    defaults.template.hasResourceProperties('AWS::Lambda::Function', {
+      ReservedConcurrentExecutions: 1,
+      Environment: { Variables: { QUIET_PERIOD_SECONDS: '3600', STATE_MACHINE_ARN: Match.anyValue() } },
+    });
+  });
+
+  test('the notification topic refuses plain HTTP and has the email subscription', () => {
+    defaults.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'owner@example.com' });
+    defaults.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('rollback alarms watch the endpoint\'s 5xx errors and model latency', () => {
+    const name = defaults.endpoint.endpointName;
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${name}-5xx-errors`, MetricName: 'Invocation5XXErrors', Namespace: 'AWS/SageMaker', Threshold: 1,
+      Dimensions: Match.arrayWith([{ Name: 'EndpointName', Value: name }]),
+    });
+    defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: `${name}-model-latency`, MetricName: 'ModelLatency', Threshold: 2_000_000,
+    });
+  });
+
+  test('the champion record starts empty', () => {
+    defaults.template.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Value: '{"runId":"none","validationAccuracy":-1}' });
+  });
+
+  test('SageMaker permissions are scoped to this endpoint\'s names; the only wildcards are explained', () => {
+    const all = statements(defaults);
+    const sagemaker = all.filter((s) => [s.Action].flat().some((a) => a.startsWith('sagemaker:')));
+    const resources = JSON.stringify(defaults.stack.resolve(sagemaker.map((s) => s.Resource)));
+    const prefix = defaults.endpoint.resourceNamePrefix;
+    expect(resources).toContain(`endpoint-config/${prefix}-*`);
+    expect(resources).toContain(`model/${prefix}-*`);
+    expect(resources).toContain(`endpoint/${defaults.endpoint.endpointName}`);
+    const wildcard = all.filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')));
+    expect(wildcard.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      // training role: no resource type exists for these (see TrainingJobDefinition)
+      'cloudwatch:PutMetricData', 'ecr:GetAuthorizationToken',
+      // model role (see ClassifierEndpoint)
+      'cloudwatch:PutMetricData', 'ecr:GetAuthorizationToken',
+      // state machine: log delivery and X-Ray take no resource; listing has no resource type
+      'logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies',
+      'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery',
+      'sagemaker:ListEndpointConfigs',
+      'xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
+    ].sort());
+  });
+
+  test('passes the training and model roles to SageMaker only', () => {
+    const passRole = statements(defaults).filter((s) => s.Action === 'iam:PassRole');
+    expect(passRole.length).toBeGreaterThanOrEqual(2);
+    for (const statement of passRole) {
+      expect(statement).toMatchObject({ Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } } });
+    }
+  });
+
+  test('a serverless endpoint gets no autoscaling steps and no DeploymentConfig', () => {
+    const serverless = pipelineFixture({}, { capacity: EndpointCapacity.serverless() });
+    const states = serverless.definition.States as Record<string, { Parameters?: Record<string, unknown> }>;
+    expect(Object.keys(states)).not.toContain('RegisterAutoScaling');
+    expect(states.UpdateEndpoint.Parameters).not.toHaveProperty('DeploymentConfig');
+  });
+
+  test('a canary deployment renders its step size and interval', () => {
+    const canary = pipelineFixture({ deployment: DeploymentStrategy.canary({ percent: 10, interval: Duration.minutes(10) }) });
+    const states = canary.definition.States as Record<string, { Parameters: Record<string, any> }>;
+    expect(states.UpdateEndpoint.Parameters.DeploymentConfig.BlueGreenUpdatePolicy.TrafficRoutingConfiguration)
+      .toEqual({ Type: 'CANARY', WaitIntervalInSeconds: 600, CanarySize: { Type: 'CAPACITY_PERCENT', Value: 10 } });
+  });
+});
+
+describe('RetrainingPipeline validation', () => {
+  test('collects every problem into one error naming each prop', () => {
+    expect(() => pipelineFixture({
+      minimumAccuracy: 1.5,
+      keepVersions: 0,
+      trainingInstanceTypes: [TrainingInstanceType.of('ml.t2.medium')],
+      quietPeriod: Duration.minutes(10),
+      deployment: DeploymentStrategy.canary({ percent: 150 }),
+    })).toThrow(/trainingInstanceTypes\[1\] 'ml\.t2\.medium'[\s\S]*minimumAccuracy must be a number in \[0, 1\], got 1\.5[\s\S]*keepVersions must be a whole number in \[1, 50\][\s\S]*quietPeriod only applies with retrainOnNewData: true[\s\S]*deployment\.percent must be a whole number in \[1, 99\], got 150/);
+  });
+});

@@ -1,0 +1,93 @@
+import * as sagemaker from '@aws-sdk/client-sagemaker';
+
+/**
+ * Checks a SageMaker request against the API's shapes as the AWS SDK ships them (member names, required members,
+ * primitive types), plus what the shapes do not carry: the name patterns and lengths, and the instance type and
+ * other enums the SDK exports.
+ */
+type Schema = number | (() => Schema) | SchemaTuple;
+type SchemaTuple = [kind: number, namespace: string, name: string, traits: unknown, ...rest: unknown[]];
+
+const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+const MODEL_NAME = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+const NAMED_MEMBERS: Record<string, RegExp> = {
+  TrainingJobName: NAME, EndpointName: NAME, EndpointConfigName: NAME, VariantName: NAME, ModelName: MODEL_NAME,
+};
+const ENUM_MEMBERS: Record<string, Record<string, string>> = {
+  'ResourceConfig.InstanceType': sagemaker.TrainingInstanceType,
+  'ProductionVariant.InstanceType': sagemaker.ProductionVariantInstanceType,
+  'AlgorithmSpecification.TrainingInputMode': sagemaker.TrainingInputMode,
+  'Channel.InputMode': sagemaker.TrainingInputMode,
+  'S3DataSource.S3DataType': sagemaker.S3DataType,
+  'S3DataSource.S3DataDistributionType': sagemaker.S3DataDistribution,
+  'S3ModelDataSource.S3DataType': sagemaker.S3ModelDataType,
+  'S3ModelDataSource.CompressionType': sagemaker.ModelCompressionType,
+  'TrafficRoutingConfig.Type': sagemaker.TrafficRoutingConfigType,
+  'CapacitySize.Type': sagemaker.CapacitySizeType,
+  'ListEndpointConfigsInput.SortBy': sagemaker.EndpointConfigSortKey,
+  'ListEndpointConfigsInput.SortOrder': sagemaker.OrderKey,
+};
+
+function unwrap(schema: Schema): number | SchemaTuple {
+  return typeof schema === 'function' ? unwrap(schema()) : schema;
+}
+
+function check(value: unknown, schema: Schema, path: string, problems: string[]): void {
+  const s = unwrap(schema) as number | SchemaTuple;
+  if (typeof s === 'number') {
+    const expected = s === 0 ? 'string' : s === 1 ? 'number' : s === 2 ? 'boolean' : undefined;
+    if (expected && typeof value !== expected) problems.push(`${path} must be a ${expected}, got ${JSON.stringify(value)}`);
+    if (s === 128 && (typeof value !== 'object' || value === null || Object.values(value).some((v) => typeof v !== 'string'))) {
+      problems.push(`${path} must be a map of strings`);
+    }
+    if (s === 64 && (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))) problems.push(`${path} must be a list of strings`);
+    return;
+  }
+  const [kind, , name] = s;
+  if (kind === 1) {
+    if (!Array.isArray(value)) { problems.push(`${path} must be a list`); return; }
+    value.forEach((item, index) => check(item, s[4] as Schema, `${path}[${index}]`, problems));
+    return;
+  }
+  if (kind === 2) {
+    if (typeof value !== 'object' || value === null) { problems.push(`${path} must be a map`); return; }
+    for (const [key, item] of Object.entries(value)) check(item, s[5] as Schema, `${path}.${key}`, problems);
+    return;
+  }
+  if (kind !== 3) return;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) { problems.push(`${path} must be a structure ${name}`); return; }
+  const members = s[4] as string[];
+  const memberSchemas = s[5] as Schema[];
+  const required = (s[6] as number | undefined) ?? 0;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!members.includes(key)) problems.push(`${path}.${key} is not a member of ${name}`);
+  }
+  members.slice(0, required).forEach((member) => {
+    if (record[member] === undefined) problems.push(`${path}.${member} is required by ${name}`);
+  });
+  members.forEach((member, index) => {
+    const memberValue = record[member];
+    if (memberValue === undefined) return;
+    const memberPath = `${path}.${member}`;
+    check(memberValue, memberSchemas[index], memberPath, problems);
+    const pattern = NAMED_MEMBERS[member];
+    if (pattern && typeof memberValue === 'string' && (!pattern.test(memberValue) || memberValue.length > 63)) {
+      problems.push(`${memberPath} '${memberValue}' does not match ${pattern} (at most 63 characters)`);
+    }
+    const allowed = ENUM_MEMBERS[`${name}.${member}`];
+    if (allowed && !Object.values(allowed).includes(memberValue as string)) {
+      problems.push(`${memberPath} '${String(memberValue)}' is not one of the API's values for ${name}.${member}`);
+    }
+  });
+}
+
+/** Problems with `request` as the input of SageMaker API `operation` (for example `CreateTrainingJob`); empty if valid. */
+export function sageMakerRequestProblems(operation: string, request: unknown): string[] {
+  const exports = sagemaker as unknown as Record<string, Schema | undefined>;
+  const schema = exports[`${operation}Request$`] ?? exports[`${operation}Input$`];
+  if (!schema) throw new Error(`no SDK schema for SageMaker operation ${operation}`);
+  const problems: string[] = [];
+  check(request, schema, operation, problems);
+  return problems;
+}
