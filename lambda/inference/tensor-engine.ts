@@ -67,13 +67,18 @@ async function createEngine(preferred?: TensorEngineName): Promise<TensorEngine>
 export function resizeAndOrient(engine: TensorEngine, image: RgbImage, size: number, orientation: ExifOrientation): Uint8Array {
   const { tf } = engine;
   const method = tf.getKernel('Transform', tf.getBackend()) ? 'transform' : 'reverse';
-  const values = tf.tidy(() => {
+  // tidy() returns the tensor, not its values: it walks whatever it returns, element by element for a typed array.
+  const upright = tf.tidy(() => {
     const pixels = tf.tensor3d(Float32Array.from(image.data), [image.height, image.width, 3], 'float32');
     const resized = tf.image.resizeBilinear(pixels, [size, size], false, true);
-    return orientImage(tf, resized, orientation, method).dataSync();
+    return orientImage(tf, resized, orientation, method);
   });
-  // Uint8ClampedArray rounds to nearest (ties to even) and clamps to [0, 255].
-  return new Uint8Array(Uint8ClampedArray.from(values).buffer);
+  try {
+    // Uint8ClampedArray rounds to nearest (ties to even) and clamps to [0, 255].
+    return new Uint8Array(Uint8ClampedArray.from(upright.dataSync()).buffer);
+  } finally {
+    upright.dispose();
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * uses it) from the committed EXIF-orientation photo, plus helpers to compare pictures.
  */
 import { readFileSync } from 'fs';
+import { crc32 } from 'zlib';
 import * as path from 'path';
 import sharp, { type Sharp } from 'sharp';
 
@@ -47,4 +48,14 @@ export function seededRandom(seed: number): () => number {
     s >>>= 0;
     return s / 0x100000000;
   };
+}
+
+/** One PNG chunk: length, type, data, CRC. */
+export function pngChunk(type: string, data: Uint8Array): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const out = Buffer.alloc(body.length + 8);
+  out.writeUInt32BE(data.length, 0);
+  body.copy(out, 4);
+  out.writeUInt32BE(crc32(body), body.length + 4);
+  return out;
 }

@@ -1,9 +1,9 @@
-import { crc32, deflateSync } from 'zlib';
+import { deflateSync } from 'zlib';
 import * as fc from 'fast-check';
 import sharp, { type Sharp } from 'sharp';
 import { ImageError, ImageErrorCode } from '../../lambda/inference/image-error';
 import { PreprocessedImage, preprocessImage } from '../../lambda/inference/preprocess';
-import { meanAbsDiff, orientationFixture, rawRgb, scene, seededRandom, toBytes } from './image-fixtures';
+import { meanAbsDiff, orientationFixture, pngChunk, rawRgb, scene, seededRandom, toBytes } from './image-fixtures';
 
 const SIZE = 224;
 
@@ -290,20 +290,12 @@ function withJpegSize(jpeg: Uint8Array, width: number, height: number): Uint8Arr
 
 /** A well-formed PNG (correct CRCs) whose IHDR declares width×height, with a tiny IDAT. */
 function pngWithHeader(width: number, height: number): Uint8Array {
-  const chunk = (type: string, data: Uint8Array): Buffer => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), body.length + 4);
-    return out;
-  };
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
   return new Uint8Array(Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(100))), chunk('IEND', new Uint8Array(0)),
+    pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(100))), pngChunk('IEND', new Uint8Array(0)),
   ]));
 }

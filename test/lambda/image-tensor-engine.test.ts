@@ -1,0 +1,78 @@
+import type * as TfCore from '@tensorflow/tfjs-core';
+import type { ExifOrientation } from '../../lambda/inference/exif';
+import { loadTensorEngine, orientationTransform, orientImage, resizeAndOrient } from '../../lambda/inference/tensor-engine';
+
+function nativeLoads(): boolean {
+  try {
+    require('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('loadTensorEngine', () => {
+  it('uses tfjs-node when it loads and falls back to the pure JavaScript CPU backend otherwise', async () => {
+    const engine = await loadTensorEngine();
+    expect(engine.name).toBe(nativeLoads() ? 'tfjs-node' : 'tfjs-cpu');
+    expect(await loadTensorEngine()).toBe(engine); // loaded once
+  });
+
+  it('loads the CPU engine on request, and fails loudly when tfjs-node is requested but missing', async () => {
+    const cpu = await loadTensorEngine('tfjs-cpu');
+    expect(cpu.name).toBe('tfjs-cpu');
+    expect(cpu.tf.getBackend()).toBe('cpu');
+    if (nativeLoads()) expect((await loadTensorEngine('tfjs-node')).name).toBe('tfjs-node');
+    else await expect(loadTensorEngine('tfjs-node')).rejects.toThrow(/Cannot find module '@tensorflow\/tfjs-node'/);
+  });
+});
+
+describe('orientImage', () => {
+  let tf: Awaited<ReturnType<typeof loadTensorEngine>>['tf'];
+  beforeAll(async () => {
+    tf = (await loadTensorEngine('tfjs-cpu')).tf;
+  });
+
+  /** 3×3 picture with one channel-triplet per pixel: value = 10·row + column. */
+  const picture = (): TfCore.Tensor3D => tf.tensor3d(Array.from({ length: 27 }, (_, i) => 10 * Math.floor(i / 9) + Math.floor(i / 3) % 3), [3, 3, 3]);
+  const plane = (t: TfCore.Tensor3D): number[][] => (t.arraySync() as number[][][]).map((row) => row.map((px) => px[0]));
+
+  it('turns each stored orientation upright as the EXIF tag describes', () => {
+    const expected: Record<ExifOrientation, number[][]> = {
+      1: [[0, 1, 2], [10, 11, 12], [20, 21, 22]],
+      2: [[2, 1, 0], [12, 11, 10], [22, 21, 20]], // mirrored left-right
+      3: [[22, 21, 20], [12, 11, 10], [2, 1, 0]], // rotated 180°
+      4: [[20, 21, 22], [10, 11, 12], [0, 1, 2]], // mirrored top-bottom
+      5: [[0, 10, 20], [1, 11, 21], [2, 12, 22]], // transposed
+      6: [[20, 10, 0], [21, 11, 1], [22, 12, 2]], // rotated 90° clockwise: the stored left column becomes the top row
+      7: [[22, 12, 2], [21, 11, 1], [20, 10, 0]], // transverse
+      8: [[2, 12, 22], [1, 11, 21], [0, 10, 20]], // rotated 90° counter-clockwise
+    };
+    for (const orientation of [1, 2, 3, 4, 5, 6, 7, 8] as const) {
+      expect(plane(orientImage(tf, picture(), orientation, 'transform'))).toEqual(expected[orientation]);
+      expect(plane(orientImage(tf, picture(), orientation, 'reverse'))).toEqual(expected[orientation]);
+    }
+  });
+
+  it('gives the same result both ways on a larger picture', () => {
+    const big = tf.randomUniform([16, 16, 3], 0, 255, 'float32', 3) as TfCore.Tensor3D;
+    for (const orientation of [2, 3, 4, 5, 6, 7, 8] as const) {
+      expect(orientImage(tf, big, orientation, 'transform').arraySync()).toEqual(orientImage(tf, big, orientation, 'reverse').arraySync());
+    }
+  });
+
+  it('maps the corners as the transform matrices say', () => {
+    expect(orientationTransform(6, 224)).toEqual([0, 1, 0, -1, 0, 223, 0, 0]);
+    expect(orientationTransform(1, 224)).toEqual([1, 0, 0, 0, 1, 0, 0, 0]);
+  });
+});
+
+describe('resizeAndOrient', () => {
+  it('resizes with TensorFlow 2 semantics (half-pixel centres), like tf.image.resize at training time', async () => {
+    const engine = await loadTensorEngine('tfjs-cpu');
+    // 2×1 black|white stretched to 4 wide: sample x maps to (x + 0.5) / 2 - 0.5 → -0.25, 0.25, 0.75, 1.25.
+    const out = resizeAndOrient(engine, { width: 2, height: 1, data: Uint8Array.from([0, 0, 0, 255, 255, 255]) }, 4, 1);
+    expect(Array.from(out.filter((_, i) => i % 3 === 0 && i < 12))).toEqual([0, 64, 191, 255]);
+    expect(out).toHaveLength(4 * 4 * 3);
+  });
+});
