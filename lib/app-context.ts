@@ -3,6 +3,9 @@ import { Node } from 'constructs';
 import { Hyperparameters } from './algorithm/hyperparameters';
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { ImageClassifierProps } from './image-classifier';
+import { RetrainingSchedule } from './pipeline/retraining-schedule';
+import { EndpointCapacity } from './serving/endpoint-capacity';
+import { InferenceInstanceType } from './serving/inference-instance-type';
 import { TrainingInstanceType } from './training/training-instance-type';
 
 /** Prefix of every context key the app reads from cdk.json or `cdk synth -c key=value`. */
@@ -18,6 +21,12 @@ export const CONTEXT_KEYS = {
   maxRuntimeHours: 'longest a training job may run, in hours (default 6)',
   useValidationChannel: 'true to send <prefix>/validation/ as the validation channel (default false)',
   hyperparameters: 'JSON object of camelCase hyperparameters, e.g. {"epochs": 10, "learningRate": 0.0005}',
+  endpointInstanceType: 'endpoint instance type (default ml.m5.large); ignored with endpointServerless',
+  endpointServerless: 'true for a serverless endpoint (3 GiB, 5 concurrent) instead of instances (default false)',
+  retrainSchedule: 'EventBridge Scheduler expression such as rate(7 days) or cron(0 3 ? * SUN *), or off (default rate(7 days))',
+  retrainOnNewData: 'true to retrain when images are added under the training folder (default false)',
+  minimumAccuracy: 'validation accuracy a model needs to be promoted, 0-1 (default 0.5)',
+  notificationEmail: 'email address told of each retraining run (default none)',
 } as const;
 
 type ContextKey = keyof typeof CONTEXT_KEYS;
@@ -50,6 +59,12 @@ export function imageClassifierPropsFromContext(node: Node): ImageClassifierProp
   const maxRuntimeHours = read('maxRuntimeHours', asNumber, 'a number of hours');
   const useValidationChannel = read('useValidationChannel', asBoolean, 'true or false');
   const hyperparameters = read('hyperparameters', asObject, 'a JSON object') as Hyperparameters | undefined;
+  const endpointInstanceType = read('endpointInstanceType', asString, 'an instance type like ml.m5.large');
+  const endpointServerless = read('endpointServerless', asBoolean, 'true or false');
+  const retrainSchedule = read('retrainSchedule', asSchedule, "'rate(…)', 'cron(…)' or 'off'");
+  const retrainOnNewData = read('retrainOnNewData', asBoolean, 'true or false');
+  const minimumAccuracy = read('minimumAccuracy', asNumber, 'a number in [0, 1]');
+  const notificationEmail = read('notificationEmail', (v) => (typeof v === 'string' && /^[^@\s]+@[^@\s]+$/.test(v) ? v : undefined), 'an email address');
 
   if (problems.length > 0) {
     throw new Error(`Invalid cdk.json context:\n  ${problems.join('\n  ')}`);
@@ -66,7 +81,18 @@ export function imageClassifierPropsFromContext(node: Node): ImageClassifierProp
       maxRuntime: maxRuntimeHours !== undefined ? Duration.minutes(Math.round(maxRuntimeHours * 60)) : undefined,
       useValidationChannel,
     },
+    serving: {
+      capacity: endpointServerless
+        ? EndpointCapacity.serverless()
+        : endpointInstanceType !== undefined ? EndpointCapacity.instances({ instanceType: InferenceInstanceType.of(endpointInstanceType) }) : undefined,
+    },
+    retraining: { schedule: retrainSchedule, retrainOnNewData, minimumAccuracy, notificationEmail },
   };
+}
+
+function asSchedule(value: unknown): RetrainingSchedule | undefined {
+  if (value === 'off') return RetrainingSchedule.DISABLED;
+  return typeof value === 'string' && /^(rate|cron)\(.+\)$/.test(value) ? RetrainingSchedule.expression(value) : undefined;
 }
 
 function asString(value: unknown): string | undefined {

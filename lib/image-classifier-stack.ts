@@ -43,5 +43,25 @@ export class ImageClassifierStack extends Stack {
       description: 'The TensorFlow Hub model being fine-tuned',
       value: training.model.modelId,
     });
+    const { endpoint, pipeline, inference } = this.classifier;
+    new CfnOutput(this, 'EndpointName', {
+      description: pipeline ? 'The SageMaker endpoint (created by the first promoted retraining run)' : 'The SageMaker endpoint',
+      value: endpoint.endpointName,
+    });
+    if (inference.functionUrl) {
+      new CfnOutput(this, 'InferenceUrl', {
+        description: 'POST an image here (SigV4-signed, service lambda) to classify it',
+        value: inference.functionUrl.url,
+      });
+    }
+    new CfnOutput(this, 'InferenceFunctionName', { value: inference.function.functionName });
+    if (pipeline) {
+      new CfnOutput(this, 'RetrainingStateMachineArn', { value: pipeline.stateMachine.stateMachineArn });
+      new CfnOutput(this, 'StartRetrainingCommand', {
+        description: 'Starts a retraining run now',
+        value: `aws stepfunctions start-execution --state-machine-arn ${pipeline.stateMachine.stateMachineArn} --input '{"trigger":"manual"}'`,
+      });
+      new CfnOutput(this, 'NotificationTopicArn', { value: pipeline.topic.topicArn });
+    }
   }
 }

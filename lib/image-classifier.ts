@@ -3,10 +3,34 @@ import { Construct } from 'constructs';
 import { Hyperparameters } from './algorithm/hyperparameters';
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
+import { InferenceFunction, InferenceFunctionProps } from './inference/inference-function';
+import { EndpointCleanup } from './lifecycle/endpoint-cleanup';
+import { RetrainingPipeline, RetrainingPipelineProps } from './pipeline/retraining-pipeline';
+import { ClassifierEndpoint, ClassifierEndpointProps } from './serving/classifier-endpoint';
 import { TrainingJobDefinition, TrainingJobDefinitionProps } from './training/training-job-definition';
 
 /** Training settings of an `ImageClassifier`: every `TrainingJobDefinition` prop it does not set itself. */
 export type ImageClassifierTrainingOptions = Omit<TrainingJobDefinitionProps, 'dataset' | 'model' | 'hyperparameters' | 'encryptionKey'>;
+
+/** Endpoint settings of an `ImageClassifier`: every `ClassifierEndpoint` prop it does not set itself. */
+export type ImageClassifierServingOptions = Omit<ClassifierEndpointProps, 'model' | 'encryptionKey' | 'locations'>;
+
+/** Retraining settings of an `ImageClassifier`: every `RetrainingPipeline` prop it does not set itself. */
+export type ImageClassifierRetrainingOptions = Omit<RetrainingPipelineProps, 'training' | 'endpoint' | 'encryptionKey'>;
+
+/** Inference function settings of an `ImageClassifier`. */
+export interface ImageClassifierInferenceOptions extends Omit<InferenceFunctionProps, 'endpointName' | 'imageSize' | 'readableBuckets'> {
+  /**
+   * Edge of the square image sent to the endpoint.
+   * @default - the model's input size
+   */
+  readonly imageSize?: number;
+  /**
+   * Buckets the function may read images from (`{"s3Uri": …}` requests).
+   * @default - the dataset bucket
+   */
+  readonly readableBuckets?: InferenceFunctionProps['readableBuckets'];
+}
 
 /** Properties of an `ImageClassifier`. Every one is optional. */
 export interface ImageClassifierProps {
@@ -31,30 +55,68 @@ export interface ImageClassifierProps {
    */
   readonly training?: ImageClassifierTrainingOptions;
   /**
-   * One customer-managed KMS key for the dataset bucket, the artifacts bucket, training volumes and model output.
+   * Endpoint capacity, name, data capture. With `modelArtifact`, CloudFormation creates the endpoint from that
+   * artifact and there is no retraining pipeline; without it, the pipeline creates and owns the endpoint.
+   * @default - one to two ml.m5.large instances, created by the first promotion
+   */
+  readonly serving?: ImageClassifierServingOptions;
+  /**
+   * Schedule, new-data trigger, promotion gate, deployment strategy, notifications.
+   * @default - weekly retraining, promotion above 50% accuracy that does not lose to the serving model
+   */
+  readonly retraining?: ImageClassifierRetrainingOptions;
+  /**
+   * Packaging, Function URL, limits of the inference function.
+   * @default - a zip-packaged function with an IAM-authenticated Function URL
+   */
+  readonly inference?: ImageClassifierInferenceOptions;
+  /**
+   * One customer-managed KMS key for the dataset and artifacts buckets, training volumes and output, the endpoint,
+   * the notification topic and the pipeline's logs.
    * @default - AWS-managed encryption everywhere
    */
   readonly encryptionKey?: kms.IKey;
 }
 
 /**
- * A continuously retrainable image classifier on SageMaker's Image Classification - TensorFlow algorithm:
- * the dataset bucket and the training job definition, with safe defaults for every setting.
+ * A continuously retrained image classifier on SageMaker's Image Classification - TensorFlow algorithm: the dataset
+ * bucket, the training definition, the endpoint, the retraining pipeline that promotes better models to it, the
+ * inference function in front of it, and a cleanup that leaves nothing billable behind at `cdk destroy`.
  */
 export class ImageClassifier extends Construct {
+  /** The pretrained model being fine-tuned. */
+  public readonly model: JumpStartModel;
   /** The bucket holding the labelled images. */
   public readonly dataset: DatasetBucket;
   /** The complete training job request, its role and its output location. */
   public readonly training: TrainingJobDefinition;
-  /** The pretrained model being fine-tuned. */
-  public readonly model: JumpStartModel;
+  /** The endpoint serving the classifier. */
+  public readonly endpoint: ClassifierEndpoint;
+  /** The retraining pipeline; absent when the endpoint serves a fixed `serving.modelArtifact`. */
+  public readonly pipeline?: RetrainingPipeline;
+  /** Deletes the pipeline-created endpoint, configs, models and scaling targets when the stack is deleted. */
+  public readonly cleanup?: EndpointCleanup;
+  /** The function that preprocesses images and calls the endpoint. */
+  public readonly inference: InferenceFunction;
 
   constructor(scope: Construct, id: string, props: ImageClassifierProps = {}) {
     super(scope, id);
-    if (props.dataset?.encryptionKey && props.encryptionKey) {
-      throw new Error(`${this.node.path}: set either encryptionKey or dataset.encryptionKey, not both`);
-    }
     this.model = props.model ?? JumpStartModel.MOBILENET_V2_100_224;
+    const problems: string[] = [];
+    if (props.dataset?.encryptionKey && props.encryptionKey) {
+      problems.push('set either encryptionKey or dataset.encryptionKey, not both');
+    }
+    if (props.serving?.modelArtifact && props.retraining) {
+      problems.push('retraining needs an endpoint the pipeline owns; remove serving.modelArtifact (the pipeline creates the endpoint) or remove retraining');
+    }
+    const imageSize = props.inference?.imageSize ?? this.model.imageSize;
+    if (imageSize === undefined) {
+      problems.push(`model ${this.model.modelId} publishes no input image size; use JumpStartModel.of('${this.model.modelId}', { imageSize: 384 }) or set inference.imageSize`);
+    }
+    if (problems.length > 0) {
+      throw new Error(`${this.node.path}: invalid ImageClassifier props:\n  ${problems.join('\n  ')}`);
+    }
+
     this.dataset = new DatasetBucket(this, 'Dataset', {
       ...props.dataset,
       encryptionKey: props.dataset?.encryptionKey ?? (props.dataset?.bucket ? undefined : props.encryptionKey),
@@ -65,6 +127,33 @@ export class ImageClassifier extends Construct {
       model: this.model,
       hyperparameters: props.hyperparameters,
       encryptionKey: props.encryptionKey,
+    });
+    this.endpoint = new ClassifierEndpoint(this, 'Endpoint', {
+      ...props.serving,
+      model: this.model,
+      encryptionKey: props.encryptionKey,
+      locations: props.training?.locations,
+    });
+    if (this.endpoint.managedByPipeline) {
+      this.pipeline = new RetrainingPipeline(this, 'Retraining', {
+        ...props.retraining,
+        training: this.training,
+        endpoint: this.endpoint,
+        encryptionKey: props.encryptionKey,
+      });
+      // Deleted first at `cdk destroy` (it depends on them), so the pipeline's endpoint, configs and models go
+      // while the roles they need still exist.
+      this.cleanup = new EndpointCleanup(this, 'EndpointCleanup', {
+        endpointName: this.endpoint.endpointName,
+        resourceNamePrefix: this.endpoint.resourceNamePrefix,
+        dependsOn: [this.pipeline, this.endpoint],
+      });
+    }
+    this.inference = new InferenceFunction(this, 'Inference', {
+      ...props.inference,
+      endpointName: this.endpoint.endpointName,
+      imageSize: imageSize!,
+      readableBuckets: props.inference?.readableBuckets ?? [this.dataset.bucket],
     });
   }
 }

@@ -1,17 +1,61 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ImageClassifier, JumpStartModel, TrainingInstanceType } from '../lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { ImageClassifier, JumpStartModel, ModelArtifact, TrainingInstanceType } from '../lib';
 import { testStack } from './helpers';
 
 describe('ImageClassifier', () => {
-  test('needs no props: a dataset bucket, an artifacts bucket and a training definition with safe defaults', () => {
+  test('needs no props: dataset, training, a pipeline-owned endpoint, the pipeline, its cleanup and the inference function', () => {
     const stack = testStack();
     const classifier = new ImageClassifier(stack, 'Classifier');
     expect(classifier.model).toBe(JumpStartModel.MOBILENET_V2_100_224);
     expect(classifier.training.instanceType).toBe(TrainingInstanceType.ML_P3_2XLARGE);
+    expect(classifier.endpoint.managedByPipeline).toBe(true);
+    expect(classifier.pipeline).toBeDefined();
+    expect(classifier.cleanup).toBeDefined();
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::S3::Bucket', 3); // dataset, its access logs, artifacts
-    template.resourceCountIs('AWS::IAM::Role', 1);
+    // The pipeline creates the endpoint: CloudFormation must not own it, or a deploy could revert a promotion.
+    template.resourceCountIs('AWS::SageMaker::Endpoint', 0);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2); // retraining, and the cleanup provider's waiter
+    template.hasResourceProperties('Custom::SageMakerEndpointCleanup', { EndpointName: classifier.endpoint.endpointName });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ENDPOINT_NAME: classifier.endpoint.endpointName, IMAGE_SIZE: '224' }) },
+    });
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
+  });
+
+  test('the cleanup is deleted before the pipeline and the model role', () => {
+    const stack = testStack();
+    const classifier = new ImageClassifier(stack, 'Classifier');
+    const template = Template.fromStack(stack).toJSON();
+    const cleanup = Object.values(template.Resources as Record<string, { Type: string; DependsOn?: string[] }>)
+      .find((r) => r.Type === 'Custom::SageMakerEndpointCleanup')!;
+    const stateMachineId = stack.getLogicalId(classifier.pipeline!.stateMachine.node.defaultChild as never);
+    expect(cleanup.DependsOn).toEqual(expect.arrayContaining([stateMachineId]));
+  });
+
+  test('with a model artifact, CloudFormation owns the endpoint and there is no pipeline', () => {
+    const stack = testStack('us-east-1');
+    const artifacts = new s3.Bucket(stack, 'Models');
+    const classifier = new ImageClassifier(stack, 'Classifier', { serving: { modelArtifact: ModelArtifact.fromS3(artifacts, 'flowers/model.tar.gz') } });
+    expect(classifier.pipeline).toBeUndefined();
+    expect(classifier.cleanup).toBeUndefined();
+    Template.fromStack(stack).resourceCountIs('AWS::SageMaker::Endpoint', 1);
+  });
+
+  test('rejects retraining settings next to a fixed model artifact', () => {
+    const stack = testStack();
+    const artifacts = new s3.Bucket(stack, 'Models');
+    expect(() => new ImageClassifier(stack, 'Classifier', {
+      serving: { modelArtifact: ModelArtifact.fromS3(artifacts, 'model.tar.gz') }, retraining: { retrainOnNewData: true },
+    })).toThrow('retraining needs an endpoint the pipeline owns');
+  });
+
+  test('a BiT model needs an image size for inference', () => {
+    expect(() => new ImageClassifier(testStack(), 'Classifier', { model: JumpStartModel.BIT_M_R50X1_ILSVRC2012 }))
+      .toThrow("model tensorflow-ic-bit-m-r50x1-ilsvrc2012-classification-1 publishes no input image size; use JumpStartModel.of('tensorflow-ic-bit-m-r50x1-ilsvrc2012-classification-1', { imageSize: 384 }) or set inference.imageSize");
+    expect(() => new ImageClassifier(testStack(), 'Sized', { model: JumpStartModel.BIT_M_R50X1_ILSVRC2012, inference: { imageSize: 384 } })).not.toThrow();
   });
 
   test('one encryption key covers the dataset bucket, the artifacts bucket and training output', () => {

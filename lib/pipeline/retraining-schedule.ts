@@ -18,6 +18,14 @@ export class RetrainingSchedule {
     return new RetrainingSchedule(events.Schedule.cron(options).expressionString);
   }
 
+  /** Any EventBridge Scheduler `rate(…)` or `cron(…)` expression, in UTC. */
+  public static expression(expression: string): RetrainingSchedule {
+    if (!Token.isUnresolved(expression) && !/^(rate|cron)\(.+\)$/.test(expression)) {
+      throw new Error(`RetrainingSchedule.expression: expected 'rate(…)' or 'cron(…)', got '${expression}'`);
+    }
+    return new RetrainingSchedule(expression);
+  }
+
   /** No scheduled retraining; runs start from new data or by hand. */
   public static readonly DISABLED = new RetrainingSchedule(undefined);
 
