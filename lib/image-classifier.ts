@@ -1,3 +1,4 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { Hyperparameters } from './algorithm/hyperparameters';
@@ -76,6 +77,23 @@ export interface ImageClassifierProps {
    * @default - AWS-managed encryption everywhere
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Run training, the model (instance capacity) and the inference function in this VPC's private subnets.
+   * @default - no VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets for training, the model and the function.
+   * @default - the VPC's private subnets with egress, or its isolated subnets when it has none
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * With `vpc`, create the VPC endpoints the classifier needs without a NAT: an S3 gateway endpoint (free) for the
+   * training data and the function's reads, and a SageMaker Runtime interface endpoint (billed per hour and AZ) for
+   * the function's calls to the endpoint. Turn off when the VPC already has them or reaches AWS through a NAT.
+   * @default true
+   */
+  readonly createVpcEndpoints?: boolean;
 }
 
 /**
@@ -98,6 +116,8 @@ export class ImageClassifier extends Construct {
   public readonly cleanup?: EndpointCleanup;
   /** The function that preprocesses images and calls the endpoint. */
   public readonly inference: InferenceFunction;
+  /** The VPC endpoints created for a classifier in a VPC. */
+  public readonly vpcEndpoints: ec2.IVpcEndpoint[] = [];
 
   constructor(scope: Construct, id: string, props: ImageClassifierProps = {}) {
     super(scope, id);
@@ -113,15 +133,23 @@ export class ImageClassifier extends Construct {
     if (imageSize === undefined) {
       problems.push(`model ${this.model.modelId} publishes no input image size; use JumpStartModel.of('${this.model.modelId}', { imageSize: 384 }) or set inference.imageSize`);
     }
+    if ((props.vpcSubnets || props.createVpcEndpoints !== undefined) && !props.vpc) {
+      problems.push('vpcSubnets and createVpcEndpoints need vpc');
+    }
+    if (props.vpc && (props.training?.vpc || props.serving?.vpc || props.inference?.vpc)) {
+      problems.push('set vpc once on the ImageClassifier, not also in training, serving or inference');
+    }
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid ImageClassifier props:\n  ${problems.join('\n  ')}`);
     }
 
+    const network = props.vpc ? { vpc: props.vpc, vpcSubnets: props.vpcSubnets ?? privateSubnets(props.vpc) } : {};
     this.dataset = new DatasetBucket(this, 'Dataset', {
       ...props.dataset,
       encryptionKey: props.dataset?.encryptionKey ?? (props.dataset?.bucket ? undefined : props.encryptionKey),
     });
     this.training = new TrainingJobDefinition(this, 'Training', {
+      ...network,
       ...props.training,
       dataset: this.dataset,
       model: this.model,
@@ -129,6 +157,7 @@ export class ImageClassifier extends Construct {
       encryptionKey: props.encryptionKey,
     });
     this.endpoint = new ClassifierEndpoint(this, 'Endpoint', {
+      ...network,
       ...props.serving,
       model: this.model,
       encryptionKey: props.encryptionKey,
@@ -150,10 +179,25 @@ export class ImageClassifier extends Construct {
       });
     }
     this.inference = new InferenceFunction(this, 'Inference', {
+      ...network,
       ...props.inference,
       endpointName: this.endpoint.endpointName,
       imageSize: imageSize!,
       readableBuckets: props.inference?.readableBuckets ?? [this.dataset.bucket],
     });
+    if (props.vpc && props.createVpcEndpoints !== false) {
+      this.vpcEndpoints.push(
+        props.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [network.vpcSubnets!] }),
+        props.vpc.addInterfaceEndpoint('SageMakerRuntimeEndpoint', {
+          service: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_RUNTIME,
+          subnets: network.vpcSubnets,
+          privateDnsEnabled: true,
+        }),
+      );
+    }
   }
+}
+
+function privateSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  return { subnetType: vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
 }

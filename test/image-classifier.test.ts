@@ -1,4 +1,5 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { ImageClassifier, JumpStartModel, ModelArtifact, TrainingInstanceType } from '../lib';
@@ -75,5 +76,34 @@ describe('ImageClassifier', () => {
     const key = new kms.Key(stack, 'Key');
     expect(() => new ImageClassifier(stack, 'Classifier', { encryptionKey: key, dataset: { encryptionKey: key } }))
       .toThrow('set either encryptionKey or dataset.encryptionKey, not both');
+  });
+});
+
+describe('ImageClassifier in a VPC', () => {
+  test('puts training, the model and the function in the private subnets and adds the S3 and SageMaker Runtime endpoints', () => {
+    const stack = testStack('us-east-1');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const classifier = new ImageClassifier(stack, 'Classifier', { vpc });
+    const request = stack.resolve(classifier.training.renderRequest({ trainingJobName: 'run' }));
+    expect(request.VpcConfig.Subnets).toHaveLength(2);
+    expect(stack.resolve(classifier.endpoint.renderCreateModelRequest({ modelName: `${classifier.endpoint.resourceNamePrefix}-20261128-120000-abcdef12`, modelDataUrl: 's3://b/k' })).VpcConfig.Subnets).toHaveLength(2);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ ENDPOINT_NAME: classifier.endpoint.endpointName }) },
+      VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway' });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Interface', ServiceName: 'com.amazonaws.us-east-1.sagemaker.runtime', PrivateDnsEnabled: true });
+  });
+
+  test('creates no VPC endpoints when asked not to, and rejects a second VPC setting', () => {
+    const stack = testStack('us-east-1');
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    new ImageClassifier(stack, 'Classifier', { vpc, createVpcEndpoints: false });
+    Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    expect(() => new ImageClassifier(testStack(), 'Other', { createVpcEndpoints: true }))
+      .toThrow('vpcSubnets and createVpcEndpoints need vpc');
+    expect(() => new ImageClassifier(stack, 'Twice', { vpc, training: { vpc } }))
+      .toThrow('set vpc once on the ImageClassifier, not also in training, serving or inference');
   });
 });
