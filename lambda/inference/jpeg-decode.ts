@@ -13,7 +13,9 @@
  * data is detected after every MCU and reported as truncated.
  */
 import { planesToRgb, ComponentPlane, jpegColorModel } from './jpeg-color';
-import { AcSkipLookup, END_OF_BLOCK, FAST_BITS, HuffmanLookup, buildAcSkipLookup, buildHuffmanLookup } from './jpeg-huffman';
+import {
+  AcSkipLookup, END_OF_BLOCK, FAST_BITS, HuffmanLookup, MULTI_BITS, buildAcSkipLookup, buildHuffmanLookup,
+} from './jpeg-huffman';
 import { ScaleDenominator, ScaledIdct, createScaledIdct, inverseDctBlock } from './jpeg-idct';
 import {
   HuffmanSpec, JpegFrame, JpegScan, MARKER, corrupt, isFrameMarker, parseHuffmanTables, parseQuantTables,
@@ -26,6 +28,7 @@ const PADDING = 4096;
 /** A limit against crafted progressive files that repeat scans to burn CPU; real encoders write fewer than 20. */
 const MAX_SCANS = 256;
 const FAST_SHIFT = 16 - FAST_BITS;
+const MULTI_SHIFT = 16 - MULTI_BITS;
 
 /** Decodes a JPEG at 1/`scale` of its size: ceil(width / scale) × ceil(height / scale) pixels, RGB, not oriented. */
 export function decodeJpeg(bytes: Uint8Array, scale: ScaleDenominator): RgbImage {
@@ -201,28 +204,53 @@ class JpegDecoder {
     return next;
   }
 
+  /**
+   * Sequential scans are the hot path (every camera photo), so they get their own loop rather than `forEachBlock`
+   * and a callback per block: the blocks of one MCU are listed once, with their component tables side by side.
+   */
   private sequentialScan(scan: JpegScan, reader: BitReader): void {
     const { frame, idct } = this;
     const n = idct.n;
     const needed = idct.coefficientsNeeded;
-    const predictions = new Int32Array(scan.components.length);
     const coefficients = new Int32Array(64);
-    const tables = scan.components.map((c) => ({
-      dc: this.dcLookup(c.dcTable),
-      ac: this.acLookup(c.acTable),
-      skip: this.acSkip(c.acTable),
-      quant: this.componentQuant[c.index] as Uint16Array,
-      plane: this.componentPlanes[c.index],
-      planeStride: frame.components[c.index].paddedBlocksX * n,
-    }));
-    forEachBlock(frame, scan, reader, this.restartInterval, () => predictions.fill(0), (s, blockX, blockY) => {
-      const t = tables[s];
-      const dc = decodeSequentialBlock(reader, t.dc, t.ac, t.skip, t.quant, needed, predictions[s], coefficients);
-      predictions[s] = dc;
-      const at = blockY * n * t.planeStride + blockX * n;
-      if (n === 1) t.plane[at] = (dc * t.quant[0]) / 8 + 128;
-      else inverseDctBlock(idct, coefficients, 0, t.plane, at, t.planeStride);
+    const single = scan.components.length === 1;
+    const layout = scan.components.map((c) => frame.components[c.index]);
+    // One entry per block of an MCU (a single-component scan's "MCU" is one block).
+    const blocks = scan.components.flatMap((c, s) => {
+      const { h, v } = single ? { h: 1, v: 1 } : layout[s];
+      return Array.from({ length: h * v }, (_, i) => ({
+        s, dx: i % h, dy: Math.floor(i / h), h, v,
+        dc: this.dcLookup(c.dcTable),
+        ac: this.acLookup(c.acTable),
+        skip: this.acSkip(c.acTable),
+        quant: this.componentQuant[c.index] as Uint16Array,
+        plane: this.componentPlanes[c.index],
+        planeStride: layout[s].paddedBlocksX * n,
+      }));
     });
+    const predictions = new Int32Array(scan.components.length);
+    const mcusX = single ? layout[0].blocksX : frame.mcusX;
+    const total = mcusX * (single ? layout[0].blocksY : frame.mcusY);
+    const restartInterval = this.restartInterval;
+    for (let m = 0, mcuX = 0, mcuY = 0; m < total; m++) {
+      if (restartInterval > 0 && m > 0 && m % restartInterval === 0) {
+        reader.restart();
+        predictions.fill(0);
+      }
+      for (let b = 0; b < blocks.length; b++) {
+        const t = blocks[b];
+        const dc = decodeSequentialBlock(reader, t.dc, t.ac, t.skip, t.quant, needed, predictions[t.s], coefficients);
+        predictions[t.s] = dc;
+        const at = ((mcuY * t.v + t.dy) * t.planeStride + (mcuX * t.h + t.dx)) * n;
+        if (n === 1) t.plane[at] = (dc * t.quant[0]) / 8 + 128;
+        else inverseDctBlock(idct, coefficients, 0, t.plane, at, t.planeStride);
+      }
+      if (reader.pos > reader.end) throw corrupt('the data ends before the last block');
+      if (++mcuX === mcusX) {
+        mcuX = 0;
+        mcuY++;
+      }
+    }
   }
 
   private progressiveDcScan(scan: JpegScan, reader: BitReader): void {
@@ -384,6 +412,7 @@ function decodeSequentialBlock(reader: BitReader, dcTable: HuffmanLookup, acTabl
   const view = reader.view;
   const acFast = acTable.fast;
   const skipFast = acSkip.fast;
+  const multiSkip = acSkip.multi;
   let pos = reader.pos;
   let bits = (view.getUint32(pos >>> 3) >>> (16 - (pos & 7))) & 0xffff;
   let entry = dcTable.fast[bits >>> FAST_SHIFT] || dcTable.full[bits];
@@ -430,6 +459,13 @@ function decodeSequentialBlock(reader: BitReader, dcTable: HuffmanLookup, acTabl
   }
   while (k < 64) {
     bits = (view.getUint32(pos >>> 3) >>> (16 - (pos & 7))) & 0xffff;
+    // Several symbols at once while they stay inside the block; otherwise one (a long code, or the block's end).
+    entry = multiSkip[bits >>> MULTI_SHIFT];
+    if (entry !== 0 && k + ((entry >> 5) & 127) < 64) {
+      pos += entry & 31;
+      k += entry >> 5;
+      continue;
+    }
     entry = skipFast[bits >>> FAST_SHIFT] || acSkip.full[bits];
     if (entry === 0) throw corrupt('invalid Huffman code');
     pos += entry & 31;

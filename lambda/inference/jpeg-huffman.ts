@@ -24,10 +24,16 @@ export interface HuffmanLookup {
  * where bitsToSkip is the code length plus the coefficient's magnitude bits and advance is how many zigzag positions
  * the symbol covers (run + 1, 16 for ZRL, END_OF_BLOCK for EOB).
  */
-export type AcSkipLookup = HuffmanLookup;
+export interface AcSkipLookup extends HuffmanLookup {
+  /** several symbols per lookup, see buildAcMultiSkip */
+  readonly multi: Uint16Array;
+}
 
 /** Index bits of the `fast` tables. */
 export const FAST_BITS = 10;
+
+/** Index bits of the multi-symbol skip tables. */
+export const MULTI_BITS = 12;
 
 /** Added to the zigzag index by an end-of-block symbol: any index ≥ this value means "block ended by EOB". */
 export const END_OF_BLOCK = 128;
@@ -64,7 +70,8 @@ export function buildAcSkipLookup(lookup: HuffmanLookup): AcSkipLookup {
     const advance = size !== 0 ? run + 1 : run === 15 ? 16 : END_OF_BLOCK;
     skip[i] = (advance << 5) | ((entry & 0xff) + size);
   }
-  return withFastTable(skip, (_entry, i) => lookup.full[i] & 0xff);
+  const single = withFastTable(skip, (_entry, i) => lookup.full[i] & 0xff);
+  return { ...single, multi: buildAcMultiSkip(single) };
 }
 
 /** Adds the FAST_BITS-indexed copy of the entries whose code is at most FAST_BITS long. */
@@ -76,4 +83,29 @@ function withFastTable(full: Uint16Array, codeLength: (entry: number, index: num
     if (entry !== 0 && codeLength(entry, i << shift) <= FAST_BITS) fast[i] = entry;
   }
   return { fast, full };
+}
+
+/**
+ * Skips several AC coefficients per lookup: entry = (advance << 5) | bits for as many whole symbols (code and
+ * magnitude bits) as fit in the next MULTI_BITS bits, ending after an EOB if one comes (advance then includes
+ * END_OF_BLOCK); 0 when not even one symbol fits. In photos most symbols take 3 to 6 bits, so one lookup usually
+ * passes two or three of them.
+ */
+export function buildAcMultiSkip(skip: HuffmanLookup): Uint16Array {
+  const table = new Uint16Array(1 << MULTI_BITS);
+  const mask = (1 << MULTI_BITS) - 1;
+  for (let i = 0; i < table.length; i++) {
+    let used = 0;
+    let advance = 0;
+    while (used < MULTI_BITS) {
+      // The bits after `used`, left-aligned to 16; the unknown ones are 0, so only a symbol within the known bits counts.
+      const entry = skip.full[((i << used) & mask) << (LOOKUP_BITS - MULTI_BITS)];
+      if (entry === 0 || (entry & 31) > MULTI_BITS - used) break;
+      used += entry & 31;
+      advance += entry >> 5;
+      if (entry >> 5 >= END_OF_BLOCK) break;
+    }
+    table[i] = (advance << 5) | used;
+  }
+  return table;
 }

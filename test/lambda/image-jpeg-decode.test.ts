@@ -176,6 +176,14 @@ describe('Huffman lookup tables', () => {
     expect(skip.full[0b1110 << 12]).toBe((16 << 5) | 4); // ZRL
     expect(skip.full[0b1111 << 12] >> 5).toBe(END_OF_BLOCK); // EOB
     expect(skip.fast[0b10 << 8]).toBe(skip.full[0b10 << 14]);
+    // Multi-symbol: "10 xx" twice then EOB "1111" = 12 bits, three symbols, the block ends.
+    expect(skip.multi[0b1001_1011_1111]).toBe(((2 + 2 + END_OF_BLOCK) << 5) | 12);
+    // "0 x" (run 0, size 1) five times = 10 bits, then "11" is only the start of a longer code: stop there.
+    expect(skip.multi[0b0101_0101_0111]).toBe((5 << 5) | 10);
+    // "110" (run 2, size 3) needs 6 bits where 4 are known: stop before it; the decoder reads it on its own.
+    expect(skip.multi[0b1001_1011_1100]).toBe(((2 + 2) << 5) | 8);
+    // ZRL "1110" advances 16.
+    expect(skip.multi[0b1110_1110_1111]).toBe(((16 + 16 + END_OF_BLOCK) << 5) | 12);
   });
 
   it('refuse a table with more codes than fit their lengths', () => {
