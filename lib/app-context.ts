@@ -27,6 +27,8 @@ export const CONTEXT_KEYS = {
   retrainOnNewData: 'true to retrain when images are added under the training folder (default false)',
   minimumAccuracy: 'validation accuracy a model needs to be promoted, 0-1 (default 0.5)',
   notificationEmail: 'email address told of each retraining run (default none)',
+  seedDatasetFrom: 'local folder laid out as <class>/<image>.jpg uploaded to the training folder at deploy time (default none)',
+  startRetrainingOnDeploy: 'true to start a retraining run when the stack is created (default: true with seedDatasetFrom)',
 } as const;
 
 type ContextKey = keyof typeof CONTEXT_KEYS;
@@ -64,6 +66,8 @@ export function imageClassifierPropsFromContext(node: Node): ImageClassifierProp
   const retrainSchedule = read('retrainSchedule', asSchedule, "'rate(…)', 'cron(…)' or 'off'");
   const retrainOnNewData = read('retrainOnNewData', asBoolean, 'true or false');
   const minimumAccuracy = read('minimumAccuracy', asNumber, 'a number in [0, 1]');
+  const seedDatasetFrom = read('seedDatasetFrom', asString, 'a folder path');
+  const startRetrainingOnDeploy = read('startRetrainingOnDeploy', asBoolean, 'true or false');
   const notificationEmail = read('notificationEmail', (v) => (typeof v === 'string' && /^[^@\s]+@[^@\s]+$/.test(v) ? v : undefined), 'an email address');
 
   if (problems.length > 0) {
@@ -87,6 +91,8 @@ export function imageClassifierPropsFromContext(node: Node): ImageClassifierProp
         : endpointInstanceType !== undefined ? EndpointCapacity.instances({ instanceType: InferenceInstanceType.of(endpointInstanceType) }) : undefined,
     },
     retraining: { schedule: retrainSchedule, retrainOnNewData, minimumAccuracy, notificationEmail },
+    seedDatasetFrom,
+    startRetrainingOnDeploy,
   };
 }
 

@@ -4,8 +4,10 @@ import { Construct } from 'constructs';
 import { Hyperparameters } from './algorithm/hyperparameters';
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
+import { DatasetSeed } from './dataset/dataset-seed';
 import { InferenceFunction, InferenceFunctionProps } from './inference/inference-function';
 import { EndpointCleanup } from './lifecycle/endpoint-cleanup';
+import { FirstRetrainingRun } from './lifecycle/first-run';
 import { RetrainingPipeline, RetrainingPipelineProps } from './pipeline/retraining-pipeline';
 import { ClassifierEndpoint, ClassifierEndpointProps } from './serving/classifier-endpoint';
 import { TrainingJobDefinition, TrainingJobDefinitionProps } from './training/training-job-definition';
@@ -78,6 +80,18 @@ export interface ImageClassifierProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
+   * A local folder laid out as `<class>/<image>.jpg` to upload to the dataset's training folder at deploy time.
+   * The layout is checked at synth time.
+   * @default - no upload; add images with `aws s3 sync`
+   */
+  readonly seedDatasetFrom?: string;
+  /**
+   * Start a retraining run when the stack is created (after the seed upload), so that the deployment ends with a
+   * model being trained and then served.
+   * @default - true when `seedDatasetFrom` is set
+   */
+  readonly startRetrainingOnDeploy?: boolean;
+  /**
    * Run training, the model (instance capacity) and the inference function in this VPC's private subnets.
    * @default - no VPC
    */
@@ -116,6 +130,10 @@ export class ImageClassifier extends Construct {
   public readonly cleanup?: EndpointCleanup;
   /** The function that preprocesses images and calls the endpoint. */
   public readonly inference: InferenceFunction;
+  /** The upload of `seedDatasetFrom`. */
+  public readonly seed?: DatasetSeed;
+  /** The run started when the stack is created. */
+  public readonly firstRun?: FirstRetrainingRun;
   /** The VPC endpoints created for a classifier in a VPC. */
   public readonly vpcEndpoints: ec2.IVpcEndpoint[] = [];
 
@@ -133,6 +151,9 @@ export class ImageClassifier extends Construct {
     if (imageSize === undefined) {
       problems.push(`model ${this.model.modelId} publishes no input image size; use JumpStartModel.of('${this.model.modelId}', { imageSize: 384 }) or set inference.imageSize`);
     }
+    if (props.startRetrainingOnDeploy && props.serving?.modelArtifact) {
+      problems.push('startRetrainingOnDeploy needs the retraining pipeline; remove serving.modelArtifact or startRetrainingOnDeploy');
+    }
     if ((props.vpcSubnets || props.createVpcEndpoints !== undefined) && !props.vpc) {
       problems.push('vpcSubnets and createVpcEndpoints need vpc');
     }
@@ -148,6 +169,9 @@ export class ImageClassifier extends Construct {
       ...props.dataset,
       encryptionKey: props.dataset?.encryptionKey ?? (props.dataset?.bucket ? undefined : props.encryptionKey),
     });
+    if (props.seedDatasetFrom !== undefined) {
+      this.seed = new DatasetSeed(this, 'DatasetSeed', { dataset: this.dataset, sourceFolder: props.seedDatasetFrom });
+    }
     this.training = new TrainingJobDefinition(this, 'Training', {
       ...network,
       ...props.training,
@@ -177,6 +201,12 @@ export class ImageClassifier extends Construct {
         resourceNamePrefix: this.endpoint.resourceNamePrefix,
         dependsOn: [this.pipeline, this.endpoint],
       });
+      if (props.startRetrainingOnDeploy ?? props.seedDatasetFrom !== undefined) {
+        this.firstRun = new FirstRetrainingRun(this, 'FirstRun', {
+          pipeline: this.pipeline,
+          after: [this.cleanup, ...(this.seed ? [this.seed.deployment] : [])],
+        });
+      }
     }
     this.inference = new InferenceFunction(this, 'Inference', {
       ...network,

@@ -107,3 +107,35 @@ describe('ImageClassifier in a VPC', () => {
       .toThrow('set vpc once on the ImageClassifier, not also in training, serving or inference');
   });
 });
+
+describe('ImageClassifier deployed to a working classifier', () => {
+  const MINI = require('path').join(__dirname, 'fixtures', 'mini-dataset');
+
+  test('seeds the dataset and starts the first run after the upload', () => {
+    const stack = testStack();
+    const classifier = new ImageClassifier(stack, 'Classifier', { seedDatasetFrom: MINI });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('Custom::CDKBucketDeployment', { DestinationBucketKeyPrefix: 'dataset/training/' });
+    const start = Object.values(template.findResources('Custom::AWS'))[0];
+    const create = JSON.stringify(stack.resolve(start.Properties.Create));
+    expect(create).toContain('startExecution');
+    expect(create).toMatch(/trigger\W+deploy/);
+    const [uploadId] = Object.keys(template.findResources('Custom::CDKBucketDeployment'));
+    expect(start.DependsOn).toEqual(expect.arrayContaining([uploadId]));
+    expect(classifier.firstRun).toBeDefined();
+  });
+
+  test('does not start a run without a seed unless asked, and refuses to start one without a pipeline', () => {
+    const stack = testStack();
+    new ImageClassifier(stack, 'Classifier');
+    Template.fromStack(stack).resourceCountIs('Custom::AWS', 0);
+    const artifacts = new s3.Bucket(stack, 'Models');
+    expect(() => new ImageClassifier(stack, 'Fixed', { serving: { modelArtifact: ModelArtifact.fromS3(artifacts, 'm.tar.gz') }, startRetrainingOnDeploy: true }))
+      .toThrow('startRetrainingOnDeploy needs the retraining pipeline');
+  });
+
+  test('a bad seed folder fails synth with the layout problems', () => {
+    expect(() => new ImageClassifier(testStack(), 'Classifier', { seedDatasetFrom: '/no/such/folder' }))
+      .toThrow("sourceFolder '/no/such/folder' is not a readable folder");
+  });
+});

@@ -1,0 +1,52 @@
+import { Names, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct, IConstruct } from 'constructs';
+import { RetrainingPipeline } from '../pipeline/retraining-pipeline';
+
+/** Properties of a `FirstRetrainingRun`. */
+export interface FirstRetrainingRunProps {
+  /** The pipeline to start. */
+  readonly pipeline: RetrainingPipeline;
+  /**
+   * Start only after these exist (the dataset upload, say).
+   * @default - after the pipeline
+   */
+  readonly after?: IConstruct[];
+}
+
+/**
+ * Starts one retraining run when the stack is created, so that a deployment with a seeded dataset ends with a
+ * trained and served model without a manual step (the run itself takes minutes after the deployment finishes; its
+ * outcome is published to the pipeline's topic). Nothing happens on later deployments or on deletion.
+ */
+export class FirstRetrainingRun extends Construct {
+  /** The custom resource that calls StartExecution. */
+  public readonly resource: cr.AwsCustomResource;
+
+  constructor(scope: Construct, id: string, props: FirstRetrainingRunProps) {
+    super(scope, id);
+    const stateMachine = props.pipeline.stateMachine;
+    this.resource = new cr.AwsCustomResource(this, 'StartExecution', {
+      onCreate: {
+        service: 'SFN',
+        action: 'startExecution',
+        parameters: {
+          stateMachineArn: stateMachine.stateMachineArn,
+          // Execution names are unique per state machine; a retried create asks for the same one.
+          name: `first-run-${Names.uniqueId(this).slice(-20)}`,
+          input: JSON.stringify({ trigger: 'deploy' }),
+        },
+        physicalResourceId: cr.PhysicalResourceId.of('first-retraining-run'),
+        ignoreErrorCodesMatching: 'ExecutionAlreadyExists',
+      },
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }),
+      ]),
+      installLatestAwsSdk: false,
+      logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+    });
+    this.resource.node.addDependency(props.pipeline, ...(props.after ?? []));
+  }
+}
