@@ -1,0 +1,113 @@
+import { decidePromotion } from '../../lambda/pipeline/promotion-gate';
+import { InvalidRunInput, PipelineConfig, prepareRun } from '../../lambda/pipeline/prepare-run';
+import { runId, runNames } from '../../lambda/pipeline/run-names';
+import { supersededVersions } from '../../lambda/pipeline/superseded-versions';
+
+const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+
+describe('run names', () => {
+  test('run ids are 24 characters, unique per execution, and valid in SageMaker names', () => {
+    const a = runId('arn:aws:states:us-east-1:1:execution:sm:a', '2026-11-28T12:34:56.789Z');
+    const b = runId('arn:aws:states:us-east-1:1:execution:sm:b', '2026-11-28T12:34:56.789Z');
+    expect(a).toMatch(/^20261128-123456-[0-9a-f]{8}$/);
+    expect(a).toHaveLength(24);
+    expect(a).not.toBe(b);
+  });
+
+  test('a 38-character prefix with 10 attempts stays within 63 characters', () => {
+    const names = runNames('a'.repeat(37) + 'b', runId('x', '2026-01-01T00:00:00Z'), 10);
+    for (const name of [names.model, names.endpointConfig, ...names.trainingJobs]) {
+      expect(name.length).toBeLessThanOrEqual(63);
+      expect(name).toMatch(NAME);
+    }
+    expect(new Set(names.trainingJobs).size).toBe(10);
+  });
+
+  test('refuses a prefix SageMaker could not use', () => {
+    expect(() => runNames('bad_prefix', 'x', 1)).toThrow("resource name prefix 'bad_prefix' must be a SageMaker name of at most 38 characters");
+    expect(() => runId('x', 'yesterday')).toThrow("execution start time 'yesterday' is not an ISO 8601 timestamp");
+  });
+});
+
+describe('prepareRun', () => {
+  const config: PipelineConfig = {
+    resourceNamePrefix: 'flowers',
+    hyperparameters: { epochs: 8 },
+    containerHyperparameters: { sagemaker_program: 'transfer_learning.py' },
+    trainingOptions: [
+      { instanceType: 'ml.p3.2xlarge', trainingImage: 'gpu-image', resourceConfig: { InstanceType: 'ml.p3.2xlarge' } },
+      { instanceType: 'ml.m5.xlarge', trainingImage: 'cpu-image', resourceConfig: { InstanceType: 'ml.m5.xlarge' } },
+    ],
+    checkpointPrefix: 's3://bucket/checkpoints/',
+  };
+  const execution = { id: 'arn:exec:1', name: 'x'.repeat(80), startTime: '2026-11-28T12:00:00Z' };
+
+  test('merges hyperparameter overrides, renders them, and puts the chosen instance type first', () => {
+    const run = prepareRun(execution, { hyperparameters: { learningRate: 0.01 }, instanceType: 'ml.m5.xlarge' }, config);
+    expect(run.hyperparameters).toMatchObject({ epochs: '8', learning_rate: '0.01', sagemaker_program: 'transfer_learning.py' });
+    expect(run.attempts.map((a) => [a.instanceType, a.trainingImage])).toEqual([['ml.m5.xlarge', 'cpu-image'], ['ml.p3.2xlarge', 'gpu-image']]);
+    expect(run.attempts[0].checkpointConfig).toEqual({ S3Uri: `s3://bucket/checkpoints/${run.attempts[0].trainingJobName}/` });
+    expect(run.trigger).toBe('manual');
+  });
+
+  test('an absent or null input is an ordinary run', () => {
+    expect(prepareRun(execution, null, config).attemptCount).toBe(2);
+    expect(prepareRun(execution, undefined, config).trigger).toBe('manual');
+  });
+
+  test.each([
+    [[1, 2], 'the execution input must be a JSON object'],
+    [{ hyperparameters: 'fast' }, 'input.hyperparameters must be an object of camelCase hyperparameters'],
+    [{ hyperparameters: { epochs: 0, dropoutRate: 2 } }, 'input.hyperparameters.epochs must be a whole number in [1, 1000], got 0; input.hyperparameters.dropoutRate must be a number in [0, 1], got 2'],
+    [{ trigger: 'DROP TABLE' }, "input.trigger must be a short lowercase word such as 'manual'"],
+  ])('rejects %j with InvalidRunInput', (input, message) => {
+    let error: unknown;
+    try { prepareRun(execution, input, config); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(InvalidRunInput);
+    expect((error as Error).name).toBe('InvalidRunInput');
+    expect((error as Error).message).toContain(message);
+  });
+});
+
+describe('decidePromotion', () => {
+  const base = { metricName: 'tflow-ic:val-accuracy', minimumAccuracy: 0.5, minimumImprovement: 0.01 };
+  const metrics = (value: number) => [{ MetricName: 'tflow-ic:val-accuracy', Value: value }];
+
+  test('promotes the first model above the floor, and a model that beats the champion by the margin', () => {
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.7) })).toMatchObject({ promote: true, championAccuracy: null });
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.81), champion: { validationAccuracy: 0.8 } }).promote).toBe(true);
+  });
+
+  test('refuses a model that does not beat the champion by the margin, or is below the floor, or has no metric', () => {
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.805), champion: { validationAccuracy: 0.8 } }))
+      .toEqual({ promote: false, candidateAccuracy: 0.805, championAccuracy: 0.8, reason: 'does not beat the serving model by 0.0100 (candidate 0.8050, serving 0.8000)' });
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.4) }).reason).toBe('below the minimum accuracy 0.5000 (candidate 0.4000, serving none)');
+    expect(decidePromotion({ ...base, finalMetrics: [{ MetricName: 'val_loss', Value: 0.2 }] }).reason).toBe('training reported no tflow-ic:val-accuracy metric');
+  });
+
+  test('treats the initial champion record (-1) as no champion', () => {
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.6), champion: { runId: 'none', validationAccuracy: -1 } }).promote).toBe(true);
+  });
+});
+
+describe('supersededVersions', () => {
+  const config = (name: string, created: number) => ({ EndpointConfigName: name, CreationTime: created });
+
+  test('keeps the newest versions and never touches other endpoints, static configs or the current one', () => {
+    const configs = [
+      config('flowers-20260101-000000-00000001', 1),
+      config('flowers-20260102-000000-00000002', 2),
+      config('flowers-v2-20260103-000000-00000003', 3),
+      config('flowers-static-0123abcd', 4),
+      config('flowers-20260104-000000-00000004', 5),
+      config('flowers-20260105-000000-00000005', 6),
+    ];
+    expect(supersededVersions({ configs, resourceNamePrefix: 'flowers', keep: 2, current: 'flowers-20260105-000000-00000005' }))
+      .toEqual(['flowers-20260102-000000-00000002', 'flowers-20260101-000000-00000001']);
+  });
+
+  test('accepts ISO creation times and never returns the current config even if it is old', () => {
+    const configs = [config('p-20260101-000000-00000001', '2026-01-01T00:00:00Z' as never), config('p-20260102-000000-00000002', '2026-01-02T00:00:00Z' as never)];
+    expect(supersededVersions({ configs, resourceNamePrefix: 'p', keep: 1, current: 'p-20260101-000000-00000001' })).toEqual([]);
+  });
+});
