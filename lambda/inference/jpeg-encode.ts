@@ -57,11 +57,9 @@ interface HuffmanCodes {
   readonly length: Uint8Array;
 }
 
-/** fdctBasis[u * 8 + x] = C(u)/2 · cos((2x + 1)uπ / 16), the forward DCT of T.81 A.3.3 as two 1-D passes. */
-const fdctBasis = new Float64Array(64);
-for (let u = 0; u < 8; u++) {
-  for (let x = 0; x < 8; x++) fdctBasis[u * 8 + x] = ((u === 0 ? Math.SQRT1_2 : 1) / 2) * Math.cos(((2 * x + 1) * u * Math.PI) / 16);
-}
+/** ZIGZAG_OF_NATURAL[row * 8 + column] = zigzag index. */
+const ZIGZAG_OF_NATURAL = new Uint8Array(64);
+for (let k = 0; k < 64; k++) ZIGZAG_OF_NATURAL[ZIGZAG[k]] = k;
 
 /** IJG quality scaling (libjpeg `jpeg_quality_scaling`) of a base table, returned in zigzag order. */
 export function scaledQuantTable(base: readonly number[], quality: number): Uint8Array {
@@ -93,8 +91,11 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
   if (restartInterval > 0) out.segment(0xdd, [restartInterval >> 8, restartInterval & 255]);
   out.segment(0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
 
-  const planes = [new Float64Array(64), new Float64Array(64), new Float64Array(64)];
-  const temp = new Float64Array(64);
+  const luma = new Float64Array(64);
+  const blue = new Float64Array(64);
+  const red = new Float64Array(64);
+  const planes = [luma, blue, red];
+  const reciprocals = quant.map(zigzagReciprocals);
   const coefficients = new Int32Array(64);
   const predictions = [0, 0, 0];
   let mcu = 0;
@@ -113,14 +114,14 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
           const r = rgb[p];
           const g = rgb[p + 1];
           const b = rgb[p + 2];
-          planes[0][y * 8 + x] = 0.299 * r + 0.587 * g + 0.114 * b - 128;
-          planes[1][y * 8 + x] = -0.168736 * r - 0.331264 * g + 0.5 * b;
-          planes[2][y * 8 + x] = 0.5 * r - 0.418688 * g - 0.081312 * b;
+          luma[y * 8 + x] = 0.299 * r + 0.587 * g + 0.114 * b - 128;
+          blue[y * 8 + x] = -0.168736 * r - 0.331264 * g + 0.5 * b;
+          red[y * 8 + x] = 0.5 * r - 0.418688 * g - 0.081312 * b;
         }
       }
       for (let c = 0; c < 3; c++) {
         const table = c === 0 ? 0 : 1;
-        forwardDct(planes[c], temp, quant[table], coefficients);
+        forwardDct(planes[c], reciprocals[table], coefficients);
         predictions[c] = writeBlock(out, coefficients, predictions[c], dc[table], ac[table]);
       }
     }
@@ -130,22 +131,74 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
   return out.result();
 }
 
-/** 8×8 forward DCT, quantized and rounded, into zigzag order. */
-function forwardDct(block: Float64Array, temp: Float64Array, quant: Uint8Array, out: Int32Array): void {
-  for (let y = 0; y < 8; y++) {
-    for (let u = 0; u < 8; u++) {
-      let sum = 0;
-      for (let x = 0; x < 8; x++) sum += fdctBasis[u * 8 + x] * block[y * 8 + x];
-      temp[y * 8 + u] = sum;
+/** AAN scale factors: cos(kπ/16)·√2 for k > 0, 1 for k = 0 (the AAN DCT leaves them in its outputs). */
+const AAN_SCALE = Array.from({ length: 8 }, (_, k) => (k === 0 ? 1 : Math.cos((k * Math.PI) / 16) * Math.SQRT2));
+
+/** Per natural position: 1 / (quantizer · AAN scale of row and column · 8), so one multiply finishes the DCT. */
+function zigzagReciprocals(table: Uint8Array): Float64Array {
+  const reciprocals = new Float64Array(64);
+  for (let k = 0; k < 64; k++) {
+    const natural = ZIGZAG[k];
+    reciprocals[natural] = 1 / (table[k] * AAN_SCALE[natural >> 3] * AAN_SCALE[natural & 7] * 8);
+  }
+  return reciprocals;
+}
+
+/**
+ * 8×8 forward DCT (the Arai-Agui-Nakajima factorisation, as in IJG's jfdctflt.c: 5 multiplies per 8 points
+ * instead of 64), quantized and rounded into zigzag order. Works in place on `block`.
+ */
+function forwardDct(block: Float64Array, reciprocals: Float64Array, out: Int32Array): void {
+  for (let pass = 0; pass < 2; pass++) {
+    // Pass 0 transforms rows (stride 1 within, 8 between), pass 1 columns (stride 8 within, 1 between).
+    const step = pass === 0 ? 1 : 8;
+    const next = pass === 0 ? 8 : 1;
+    for (let line = 0, p = 0; line < 8; line++, p += next) {
+      const d0 = block[p];
+      const d1 = block[p + step];
+      const d2 = block[p + 2 * step];
+      const d3 = block[p + 3 * step];
+      const d4 = block[p + 4 * step];
+      const d5 = block[p + 5 * step];
+      const d6 = block[p + 6 * step];
+      const d7 = block[p + 7 * step];
+      const tmp0 = d0 + d7;
+      const tmp7 = d0 - d7;
+      const tmp1 = d1 + d6;
+      const tmp6 = d1 - d6;
+      const tmp2 = d2 + d5;
+      const tmp5 = d2 - d5;
+      const tmp3 = d3 + d4;
+      const tmp4 = d3 - d4;
+      // Even part.
+      const tmp10 = tmp0 + tmp3;
+      const tmp13 = tmp0 - tmp3;
+      const tmp11 = tmp1 + tmp2;
+      const tmp12 = tmp1 - tmp2;
+      block[p] = tmp10 + tmp11;
+      block[p + 4 * step] = tmp10 - tmp11;
+      const z1 = (tmp12 + tmp13) * 0.707106781;
+      block[p + 2 * step] = tmp13 + z1;
+      block[p + 6 * step] = tmp13 - z1;
+      // Odd part.
+      const odd10 = tmp4 + tmp5;
+      const odd11 = tmp5 + tmp6;
+      const odd12 = tmp6 + tmp7;
+      const z5 = (odd10 - odd12) * 0.382683433;
+      const z2 = 0.5411961 * odd10 + z5;
+      const z4 = 1.306562965 * odd12 + z5;
+      const z3 = odd11 * 0.707106781;
+      const z11 = tmp7 + z3;
+      const z13 = tmp7 - z3;
+      block[p + 5 * step] = z13 + z2;
+      block[p + 3 * step] = z13 - z2;
+      block[p + step] = z11 + z4;
+      block[p + 7 * step] = z11 - z4;
     }
   }
-  for (let k = 0; k < 64; k++) {
-    const v = ZIGZAG[k] >> 3;
-    const u = ZIGZAG[k] & 7;
-    let sum = 0;
-    for (let y = 0; y < 8; y++) sum += fdctBasis[v * 8 + y] * temp[y * 8 + u];
-    const q = sum / quant[k];
-    out[k] = q >= 0 ? (q + 0.5) | 0 : -((0.5 - q) | 0); // round half away from zero, as libjpeg does
+  for (let i = 0; i < 64; i++) {
+    const q = block[i] * reciprocals[i];
+    out[ZIGZAG_OF_NATURAL[i]] = q >= 0 ? (q + 0.5) | 0 : -((0.5 - q) | 0); // round half away from zero, as libjpeg does
   }
 }
 
