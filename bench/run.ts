@@ -11,7 +11,7 @@ import * as path from 'path';
 import { deflateRawSync } from 'zlib';
 import { buildSync } from 'esbuild';
 import { BenchInput, makeInputs } from './inputs';
-import type { Report } from './worker';
+import type { Report, Stages } from './worker';
 
 const ROOT = path.join(__dirname, '..');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
@@ -40,12 +40,14 @@ function bundle(entry: string, outfile: string, external: string[]): void {
   });
 }
 
-function runWorker(worker: string, mode: 'single' | 'paired', engine: string, input: BenchInput, runs: number): Report | string {
+function runWorker(worker: string, mode: 'single' | 'paired', engine: string, input: BenchInput, runs: number): Report | string;
+function runWorker(worker: string, mode: 'stages', engine: string, input: BenchInput, runs: number): Stages | string;
+function runWorker(worker: string, mode: string, engine: string, input: BenchInput, runs: number): Report | Stages | string {
   const result = spawnSync(process.execPath, [worker, mode, engine, input.file, String(runs)], {
     env: childEnv(), encoding: 'utf8', timeout: 150_000,
   });
   if (result.status !== 0) return (result.stderr || result.error?.message || 'failed').trim().split('\n')[0];
-  return JSON.parse(result.stdout.trim().split('\n').pop() as string) as Report;
+  return JSON.parse(result.stdout.trim().split('\n').pop() as string) as Report | Stages;
 }
 
 function ms(value: number): string {
@@ -102,6 +104,12 @@ async function main(): Promise<void> {
           + `sharp median ${ms(median(paired.sharpTimes))} (min ${ms(Math.min(...paired.sharpTimes))}), N=${input.runs}: ratio ${r.toFixed(2)}`);
         console.log(`  ours/${alone.engine.padEnd(9)} alone: peak RSS ${alone.peakRssMb.toFixed(0)} MB, first call ${alone.firstMs.toFixed(0)} ms`);
         if (engine === ZIP_ENGINE && input.name === 'jpeg-12mp') ratio = r;
+        if (input.name.startsWith('jpeg')) {
+          const steps = runWorker(worker, 'stages', engine, input, input.runs);
+          if (typeof steps !== 'string') {
+            console.log(`  ours/${alone.engine.padEnd(9)} steps: ${Object.entries(steps).map(([step, t]) => `${step} ${t.toFixed(1)} ms`).join(', ')}`);
+          }
+        }
       }
       const sharp = runWorker(worker, 'single', 'sharp', input, SINGLE_RUNS);
       if (typeof sharp === 'string') throw new Error(`sharp failed: ${sharp}`);

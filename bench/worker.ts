@@ -4,16 +4,24 @@
  *   node worker.js single <engine> <input file> <runs>   one engine alone, for its peak RSS and first-call time
  *   node worker.js paired <engine> <input file> <runs>   our engine and sharp alternating, for a fair time ratio on a
  *                                                         shared machine (load changes hit both sides alike)
+ *   node worker.js stages <engine> <input file> <runs>   our JPEG pipeline step by step (median ms of each step)
  * engine: tfjs-cpu | tfjs-node (our preprocessing with that tensor engine) | sharp (single only).
  * Prints one JSON line (see `Report`).
  */
 import { readFileSync } from 'fs';
+import { readImageHeader } from '../lambda/inference/image-format';
+import { decodeJpeg } from '../lambda/inference/jpeg-decode';
+import { encodeJpeg } from '../lambda/inference/jpeg-encode';
 import { preprocessImage } from '../lambda/inference/preprocess';
-import type { TensorEngineName } from '../lambda/inference/tensor-engine';
+import { boxFactors, boxShrink, chooseJpegScale } from '../lambda/inference/resize';
+import { TensorEngineName, loadTensorEngine, resizeAndOrient } from '../lambda/inference/tensor-engine';
 
 const SIZE = 224;
 const QUALITY = 90;
 const WARM_UP = 3;
+
+/** Median milliseconds of each step of the JPEG pipeline, in order. */
+export type Stages = Record<string, number>;
 
 export interface Report {
   /** milliseconds per run after warm-up; `sharp` only in paired mode */
@@ -64,10 +72,37 @@ function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
 }
 
+/** The steps of preprocessImage for a JPEG, timed one by one (same calls, same order). */
+async function stages(engineName: TensorEngineName, bytes: Uint8Array, runs: number): Promise<Stages> {
+  const engine = await loadTensorEngine(engineName);
+  const times: Record<string, number[]> = {};
+  const lap = <T>(name: string, step: () => T): T => {
+    const started = process.hrtime.bigint();
+    const result = step();
+    (times[name] ??= []).push(Number(process.hrtime.bigint() - started) / 1e6);
+    return result;
+  };
+  for (let i = 0; i < WARM_UP + runs; i++) {
+    const header = lap('header', () => readImageHeader(bytes));
+    const scale = chooseJpegScale(header.width, header.height, SIZE);
+    const decoded = lap(`decode at 1/${scale}`, () => decodeJpeg(bytes, scale));
+    const factors = boxFactors(decoded.width, decoded.height, SIZE);
+    const reduced = lap(`area average ${factors.x}×${factors.y}`, () => boxShrink(decoded, factors.x, factors.y));
+    const rgb = lap('tfjs resize + orient', () => resizeAndOrient(engine, reduced, SIZE, header.orientation));
+    lap('encode', () => encodeJpeg(rgb, SIZE, SIZE, QUALITY));
+  }
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
+  return Object.fromEntries(Object.entries(times).map(([name, values]) => [name, median(values.slice(WARM_UP))]));
+}
+
 async function main(): Promise<void> {
   const [mode, engine, file, runsText] = process.argv.slice(2);
   const runs = Number(runsText);
   const bytes = new Uint8Array(readFileSync(file));
+  if (mode === 'stages') {
+    process.stdout.write(`${JSON.stringify(await stages(engine as TensorEngineName, bytes, runs))}\n`);
+    return;
+  }
   const ours = engine === 'sharp' ? sharpRun(bytes) : ourRun(engine as TensorEngineName, bytes);
   const started = process.hrtime.bigint();
   const engineName = await ours();
