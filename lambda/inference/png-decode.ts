@@ -15,6 +15,7 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { ExifOrientation, readExifOrientation } from './exif';
 import { ImageError } from './image-error';
+import { BoxShrinker, boxShrink } from './resize';
 import { RgbImage } from './rgb-image';
 
 export interface PngHeader {
@@ -73,8 +74,11 @@ export function readPngHeader(bytes: Uint8Array): PngHeader {
   return { width, height, bitDepth, colorType, interlaced: bytes[at + 12] === 1, orientation };
 }
 
-/** Decodes to RGB at full size, transparency composited onto white. */
-export function decodePng(bytes: Uint8Array): RgbImage {
+/**
+ * Decodes to RGB, transparency composited onto white, area-averaged by whole factors `reduceBy` (see resize.ts;
+ * default none) while decoding, so that a large PNG never exists at full size in RGB.
+ */
+export function decodePng(bytes: Uint8Array, reduceBy: { readonly x: number; readonly y: number } = { x: 1, y: 1 }): RgbImage {
   const header = readPngHeader(bytes);
   const { width, height, colorType } = header;
   const palette = new Uint8Array(256 * 4); // RGBA; entries past PLTE stay black, as libpng shows them
@@ -121,8 +125,21 @@ export function decodePng(bytes: Uint8Array): RgbImage {
   }
   if (inflated.length !== expected) throw corrupt('the image data is shorter than the header says');
 
-  const out = new Uint8ClampedArray(width * height * 3);
   const converter = new RowConverter(header, palette, transparentKey);
+  if (!header.interlaced) {
+    // Rows arrive top to bottom: average them into the reduced picture one by one.
+    const pass = layout[0];
+    unfilter(inflated, 0, pass.rowBytes, height, Math.max(1, bitsPerPixel >> 3));
+    const shrinker = new BoxShrinker(width, height, reduceBy.x, reduceBy.y);
+    const row = new Uint8ClampedArray(width * 3);
+    for (let y = 0; y < height; y++) {
+      converter.convert(inflated, y * (pass.rowBytes + 1) + 1, width, row, 0, 3);
+      shrinker.addRow(y, row, 0);
+    }
+    return shrinker.result();
+  }
+  // Adam7 scatters each pass over the whole picture: decode it at full size first.
+  const out = new Uint8ClampedArray(width * height * 3);
   let offset = 0;
   for (const pass of layout) {
     if (pass.size === 0) continue;
@@ -134,7 +151,7 @@ export function decodePng(bytes: Uint8Array): RgbImage {
     }
     offset += pass.size;
   }
-  return { width, height, data: new Uint8Array(out.buffer) };
+  return boxShrink({ width, height, data: new Uint8Array(out.buffer) }, reduceBy.x, reduceBy.y);
 }
 
 /** Reverses the per-row filters (PNG spec section 9) in place; `bpp` is bytes per complete pixel, at least 1. */

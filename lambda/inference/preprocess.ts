@@ -81,13 +81,17 @@ export async function preprocessImage(bytes: Uint8Array, options: PreprocessOpti
 }
 
 /**
- * Decodes no larger than needed: JPEG at the largest DCT scale that keeps both edges ≥ size, PNG at full size.
+ * Decodes no larger than needed: JPEG at the largest DCT scale that keeps both edges ≥ size, PNG area-averaged
+ * row by row while decoding.
  * Anything but an ImageError thrown while reading the bytes (a RangeError from a malformed length, say) is still
  * the bytes' fault, so it becomes CORRUPT_IMAGE.
  */
 function decodeForSize(bytes: Uint8Array, header: ImageHeader, size: number): RgbImage {
   try {
-    if (header.format === 'png') return decodePng(bytes);
+    if (header.format === 'png') {
+      const factors = boxFactors(header.width, header.height, size);
+      return decodePng(bytes, factors);
+    }
     return decodeJpeg(bytes, chooseJpegScale(header.width, header.height, size));
   } catch (error) {
     if (error instanceof ImageError) throw error;

@@ -35,34 +35,60 @@ export function boxFactors(width: number, height: number, size: number): { reado
  */
 export function boxShrink(image: RgbImage, fx: number, fy: number): RgbImage {
   if (fx === 1 && fy === 1) return image;
-  const width = Math.floor(image.width / fx);
-  const height = Math.floor(image.height / fy);
-  const left = Math.floor((image.width - width * fx) / 2);
-  const top = Math.floor((image.height - height * fy) / 2);
-  const out = new Uint8ClampedArray(width * height * 3);
-  const sums = new Float64Array(width * 3);
-  const area = fx * fy;
-  const source = image.data;
-  for (let y = 0; y < height; y++) {
-    sums.fill(0);
-    for (let dy = 0; dy < fy; dy++) {
-      let p = ((top + y * fy + dy) * image.width + left) * 3;
-      for (let x = 0; x < width; x++) {
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        for (let dx = 0; dx < fx; dx++, p += 3) {
-          r += source[p];
-          g += source[p + 1];
-          b += source[p + 2];
-        }
-        sums[3 * x] += r;
-        sums[3 * x + 1] += g;
-        sums[3 * x + 2] += b;
-      }
-    }
-    const row = y * width * 3;
-    for (let i = 0; i < width * 3; i++) out[row + i] = sums[i] / area;
+  const shrinker = new BoxShrinker(image.width, image.height, fx, fy);
+  for (let y = 0; y < image.height; y++) shrinker.addRow(y, image.data, y * image.width * 3);
+  return shrinker.result();
+}
+
+/**
+ * `boxShrink` fed one source row at a time, for a decoder that produces rows top to bottom (PNG): the full-size
+ * picture then never exists, only one row of it and the small result.
+ */
+export class BoxShrinker {
+  public readonly width: number;
+  public readonly height: number;
+  private readonly left: number;
+  private readonly top: number;
+  private readonly sums: Float64Array;
+  private readonly out: Uint8ClampedArray;
+
+  constructor(sourceWidth: number, sourceHeight: number, private readonly fx: number, private readonly fy: number) {
+    this.width = Math.floor(sourceWidth / fx);
+    this.height = Math.floor(sourceHeight / fy);
+    this.left = Math.floor((sourceWidth - this.width * fx) / 2);
+    this.top = Math.floor((sourceHeight - this.height * fy) / 2);
+    this.sums = new Float64Array(this.width * 3);
+    this.out = new Uint8ClampedArray(this.width * this.height * 3);
   }
-  return { width, height, data: new Uint8Array(out.buffer) };
+
+  /** Adds source row `y`: `sourceWidth` RGB pixels of `row` from `offset`. Rows in the cropped margin are ignored. */
+  public addRow(y: number, row: Uint8Array | Uint8ClampedArray, offset: number): void {
+    const { fx, fy, sums, width } = this;
+    const within = y - this.top;
+    if (within < 0 || within >= this.height * fy) return;
+    let p = offset + this.left * 3;
+    for (let x = 0; x < width; x++) {
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      for (let dx = 0; dx < fx; dx++, p += 3) {
+        r += row[p];
+        g += row[p + 1];
+        b += row[p + 2];
+      }
+      sums[3 * x] += r;
+      sums[3 * x + 1] += g;
+      sums[3 * x + 2] += b;
+    }
+    if (within % fy === fy - 1) {
+      const at = ((within - fy + 1) / fy) * width * 3;
+      const area = fx * fy;
+      for (let i = 0; i < width * 3; i++) this.out[at + i] = sums[i] / area;
+      sums.fill(0);
+    }
+  }
+
+  public result(): RgbImage {
+    return { width: this.width, height: this.height, data: new Uint8Array(this.out.buffer) };
+  }
 }

@@ -2,6 +2,7 @@ import { deflateSync } from 'zlib';
 import sharp from 'sharp';
 import { ImageError } from '../../lambda/inference/image-error';
 import { decodePng, readPngHeader } from '../../lambda/inference/png-decode';
+import { boxShrink } from '../../lambda/inference/resize';
 import { meanAbsDiff, pngChunk, rawRgb, scene, seededRandom, toBytes } from './image-fixtures';
 
 interface PngSpec {
@@ -111,6 +112,15 @@ describe('decodePng matches libpng (via sharp), alpha composited onto white', ()
     for (const png of [await toBytes(scene(101, 67).png({ progressive: true })), await toBytes(scene(101, 67).png({ progressive: true, palette: true }))]) {
       expect(readPngHeader(png).interlaced).toBe(true);
       expect(meanAbsDiff(decodePng(png).data, (await rawRgb(png)).data)).toBeLessThan(0.001);
+    }
+  });
+
+  it('area-averages while decoding exactly as boxShrink does after a full decode (plain and interlaced)', async () => {
+    for (const png of [await toBytes(scene(203, 150).png()), await toBytes(scene(203, 150).png({ progressive: true }))]) {
+      const reduced = decodePng(png, { x: 3, y: 2 });
+      const expected = boxShrink(decodePng(png), 3, 2);
+      expect([reduced.width, reduced.height]).toEqual([67, 75]);
+      expect(Buffer.from(reduced.data).equals(Buffer.from(expected.data))).toBe(true);
     }
   });
 
