@@ -4,28 +4,40 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { imageClassifierPropsFromContext } from '../lib/app-context';
 import { ImageClassifierStack } from '../lib/image-classifier-stack';
+import { NO_BUNDLING } from './helpers';
 
 const CDK_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8'));
 
-/** The app's stack exactly as bin/app.ts builds it from cdk.json, with aws-cdk-lib's template validation on. */
-function synthApp(extraContext: Record<string, unknown> = {}, validate = false) {
+/**
+ * The app's stack exactly as bin/app.ts builds it from cdk.json. `full` adds what `cdk synth` does (Lambda bundling)
+ * and aws-cdk-lib's template validation with every finding fatal; the other tests skip both for speed.
+ */
+function synthApp(extraContext: Record<string, unknown> = {}, full = false) {
   const app = new App({
-    builtinCloudFormationValidation: validate,
-    context: { ...CDK_JSON.context, ...extraContext, ...(validate ? { '@aws-cdk/core:validateAgainstDefaultRules': true } : {}) },
+    builtinCloudFormationValidation: full,
+    context: { ...CDK_JSON.context, ...extraContext, ...(full ? { '@aws-cdk/core:validateAgainstDefaultRules': true } : NO_BUNDLING) },
   });
   const stack = new ImageClassifierStack(app, 'ImageClassifierStack', { classifier: imageClassifierPropsFromContext(app.node) });
   return { app, stack };
 }
 
 describe('the CDK app', () => {
-  test('synthesizes an environment-agnostic stack that passes CloudFormation schema validation with no finding', () => {
+  test('synthesizes an environment-agnostic stack, with its Lambda bundles, that passes CloudFormation schema validation with no finding', () => {
     const { app, stack } = synthApp({}, true);
     const assembly = app.synth(); // throws on any validation error
     const report = JSON.parse(fs.readFileSync(path.join(assembly.directory, 'validation-report.json'), 'utf8'));
     const violations = report.pluginReports.flatMap((r: { violations: unknown[] }) => r.violations);
     expect(violations).toEqual([]);
     expect(stack.region).toMatch(/^\$\{Token/);
-    expect(assembly.getStackByName('ImageClassifierStack').template.Resources).toBeDefined();
+    const artifact = assembly.getStackByName('ImageClassifierStack');
+    expect(artifact.template.Resources).toBeDefined();
+    // Every Lambda asset was bundled into the cloud assembly (no Docker needed).
+    const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${artifact.stackName}.assets.json`), 'utf8'));
+    const bundles = Object.values(manifest.files as Record<string, { source: { path: string; packaging?: string } }>)
+      .filter((file) => file.source.packaging === 'zip')
+      .map((file) => path.join(assembly.directory, file.source.path));
+    expect(bundles.length).toBeGreaterThanOrEqual(4); // inference, pipeline steps, cleanup onEvent and isComplete
+    for (const bundle of bundles) expect(fs.readdirSync(bundle).some((f) => f.endsWith('.js') || f.endsWith('.py') || f.endsWith('.mjs'))).toBe(true);
   });
 
   test('outputs the bucket name and where to upload images', () => {

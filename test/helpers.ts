@@ -3,11 +3,17 @@ import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 
 /**
- * A stack in an app without aws-cdk-lib's built-in template validation, which costs ~3 s per synth; the app test
- * runs that validation once on the real app. `region` undefined gives an environment-agnostic stack.
+ * Context for apps in template tests: no Lambda bundling (esbuild runs only where a test needs the bundle; the app
+ * test and the bundle tests synthesize with it).
+ */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;
+
+/**
+ * A stack in an app without aws-cdk-lib's built-in template validation, which costs ~3 s per synth, and without
+ * Lambda bundling; the app test runs both on the real app. `region` undefined gives an environment-agnostic stack.
  */
 export function testStack(region?: string): Stack {
-  const app = new App({ builtinCloudFormationValidation: false });
+  const app = new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING });
   return new Stack(app, 'TestStack', region ? { env: { region, account: '123456789012' } } : {});
 }
 

@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { DatasetBucket, TrainingJobDefinition } from '../../lib';
 import { RetrainingPipeline, RetrainingPipelineProps } from '../../lib/pipeline/retraining-pipeline';
 import { ClassifierEndpoint, ClassifierEndpointProps } from '../../lib/serving/classifier-endpoint';
+import { NO_BUNDLING } from '../helpers';
 import { TemplateJson, stateMachineDefinition } from '../support/cfn-template';
 
 export interface PipelineFixture {
@@ -19,7 +20,7 @@ export interface PipelineFixture {
 export function pipelineFixture(
   pipelineProps: Partial<RetrainingPipelineProps> = {}, endpointProps: ClassifierEndpointProps = {},
 ): PipelineFixture {
-  const app = new App({ builtinCloudFormationValidation: false });
+  const app = new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING });
   const stack = new Stack(app, 'TestStack');
   const dataset = new DatasetBucket(stack, 'Dataset');
   const training = new TrainingJobDefinition(stack, 'Training', { dataset, hyperparameters: { epochs: 8 } });
