@@ -59,3 +59,13 @@ export function pngChunk(type: string, data: Uint8Array): Buffer {
   out.writeUInt32BE(crc32(body), body.length + 4);
   return out;
 }
+
+/** Whether @tensorflow/tfjs-node loads here (its native library does not install on the build machines). */
+export function nativeTfjsLoads(): boolean {
+  try {
+    require('@tensorflow/tfjs-node');
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,20 +1,12 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { ExifOrientation } from '../../lambda/inference/exif';
 import { loadTensorEngine, orientationTransform, orientImage, resizeAndOrient } from '../../lambda/inference/tensor-engine';
-
-function nativeLoads(): boolean {
-  try {
-    require('@tensorflow/tfjs-node');
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { nativeTfjsLoads } from './image-fixtures';
 
 describe('loadTensorEngine', () => {
   it('uses tfjs-node when it loads and falls back to the pure JavaScript CPU backend otherwise', async () => {
     const engine = await loadTensorEngine();
-    expect(engine.name).toBe(nativeLoads() ? 'tfjs-node' : 'tfjs-cpu');
+    expect(engine.name).toBe(nativeTfjsLoads() ? 'tfjs-node' : 'tfjs-cpu');
     expect(await loadTensorEngine()).toBe(engine); // loaded once
   });
 
@@ -22,7 +14,7 @@ describe('loadTensorEngine', () => {
     const cpu = await loadTensorEngine('tfjs-cpu');
     expect(cpu.name).toBe('tfjs-cpu');
     expect(cpu.tf.getBackend()).toBe('cpu');
-    if (nativeLoads()) expect((await loadTensorEngine('tfjs-node')).name).toBe('tfjs-node');
+    if (nativeTfjsLoads()) expect((await loadTensorEngine('tfjs-node')).name).toBe('tfjs-node');
     else await expect(loadTensorEngine('tfjs-node')).rejects.toThrow(/Cannot find module '@tensorflow\/tfjs-node'/);
   });
 });
