@@ -8,9 +8,10 @@
  * Progressive files are cheaper still at 1/8: their AC scans are skipped without being read.
  *
  * Every entropy-coded scan is first copied without its stuffed zero bytes (0xFF00 → 0xFF) and split at restart
- * markers, so the hot loop reads plain bytes: the next 16 bits are three byte loads and a shift, with no branches.
- * The copy is padded with zeros so the lookahead never reads outside the array; a block that runs past the real
- * data is detected after every MCU and reported as truncated.
+ * markers, so the hot loop reads plain bytes: the next 16 bits are one 4-byte DataView read and a shift, with no
+ * branches. The copy is padded with zeros so the lookahead never reads outside the array; a block that runs past
+ * the real data is detected after every MCU and reported as truncated. AC coefficients that are not needed are
+ * passed over several at a time (`AcSkipLookup.multi`).
  */
 import { planesToRgb, ComponentPlane, jpegColorModel } from './jpeg-color';
 import {
