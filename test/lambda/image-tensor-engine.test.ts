@@ -1,7 +1,7 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { ExifOrientation } from '../../lambda/inference/exif';
 import { loadTensorEngine, orientationTransform, orientImage, resizeAndOrient } from '../../lambda/inference/tensor-engine';
-import { nativeTfjsLoads } from './image-fixtures';
+import { nativeTfjsLoads, orientationFixture } from './image-fixtures';
 
 describe('loadTensorEngine', () => {
   it('uses tfjs-node when it loads and falls back to the pure JavaScript CPU backend otherwise', async () => {
@@ -66,5 +66,25 @@ describe('resizeAndOrient', () => {
     const out = resizeAndOrient(engine, { width: 2, height: 1, data: Uint8Array.from([0, 0, 0, 255, 255, 255]) }, 4, 1);
     expect(Array.from(out.filter((_, i) => i % 3 === 0 && i < 12))).toEqual([0, 64, 191, 255]);
     expect(out).toHaveLength(4 * 4 * 3);
+  });
+});
+
+describe('when @tensorflow/tfjs-node loads (simulated: a virtual module standing in for it)', () => {
+  it('is chosen by default, reported as the engine, and does the work', async () => {
+    let load: typeof import('../../lambda/inference/tensor-engine').loadTensorEngine | undefined;
+    let preprocess: typeof import('../../lambda/inference/preprocess').preprocessImage | undefined;
+    jest.isolateModules(() => {
+      // The stand-in is tfjs-core on the CPU backend: the same `tf` API that tfjs-node exports.
+      jest.doMock('@tensorflow/tfjs-node', () => {
+        require('@tensorflow/tfjs-backend-cpu');
+        return require('@tensorflow/tfjs-core');
+      }, { virtual: true });
+      load = require('../../lambda/inference/tensor-engine').loadTensorEngine;
+      preprocess = require('../../lambda/inference/preprocess').preprocessImage;
+    });
+    expect((await load!()).name).toBe('tfjs-node');
+    const result = await preprocess!(orientationFixture('Portrait_8.jpg'), { size: 64 });
+    expect(result.engine).toBe('tfjs-node');
+    expect(result.jpeg.length).toBeGreaterThan(500);
   });
 });
