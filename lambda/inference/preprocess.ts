@@ -60,14 +60,14 @@ export async function preprocessImage(bytes: Uint8Array, options: PreprocessOpti
   if (bytes.length > maxBytes) {
     throw new ImageError('IMAGE_TOO_LARGE', `The image is ${bytes.length} bytes; at most ${maxBytes} bytes are accepted.`);
   }
-  const header = readImageHeader(bytes);
+  const header = blameTheBytes(() => readImageHeader(bytes));
   const pixels = header.width * header.height;
   if (pixels > maxPixels) {
     throw new ImageError('TOO_MANY_PIXELS',
       `The image is ${header.width}×${header.height} (${pixels} pixels); at most ${maxPixels} pixels are accepted.`);
   }
 
-  const decoded = decodeForSize(bytes, header, size);
+  const decoded = blameTheBytes(() => decodeForSize(bytes, header, size));
   const factors = boxFactors(decoded.width, decoded.height, size);
   const reduced = boxShrink(decoded, factors.x, factors.y);
   const tensorEngine = await loadTensorEngine(engine);
@@ -83,19 +83,23 @@ export async function preprocessImage(bytes: Uint8Array, options: PreprocessOpti
 /**
  * Decodes no larger than needed: JPEG at the largest DCT scale that keeps both edges ≥ size, PNG area-averaged
  * row by row while decoding.
- * Anything but an ImageError thrown while reading the bytes (a RangeError from a malformed length, say) is still
- * the bytes' fault, so it becomes CORRUPT_IMAGE.
  */
 function decodeForSize(bytes: Uint8Array, header: ImageHeader, size: number): RgbImage {
+  if (header.format === 'png') return decodePng(bytes, boxFactors(header.width, header.height, size));
+  return decodeJpeg(bytes, chooseJpegScale(header.width, header.height, size));
+}
+
+/**
+ * Runs a step that reads the bytes. The decoders throw ImageError for everything they check; anything else thrown
+ * there (a RangeError from a length nobody thought of, say) is still the bytes' fault, so it becomes CORRUPT_IMAGE
+ * rather than a 500.
+ */
+function blameTheBytes<T>(step: () => T): T {
   try {
-    if (header.format === 'png') {
-      const factors = boxFactors(header.width, header.height, size);
-      return decodePng(bytes, factors);
-    }
-    return decodeJpeg(bytes, chooseJpegScale(header.width, header.height, size));
+    return step();
   } catch (error) {
     if (error instanceof ImageError) throw error;
-    throw new ImageError('CORRUPT_IMAGE', `The ${header.format.toUpperCase()} image could not be decoded.`);
+    throw new ImageError('CORRUPT_IMAGE', 'The image could not be decoded.');
   }
 }
 

@@ -2,7 +2,9 @@ import { deflateSync } from 'zlib';
 import * as fc from 'fast-check';
 import sharp, { type Sharp } from 'sharp';
 import { ImageError, ImageErrorCode } from '../../lambda/inference/image-error';
+import * as jpegDecode from '../../lambda/inference/jpeg-decode';
 import { PreprocessedImage, preprocessImage } from '../../lambda/inference/preprocess';
+import * as tensorEngine from '../../lambda/inference/tensor-engine';
 import { meanAbsDiff, nativeTfjsLoads, orientationFixture, pngChunk, rawRgb, scene, seededRandom, toBytes } from './image-fixtures';
 
 const SIZE = 224;
@@ -163,6 +165,26 @@ describe('preprocessImage: every supported kind of input gives a size×size RGB 
     const low = await preprocessImage(input, { size: SIZE, jpegQuality: 20 });
     const high = await preprocessImage(input, { size: SIZE, jpegQuality: 100 });
     expect(low.jpeg.length * 2).toBeLessThan(high.jpeg.length);
+  });
+
+  it('turns an unexpected error while reading the bytes into CORRUPT_IMAGE, but lets engine failures through', async () => {
+    const input = await toBytes(scene(64, 64).jpeg());
+    const decoder = jest.spyOn(jpegDecode, 'decodeJpeg').mockImplementation(() => {
+      throw new RangeError('Offset is outside the bounds of the DataView');
+    });
+    try {
+      await expectImageError(input, 'CORRUPT_IMAGE');
+    } finally {
+      decoder.mockRestore();
+    }
+    const engine = jest.spyOn(tensorEngine, 'loadTensorEngine').mockRejectedValue(new Error('engine down'));
+    try {
+      const error = await preprocessImage(input, { size: SIZE }).catch((e: unknown) => e);
+      expect(error).not.toBeInstanceOf(ImageError); // a 5xx for the handler, not the caller's fault
+      expect((error as Error).message).toBe('engine down');
+    } finally {
+      engine.mockRestore();
+    }
   });
 
   it('rejects invalid options with a RangeError naming them (a configuration error, not the caller\'s)', async () => {
