@@ -5,7 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { isSafeKeyPrefix } from '../private/locations';
-import { createSecureBucket } from '../private/secure-bucket';
+import { acknowledgeWildcardResource, grantHolder } from '../private/nag';
+import { createAccessLogsBucket, createSecureBucket, S3_LOGS_USE_BUCKET_POLICY } from '../private/secure-bucket';
 
 /** A folder (key prefix) in a bucket. */
 export class S3Folder {
@@ -26,6 +27,7 @@ export class S3Folder {
 
   /** ARN pattern of every object in the folder, for IAM. */
   public get objectsArn(): string {
+    // '*' after the prefix: a folder's objects are named as they are written (images, job outputs), not in advance.
     return this.bucket.arnForObjects(`${this.keyPrefix}*`);
   }
 
@@ -77,7 +79,6 @@ export interface DatasetBucketProps {
 }
 
 const MAX_PREFIX_LENGTH = 512;
-const S3_LOGS_USE_BUCKET_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
 
 /**
  * The S3 bucket holding the labelled images, laid out the way the algorithm reads them:
@@ -120,10 +121,9 @@ export class DatasetBucket extends Construct {
       this.bucket = props.bucket;
     } else {
       const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-      this.accessLogsBucket = props.serverAccessLogsBucket ?? createSecureBucket(this, 'AccessLogsBucket', {
+      this.accessLogsBucket = props.serverAccessLogsBucket ?? createAccessLogsBucket(this, 'AccessLogsBucket', {
         removalPolicy,
-        noncurrentVersionExpiration: Duration.days(30),
-        lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: props.accessLogsRetention ?? Duration.days(365) }],
+        retention: props.accessLogsRetention ?? Duration.days(365),
       });
       this.bucket = createSecureBucket(this, 'Bucket', {
         encryptionKey: props.encryptionKey,
@@ -138,14 +138,26 @@ export class DatasetBucket extends Construct {
     this.validationData = this.root.folder('validation');
   }
 
-  /** Lets `grantee` read the dataset (training and validation images), as a training job does. */
+  /**
+   * Lets `grantee` read the dataset (training and validation images), as a training job does: `s3:GetObject` under
+   * the dataset prefix, `s3:ListBucket` on the bucket, and `kms:Decrypt` with the bucket's key.
+   */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.bucket.grantRead(grantee, `${this.root.keyPrefix}*`);
+    const grant = this.grantOnBucket(grantee, ['s3:ListBucket'], this.bucket.bucketArn)
+      .combine(this.grantOnObjects(grantee, ['s3:GetObject']));
+    this.bucket.encryptionKey?.grantDecrypt(grantee);
+    return grant;
   }
 
-  /** Lets `grantee` list, read and upload images under the dataset prefix, as an uploader does. Not delete. */
+  /**
+   * Lets `grantee` list, read and upload images under the dataset prefix, as an uploader does (`s3:PutObject`, and
+   * `s3:AbortMultipartUpload` to clean up a failed large upload). Not delete.
+   */
   public grantWrite(grantee: iam.IGrantable): iam.Grant {
-    return this.bucket.grantRead(grantee, `${this.root.keyPrefix}*`).combine(this.bucket.grantPut(grantee, `${this.root.keyPrefix}*`));
+    const grant = this.grantRead(grantee).combine(this.grantOnObjects(grantee, ['s3:PutObject', 's3:AbortMultipartUpload']));
+    // SSE-KMS uploads ask the key for a data key (kms:Decrypt, from grantRead, completes multipart uploads).
+    this.bucket.encryptionKey?.grant(grantee, 'kms:GenerateDataKey');
+    return grant;
   }
 
   /** Number of objects in the bucket (a daily S3 storage metric). */
@@ -156,6 +168,21 @@ export class DatasetBucket extends Construct {
   /** Bytes stored in the bucket's Standard storage class (a daily S3 storage metric). */
   public metricBucketSizeBytes(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.storageMetric('BucketSizeBytes', 'StandardStorage', props);
+  }
+
+  private grantOnBucket(grantee: iam.IGrantable, actions: string[], resourceArn: string): iam.Grant {
+    return iam.Grant.addToPrincipalOrResource({ grantee, actions, resourceArns: [resourceArn], resource: this.bucket });
+  }
+
+  /** `actions` on every object under the dataset prefix. */
+  private grantOnObjects(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    const objects = this.root.objectsArn;
+    const holder = grantHolder(grantee);
+    if (holder) {
+      acknowledgeWildcardResource(holder, objects, 'The dataset is every object under the dataset prefix: its keys are '
+        + 'the images users upload (<prefix>/training/<class>/<image>), not known at deploy time. Scoped to the prefix.');
+    }
+    return this.grantOnBucket(grantee, actions, objects);
   }
 
   private storageMetric(metricName: string, storageType: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {

@@ -21,6 +21,7 @@ export function s3Uri(location: S3ObjectLocation): string {
 
 /** ARN of the object, or of everything below the folder when the key ends with `/`. */
 export function s3ObjectArn(scope: Construct, location: S3ObjectLocation): string {
+  // A folder is read whole ('*'): its files are named by whoever published it (JumpStart), not known here.
   const key = location.key.endsWith('/') ? `${location.key}*` : location.key;
   return `arn:${Stack.of(scope).partition}:s3:::${location.bucketName}/${key}`;
 }

@@ -15,6 +15,22 @@ export interface SecureBucketOptions {
   readonly lifecycleRules?: s3.LifecycleRule[];
 }
 
+/** The feature flag that makes S3 log delivery use the log bucket's policy instead of the LogDeliveryWrite ACL. */
+export const S3_LOGS_USE_BUCKET_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
+
+/**
+ * A bucket for server access logs, with the baseline below and logs expiring after `retention`. S3 log delivery is
+ * granted through its bucket policy only when `S3_LOGS_USE_BUCKET_POLICY` is on in `scope` (set it with
+ * `scope.node.setContext` before `scope` has children): the baseline's owner-enforced ownership refuses the ACL.
+ */
+export function createAccessLogsBucket(scope: Construct, id: string, options: { readonly removalPolicy: RemovalPolicy; readonly retention: Duration }): s3.Bucket {
+  return createSecureBucket(scope, id, {
+    removalPolicy: options.removalPolicy,
+    noncurrentVersionExpiration: Duration.days(30),
+    lifecycleRules: [{ id: 'ExpireAccessLogs', expiration: options.retention }],
+  });
+}
+
 /**
  * A bucket with the project's baseline: encrypted, public access blocked, TLS only, versioned, owner-enforced
  * object ownership, and lifecycle rules that expire old versions and abort incomplete multipart uploads.

@@ -19,6 +19,7 @@ import { AlgorithmLocationOverrides, AlgorithmLocations } from '../algorithm/alg
 import { JumpStartModel } from '../algorithm/jumpstart-model';
 import { ENABLE_NETWORK_ISOLATION } from '../private/algorithm-facts';
 import { isSafeKeyPrefix, s3Uri } from '../private/locations';
+import { acknowledgeAnyResource, acknowledgeWildcardResource } from '../private/nag';
 
 /** Where and how much of the endpoint's traffic is captured. */
 export interface DataCaptureOptions {
@@ -213,6 +214,8 @@ export class ClassifierEndpoint extends Construct {
     this.ownedResourceNamePattern = `^${escapeRegExp(this.resourceNamePrefix)}-(\\d{8}-\\d{6}-[a-z0-9]{8}|static-[0-9a-f]{8})$`;
     const arnName = this.endpointName.toLowerCase();
     this.endpointArn = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: arnName });
+    // '*' for the run id or `static-<hash>` suffix of the names in ownedResourceNamePattern (the IAM patterns of the
+    // pipeline and the cleanup are exact: see their `?` run id wildcards).
     const ownedArnNames = `${this.resourceNamePrefix.toLowerCase()}-*`;
     this.modelArnPattern = stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: ownedArnNames });
     this.endpointConfigArnPattern = stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: ownedArnNames });
@@ -494,15 +497,24 @@ export class ClassifierEndpoint extends Construct {
       actions: ['ecr:GetAuthorizationToken'],
       resources: ['*'],
     }));
+    acknowledgeAnyResource(role, 'ecr:GetAuthorizationToken (log in to ECR to pull the inference image) has no resource '
+      + 'type in IAM and accepts only "*"; the image pull itself is limited to the algorithm inference repository.');
     // The container logs to /aws/sagemaker/Endpoints/<endpoint name>; the name is known, so the group is too.
     const logGroups = [...new Set([this.endpointName, this.endpointName.toLowerCase()])].map((name) => stack.formatArn({
       service: 'logs', resource: 'log-group', resourceName: `/aws/sagemaker/Endpoints/${name}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     }));
+    // SageMaker names the streams <variant>/<instance id> as instances start: '*' for the streams of this endpoint's
+    // log group only.
+    const logStreams = logGroups.map((group) => `${group}:log-stream:*`);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'WriteEndpointLogs',
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: logGroups.flatMap((group) => [group, `${group}:log-stream:*`]),
+      resources: [...logGroups, ...logStreams],
     }));
+    for (const streams of logStreams) {
+      acknowledgeWildcardResource(role, streams, 'SageMaker names endpoint log streams <variant>/<instance id> as '
+        + 'instances start; the wildcard covers only streams of this endpoint\'s /aws/sagemaker/Endpoints/<name> log group.');
+    }
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'PublishEndpointMetrics',
       // cloudwatch:PutMetricData has no resource type: IAM only accepts '*'; the namespace condition scopes it.
@@ -510,11 +522,18 @@ export class ClassifierEndpoint extends Construct {
       resources: ['*'],
       conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
     }));
+    acknowledgeAnyResource(role, 'cloudwatch:PutMetricData (endpoint metrics) has no resource type in IAM and accepts '
+      + 'only "*"; the statement is conditioned on cloudwatch:namespace /aws/sagemaker/*.');
     const capture = this.props.dataCapture;
     if (capture) {
-      // SageMaker writes captured data with the model's execution role.
-      capture.bucket.grantPut(role, `${capture.prefix ?? DEFAULT_CAPTURE_PREFIX}/*`);
-      this.encryptionKey?.grantEncrypt(role);
+      // SageMaker writes captured data with the model's execution role, in parts when large; SSE-KMS uploads ask the
+      // key for a data key.
+      // '*' under the capture prefix: SageMaker names the files per endpoint, variant, hour and batch.
+      const captured = capture.bucket.arnForObjects(`${capture.prefix ?? DEFAULT_CAPTURE_PREFIX}/*`);
+      iam.Grant.addToPrincipalOrResource({ grantee: role, actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resourceArns: [captured], resource: capture.bucket });
+      acknowledgeWildcardResource(role, captured, 'SageMaker writes data capture files under the capture prefix with '
+        + 'names it makes per endpoint, variant, hour and request batch: write-only, scoped to the capture prefix.');
+      this.encryptionKey?.grant(role, 'kms:Encrypt', 'kms:GenerateDataKey');
     }
     if (this.props.vpc) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -528,6 +547,8 @@ export class ClassifierEndpoint extends Construct {
         ],
         resources: ['*'],
       }));
+      acknowledgeAnyResource(role, 'SageMaker attaches the model\'s instances to the VPC with network interfaces it '
+        + 'creates as instances start: the ec2 network-interface and Describe actions cannot name interfaces that do not exist yet.');
     }
   }
 

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { ModelContainer } from './endpoint-requests';
 import { AlgorithmLocations } from '../algorithm/algorithm-locations';
 import { s3ObjectArn, s3Uri } from '../private/locations';
+import { acknowledgeWildcardResource, grantHolder } from '../private/nag';
 
 /** The members of a model container that say where the model is. */
 export type ModelData = Pick<ModelContainer, 'ModelDataUrl' | 'ModelDataSource'>;
@@ -53,7 +54,9 @@ class S3ModelArtifact extends ModelArtifact {
   }
 
   public _bind(_scope: Construct, _locations: AlgorithmLocations, grantee: iam.IGrantable): ModelData {
-    this.bucket.grantRead(grantee, this.key);
+    // SageMaker downloads the one model.tar.gz object: s3:GetObject on its key, and kms:Decrypt with the bucket's key.
+    iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:GetObject'], resourceArns: [this.bucket.arnForObjects(this.key)], resource: this.bucket });
+    this.bucket.encryptionKey?.grantDecrypt(grantee);
     return { ModelDataUrl: s3Uri({ bucketName: this.bucket.bucketName, key: this.key }) };
   }
 }
@@ -65,11 +68,17 @@ class PretrainedModelArtifact extends ModelArtifact {
 
   public _bind(scope: Construct, locations: AlgorithmLocations, grantee: iam.IGrantable): ModelData {
     const folder = locations._pretrainedInferenceModel;
+    const files = s3ObjectArn(scope, folder);
     iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject'],
-      resourceArns: [s3ObjectArn(scope, folder)],
+      resourceArns: [files],
     });
+    const holder = grantHolder(grantee);
+    if (holder) {
+      acknowledgeWildcardResource(holder, files, 'The pretrained model is an uncompressed folder of files in the JumpStart '
+        + 'bucket that SageMaker copies whole (S3Prefix); AWS names the files. Read-only, scoped to the one model version folder.');
+    }
     // SageMaker lists the folder to copy an uncompressed (S3Prefix) model; the listing is limited to the folder.
     iam.Grant.addToPrincipal({
       grantee,

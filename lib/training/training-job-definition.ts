@@ -19,7 +19,8 @@ import {
   VALIDATION_ACCURACY_METRIC,
 } from '../private/algorithm-facts';
 import { ImageUri, isSafeKeyPrefix, s3ObjectArn } from '../private/locations';
-import { createSecureBucket } from '../private/secure-bucket';
+import { acknowledgeAnyResource, acknowledgeWildcardResource, grantHolder } from '../private/nag';
+import { createAccessLogsBucket, createSecureBucket, S3_LOGS_USE_BUCKET_POLICY } from '../private/secure-bucket';
 
 /** Properties of a `TrainingJobDefinition`. */
 export interface TrainingJobDefinitionProps {
@@ -74,7 +75,8 @@ export interface TrainingJobDefinitionProps {
   readonly useValidationChannel?: boolean;
   /**
    * Bucket for trained models and checkpoints.
-   * @default - a new bucket (encrypted, TLS only, versioned, retained)
+   * @default - a new bucket (encrypted, TLS only, versioned, retained) whose server access logs go to the dataset's
+   * log bucket (or, for a dataset in an existing bucket, to a new log bucket)
    */
   readonly artifactsBucket?: s3.IBucket;
   /**
@@ -138,6 +140,9 @@ export interface TrainingJobRunOptions {
 
 const DEFAULT_MAX_RUNTIME = Duration.hours(6);
 const DEFAULT_VOLUME = Size.gibibytes(30);
+/** Why a grant on trained models needs `<model output>*`. */
+const TRAINED_MODELS_REASON = 'Trained models are <model output>/<job name>/output/model.tar.gz, one folder per training '
+  + 'job whose name is made per run (the job name has a run id): only the model output folder is covered.';
 
 /**
  * Everything a training run of the Image Classification - TensorFlow algorithm needs, rendered as the complete
@@ -178,6 +183,8 @@ export class TrainingJobDefinition extends Construct {
 
   constructor(scope: Construct, id: string, props: TrainingJobDefinitionProps) {
     super(scope, id);
+    // A log bucket created here takes S3 log delivery through its policy, as the dataset's does (see DatasetBucket).
+    this.node.setContext(S3_LOGS_USE_BUCKET_POLICY, true);
     this.props = props;
     this.dataset = props.dataset;
     this.hyperparameters = props.hyperparameters ?? {};
@@ -200,10 +207,14 @@ export class TrainingJobDefinition extends Construct {
         'Spot training: the algorithm\'s script is not known to resume from checkpoints, so an interrupted job starts over.');
     }
 
+    const removalPolicy = props.artifactsRemovalPolicy ?? RemovalPolicy.RETAIN;
     this.artifactsBucket = props.artifactsBucket ?? createSecureBucket(this, 'ArtifactsBucket', {
       encryptionKey: props.encryptionKey,
-      removalPolicy: props.artifactsRemovalPolicy ?? RemovalPolicy.RETAIN,
+      removalPolicy,
       noncurrentVersionExpiration: Duration.days(30),
+      serverAccessLogsBucket: props.dataset.accessLogsBucket
+        ?? createAccessLogsBucket(this, 'AccessLogsBucket', { removalPolicy, retention: Duration.days(365) }),
+      serverAccessLogsPrefix: 'artifacts-bucket/',
     });
     const artifactsRoot = new S3Folder(this.artifactsBucket, `${props.artifactsPrefix ?? 'training'}/`);
     this.modelOutput = artifactsRoot.folder('models');
@@ -292,9 +303,17 @@ export class TrainingJobDefinition extends Construct {
     });
   }
 
-  /** Lets `grantee` read trained models (to create a SageMaker model from them). */
+  /**
+   * Lets `grantee` read trained models, as a SageMaker model created from them does: `s3:GetObject` under the model
+   * output folder, `s3:ListBucket` on the bucket, `kms:Decrypt` with the bucket's key.
+   */
   public grantReadModels(grantee: iam.IGrantable): iam.Grant {
-    return this.artifactsBucket.grantRead(grantee, `${this.modelOutput.keyPrefix}*`);
+    const holder = grantHolder(grantee);
+    if (holder) acknowledgeWildcardResource(holder, this.modelOutput.objectsArn, TRAINED_MODELS_REASON);
+    const grant = iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:GetObject'], resourceArns: [this.modelOutput.objectsArn], resource: this.artifactsBucket })
+      .combine(iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:ListBucket'], resourceArns: [this.artifactsBucket.bucketArn], resource: this.artifactsBucket }));
+    this.artifactsBucket.encryptionKey?.grantDecrypt(grantee);
+    return grant;
   }
 
   private get maxRuntime(): Duration {
@@ -321,9 +340,31 @@ export class TrainingJobDefinition extends Construct {
   private grantJobPermissions(role: iam.IRole): void {
     const stack = Stack.of(this);
     this.props.dataset.grantRead(role);
-    this.artifactsBucket.grantReadWrite(role, `${this.modelOutput.keyPrefix}*`);
-    this.artifactsBucket.grantReadWrite(role, `${this.checkpoints.keyPrefix}*`);
-    this.props.encryptionKey?.grantEncryptDecrypt(role);
+
+    // SageMaker uploads <job>/output/model.tar.gz (in parts when large) and lists the bucket for the output path.
+    const artifacts = (actions: string[], folder: S3Folder) => iam.Grant.addToPrincipalOrResource({
+      grantee: role, actions, resourceArns: [folder.objectsArn], resource: this.artifactsBucket,
+    });
+    iam.Grant.addToPrincipalOrResource({ grantee: role, actions: ['s3:ListBucket'], resourceArns: [this.artifactsBucket.bucketArn], resource: this.artifactsBucket });
+    artifacts(['s3:PutObject', 's3:AbortMultipartUpload'], this.modelOutput);
+    acknowledgeWildcardResource(role, this.modelOutput.objectsArn, TRAINED_MODELS_REASON);
+    if (this.spot) {
+      // Spot jobs sync <checkpoints><job>/ both ways: read to resume, write and delete as the local folder changes.
+      artifacts(['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], this.checkpoints);
+      acknowledgeWildcardResource(role, this.checkpoints.objectsArn, 'Spot training checkpoints: one folder per training '
+        + 'job (<checkpoints>/<job name>/), whose names are made per run and whose files the algorithm names. Scoped to the folder.');
+    }
+    if (this.props.encryptionKey) {
+      // The model output, the training volume and the checkpoints are encrypted with the key; listed one by one
+      // rather than with grantEncryptDecrypt's kms:ReEncrypt* and kms:GenerateDataKey* (no asymmetric key pairs).
+      this.props.encryptionKey.grant(role, 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo',
+        'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext');
+    }
+    const artifactsKey = this.artifactsBucket.encryptionKey;
+    if (artifactsKey && artifactsKey !== this.props.encryptionKey) {
+      // An artifacts bucket of your own with another key: uploads need a data key, reads of checkpoints a decrypt.
+      artifactsKey.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    }
 
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadAlgorithmScriptAndPretrainedModel',
@@ -342,12 +383,19 @@ export class TrainingJobDefinition extends Construct {
       actions: ['ecr:GetAuthorizationToken'],
       resources: ['*'],
     }));
+    acknowledgeAnyResource(role, 'ecr:GetAuthorizationToken (log in to ECR to pull the algorithm image) has no resource '
+      + 'type in IAM and accepts only "*"; the image pull itself is limited to the algorithm repositories.');
     const logGroup = `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:/aws/sagemaker/TrainingJobs`;
+    const logStreams = `${logGroup}:log-stream:*`;
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'WriteTrainingLogs',
       actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [logGroup, `${logGroup}:log-stream:*`],
+      // SageMaker names the streams <job name>/algo-<n>-<epoch seconds> when the job starts: '*' for the streams of
+      // the one log group SageMaker writes training logs to.
+      resources: [logGroup, logStreams],
     }));
+    acknowledgeWildcardResource(role, logStreams, 'SageMaker names training log streams <job name>/algo-<n>-<epoch '
+      + 'seconds> when a job starts; the wildcard covers only streams of the /aws/sagemaker/TrainingJobs log group.');
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'PublishTrainingMetrics',
       // cloudwatch:PutMetricData has no resource type: IAM only accepts '*'; the namespace condition scopes it.
@@ -355,6 +403,8 @@ export class TrainingJobDefinition extends Construct {
       resources: ['*'],
       conditions: { StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } },
     }));
+    acknowledgeAnyResource(role, 'cloudwatch:PutMetricData (training metrics) has no resource type in IAM and accepts '
+      + 'only "*"; the statement is conditioned on cloudwatch:namespace /aws/sagemaker/*.');
     if (this.props.vpc) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({
         sid: 'AttachTrainingInstanceToVpc',
@@ -367,6 +417,8 @@ export class TrainingJobDefinition extends Construct {
         ],
         resources: ['*'],
       }));
+      acknowledgeAnyResource(role, 'SageMaker attaches the training instance to the VPC with network interfaces it creates '
+        + 'per job: the ec2 network-interface and Describe actions it needs cannot name interfaces that do not exist yet.');
     }
   }
 }

@@ -5,6 +5,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
   CreateTrainingJobRequest, DatasetBucket, JumpStartModel, Processor, TrainingInstanceType, TrainingJobDefinition,
   TrainingJobDefinitionProps,
@@ -186,6 +187,30 @@ describe('TrainingJobDefinition validation', () => {
   });
 });
 
+describe('TrainingJobDefinition artifacts bucket', () => {
+  test('writes its server access logs to the dataset\'s log bucket, under artifacts-bucket/', () => {
+    const { stack, dataset } = definition();
+    Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: stack.resolve(dataset.accessLogsBucket!.bucketName), LogFilePrefix: 'artifacts-bucket/' },
+    });
+  });
+
+  test('with a dataset in an existing bucket, writes them to a log bucket of its own that S3 delivers to by policy', () => {
+    const stack = testStack('us-east-1');
+    const dataset = new DatasetBucket(stack, 'Dataset', { bucket: new DatasetBucket(stack, 'Existing').bucket });
+    const training = new TrainingJobDefinition(stack, 'Training', { dataset });
+    const logBucket = training.node.findChild('AccessLogsBucket') as s3.Bucket;
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: stack.resolve(logBucket.bucketName), LogFilePrefix: 'artifacts-bucket/' },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: stack.resolve(logBucket.bucketName),
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject' })]) },
+    });
+  });
+});
+
 describe('TrainingJobDefinition execution role', () => {
   function policy(stack: Stack) {
     const template = Template.fromStack(stack);
@@ -219,6 +244,28 @@ describe('TrainingJobDefinition execution role', () => {
     const wildcards = statements.filter((s) => s.Resource === '*').map((s) => s.Sid);
     expect(wildcards.sort()).toEqual(['EcrLogin', 'PublishTrainingMetrics']);
     expect(statements.find((s) => s.Sid === 'PublishTrainingMetrics')!.Condition).toEqual({ StringLike: { 'cloudwatch:namespace': '/aws/sagemaker/*' } });
+  });
+
+  test('reads the dataset prefix and writes model output with named S3 actions; checkpoints only for spot training', () => {
+    const s3Statements = (stack: Stack) => policy(stack).filter((s) => [s.Action].flat().some((action) => action.startsWith('s3:')));
+    const actionsOn = (stack: Stack, folder: string) => s3Statements(stack)
+      .filter((s) => JSON.stringify(s.Resource).includes(`/${folder}/*`)).flatMap((s) => [s.Action].flat()).sort();
+    const onDemand = definition().stack;
+    expect(s3Statements(onDemand).flatMap((s) => [s.Action].flat()).filter((action) => action.includes('*'))).toEqual([]);
+    expect(actionsOn(onDemand, 'dataset')).toEqual(['s3:GetObject']);
+    expect(actionsOn(onDemand, 'training/models')).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
+    expect(actionsOn(onDemand, 'training/checkpoints')).toEqual([]);
+    expect(actionsOn(definition({ spot: true }).stack, 'training/checkpoints'))
+      .toEqual(['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject']);
+  });
+
+  test('uses the KMS key with named actions, not kms:ReEncrypt* or kms:GenerateDataKey*', () => {
+    const stack = testStack('us-east-1');
+    new TrainingJobDefinition(stack, 'Training', { dataset: new DatasetBucket(stack, 'Dataset'), encryptionKey: new kms.Key(stack, 'Key') });
+    const kmsActions = policy(stack).flatMap((s) => [s.Action].flat()).filter((action) => action.startsWith('kms:'));
+    expect([...new Set(kmsActions)].sort()).toEqual([
+      'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo',
+    ]);
   });
 
   test('grantPassRole lets a principal pass the role to SageMaker only', () => {
