@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -16,6 +17,7 @@ import {
   SAGEMAKER_SERVICE_NAMESPACE,
   VARIANT_SCALABLE_DIMENSIONS,
 } from '../../lambda/cleanup/contract';
+import { acknowledgeAnyResource, acknowledgeRule, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
 
 /** Properties of an `EndpointCleanup`. */
 export interface EndpointCleanupProps {
@@ -52,7 +54,7 @@ export interface EndpointCleanupProps {
    */
   readonly dependsOn?: IConstruct[];
   /**
-   * How long the handler's and the provider framework's logs are kept.
+   * How long the handler's and the provider framework's logs (functions and waiter state machine) are kept.
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
@@ -142,13 +144,32 @@ export class EndpointCleanup extends Construct {
     this.onEventFunction = handlerFunction('OnEventFunction', 'onEvent', `Starts the deletion of SageMaker endpoint ${props.endpointName} and its pipeline resources`);
     this.isCompleteFunction = handlerFunction('IsCompleteFunction', 'isComplete', `Checks that SageMaker endpoint ${props.endpointName} and its pipeline resources are gone`);
 
+    // The framework's functions get roles of our own, with their log group's permissions instead of the
+    // AWSLambdaBasicExecutionRole managed policy; two roles, as the framework asks, to avoid a dependency cycle.
+    const providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', { retention });
+    const frameworkRole = (roleId: string, description: string): iam.Role => {
+      const created = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+      providerLogGroup.grantWrite(created);
+      return created;
+    };
+    const frameworkOnEventRole = frameworkRole('ProviderOnEventRole', `Provider framework entry point of the cleanup of SageMaker endpoint ${props.endpointName}`);
+    const frameworkWaiterRole = frameworkRole('ProviderWaiterRole', `Provider framework waiter of the cleanup of SageMaker endpoint ${props.endpointName}`);
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventFunction,
       isCompleteHandler: this.isCompleteFunction,
       queryInterval,
       totalTimeout,
-      logGroup: new logs.LogGroup(this, 'ProviderLogGroup', { retention }),
+      logGroup: providerLogGroup,
+      frameworkOnEventRole,
+      frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
+      disableWaiterStateMachineLogging: false,
+      waiterStateMachineLogOptions: {
+        destination: new logs.LogGroup(this, 'WaiterLogGroup', { retention }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: true,
+      },
     });
+    acknowledgeProviderFramework(this.provider, [frameworkOnEventRole, frameworkWaiterRole], [this.onEventFunction, this.isCompleteFunction]);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
       resourceType: 'Custom::SageMakerEndpointCleanup',
@@ -168,6 +189,32 @@ export class EndpointCleanup extends Construct {
   public addDependency(...constructs: IConstruct[]): void {
     this.resource.node.addDependency(...constructs);
   }
+}
+
+/**
+ * The findings the Provider framework's own resources raise and that its props cannot remove: every grant of a
+ * function invocation also covers the function's versions and aliases (`<function ARN>:*`), and its waiter state
+ * machine has no tracing option and delivers its logs with CloudWatch Logs actions that have no resource type.
+ */
+function acknowledgeProviderFramework(provider: cr.Provider, frameworkRoles: iam.IRole[], handlers: lambda.IFunction[]): void {
+  const qualifiers = 'aws-cdk-lib\'s grantInvoke allows lambda:InvokeFunction on the function and on <function ARN>:* '
+    + '(its versions and aliases, the only things after the colon); the function is one of this cleanup\'s own.';
+  for (const role of frameworkRoles) {
+    for (const handler of handlers) acknowledgeWildcardResource(role, `${handler.functionArn}:*`, qualifiers);
+  }
+  const waiter = provider.node.tryFindChild('waiter-state-machine');
+  if (waiter === undefined) return; // a later aws-cdk-lib built it differently: its findings then show, unacknowledged
+  for (const frameworkFunctionId of ['framework-isComplete', 'framework-onTimeout']) {
+    const frameworkFunction = provider.node.tryFindChild(frameworkFunctionId) as lambda.IFunction | undefined;
+    if (frameworkFunction) acknowledgeWildcardResource(waiter, `${frameworkFunction.functionArn}:*`, qualifiers);
+  }
+  acknowledgeAnyResource(waiter, 'Step Functions delivers the waiter\'s execution logs through CloudWatch Logs vended '
+    + 'log delivery (logs:CreateLogDelivery, PutResourcePolicy, Describe*...), whose actions have no resource type and accept '
+    + 'only "*"; aws-cdk-lib adds logs:CreateLogStream and PutLogEvents to that statement of its internal waiter role, '
+    + 'which only Step Functions can assume.');
+  acknowledgeRule(waiter, 'AwsSolutions-SF2', 'The waiter is aws-cdk-lib\'s Provider framework state machine, which '
+    + 'offers no tracing option; it only calls this cleanup\'s isComplete function, whose logs and the waiter\'s ALL-level '
+    + 'execution logs already record every poll.');
 }
 
 /** Least privilege: what the sweep calls (lambda/cleanup/sweep.ts), scoped as far as each API allows. */
@@ -196,19 +243,24 @@ function grantCleanup(role: iam.Role, endpointName: string, resourceNamePrefix: 
     // narrows the listing with NameContains and deletes only exact `P-<run id>` names.
     resources: ['*'],
   }));
+  acknowledgeAnyResource(role, 'sagemaker:ListEndpointConfigs and sagemaker:ListModels have no resource type in IAM and '
+    + 'accept only "*"; they return names only, and the deletes that follow are scoped to exact <prefix>-<run id> ARNs.');
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'FindEndpointScalableTargets',
     actions: ['application-autoscaling:DescribeScalableTargets'],
     // Describe actions have no resource type in Application Auto Scaling's authorization reference: only '*'.
     resources: ['*'],
   }));
+  acknowledgeAnyResource(role, 'application-autoscaling:DescribeScalableTargets has no resource type in IAM and accepts '
+    + 'only "*"; it is read-only and the handler keeps only the targets of this endpoint\'s variants.');
+  // A scalable target's ARN ends in a random id, not the endpoint or variant name, so it cannot be scoped by name:
+  // '*' for the id, with the account, region, SageMaker's namespace and the variant dimensions pinned.
+  const scalableTargets = stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' });
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'DeregisterEndpointScalableTargets',
     // Also what SageMaker's DeleteEndpoint uses, on the caller's behalf, to deregister the variants' targets.
     actions: ['application-autoscaling:DeregisterScalableTarget'],
-    // A scalable target's ARN ends in a random id, not the endpoint or variant name, so it cannot be scoped by
-    // name: the statement is limited to this account and region, SageMaker's namespace and the variant dimensions.
-    resources: [stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' })],
+    resources: [scalableTargets],
     conditions: {
       StringEquals: {
         'application-autoscaling:service-namespace': SAGEMAKER_SERVICE_NAMESPACE,
@@ -216,6 +268,7 @@ function grantCleanup(role: iam.Role, endpointName: string, resourceNamePrefix: 
       },
     },
   }));
+  acknowledgeWildcardResource(role, scalableTargets, SCALABLE_TARGETS_REASON);
 }
 
 function validateEndpointCleanupProps(props: EndpointCleanupProps): string[] {

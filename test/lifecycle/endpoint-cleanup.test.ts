@@ -124,8 +124,21 @@ describe('EndpointCleanup with its defaults', () => {
     ]);
   });
 
-  test('handler and framework logs are kept one month', () => {
-    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 2);
+  test('no role has a managed policy: the provider framework runs with two roles of its own', () => {
+    const roles = Object.values(template.findResources('AWS::IAM::Role'));
+    expect(roles.map((role) => role.Properties.ManagedPolicyArns)).toEqual(roles.map(() => undefined));
+    template.hasResourceProperties('AWS::IAM::Role', { Description: Match.stringLikeRegexp('^Provider framework entry point') });
+    template.hasResourceProperties('AWS::IAM::Role', { Description: Match.stringLikeRegexp('^Provider framework waiter') });
+  });
+
+  test('the waiter state machine logs every event with its data', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [Match.anyValue()] },
+    });
+  });
+
+  test('handler, framework and waiter logs are kept one month', () => {
+    template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 3);
   });
 });
 
