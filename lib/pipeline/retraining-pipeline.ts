@@ -17,8 +17,10 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
+import { RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
 import type { PipelineConfig, TrainingOption } from '../../lambda/pipeline/prepare-run';
 import { CONTAINER_HYPERPARAMETERS, VALIDATION_ACCURACY_METRIC } from '../private/algorithm-facts';
+import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
 import { TrainingInstanceType, validateTrainingInstanceType } from '../training/training-instance-type';
 import { TrainingJobDefinition } from '../training/training-job-definition';
 
@@ -189,19 +191,21 @@ export class RetrainingPipeline extends Construct {
     });
     this.rollbackAlarms = this.createRollbackAlarms(endpoint);
 
+    const stepFunctionLogs = new logs.LogGroup(this, 'StepFunctionLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     this.stepFunction = new nodejs.NodejsFunction(this, 'StepFunction', {
       entry: path.join(__dirname, '..', '..', 'lambda', 'pipeline', 'index.ts'),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(30),
       description: 'Retraining pipeline: validates run input, names resources, decides promotions',
       bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
-      logGroup: new logs.LogGroup(this, 'StepFunctionLogs', {
-        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      role: this.functionRole('StepFunctionRole', 'Runs the retraining pipeline\'s step function (pure: it calls no AWS API)', stepFunctionLogs),
+      logGroup: stepFunctionLogs,
     });
 
     const config: PipelineConfig = {
@@ -226,6 +230,18 @@ export class RetrainingPipeline extends Construct {
       timeout: Duration.days(3),
       comment: 'Retrains the image classifier and promotes a better model to the endpoint',
     });
+    // The role's '*' statements: the ListEndpointConfigs task's (see promotionSteps), and the two aws-cdk-lib adds
+    // for tracingEnabled and logs.
+    acknowledgeAnyResource(this.stateMachine.role, 'sagemaker:ListEndpointConfigs (the ListEndpointConfigs task) has no '
+      + 'resource type in IAM and accepts only "*"; it returns names only, and the deletes that follow are scoped to exact '
+      + '<prefix>-<run id> ARNs.');
+    acknowledgeAnyResource(this.stateMachine.role, 'X-Ray tracing (tracingEnabled) needs xray:PutTraceSegments, '
+      + 'PutTelemetryRecords, GetSamplingRules and GetSamplingTargets, which have no resource type in IAM and accept only "*".');
+    acknowledgeAnyResource(this.stateMachine.role, 'Step Functions delivers execution logs through CloudWatch Logs vended '
+      + 'log delivery (logs:CreateLogDelivery, PutResourcePolicy, Describe*...), whose actions have no resource type and accept only "*".');
+    acknowledgeWildcardResource(this.stateMachine.role, `${this.stepFunction.functionArn}:*`, 'The LambdaInvoke tasks '
+      + 'get lambda:InvokeFunction on the function and on <function ARN>:*, its versions and aliases (the only things after '
+      + 'the colon): this pipeline\'s own step function.');
     this.grantRunPermissions();
 
     const scheduleExpression = (props.schedule ?? RetrainingSchedule.WEEKLY).expression;
@@ -600,6 +616,7 @@ export class RetrainingPipeline extends Construct {
       iamAction: 'sagemaker:ListEndpointConfigs',
       parameters: { NameContains: P, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 },
       // List actions have no resource type in IAM; the Map below deletes only names with this endpoint's prefix.
+      // (Acknowledged for cdk-nag where the state machine is created.)
       iamResources: ['*'],
       resultSelector: { 'configs.$': '$.EndpointConfigs' },
       resultPath: '$.versions',
@@ -742,12 +759,18 @@ export class RetrainingPipeline extends Construct {
       }),
     ];
     if (endpoint.renderScalingRequests()) {
+      // Target tracking creates and removes its own alarms, named TargetTracking-<resource id>-AlarmHigh-<uuid>: '*'
+      // for the rest of the names under this endpoint's resource id.
+      const scalingAlarms = `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:TargetTracking-endpoint/${endpoint.endpointName}/*`;
+      acknowledgeWildcardResource(role, scalingAlarms, 'Target tracking names the alarms it creates and removes '
+        + 'TargetTracking-endpoint/<endpoint>/variant/<variant>-AlarmHigh|AlarmLow-<uuid>, with a uuid chosen by Application '
+        + 'Auto Scaling: the wildcard is limited to this endpoint\'s alarms.');
+      acknowledgeWildcardResource(role, this.arns.scalableTargets, SCALABLE_TARGETS_REASON);
       statements.push(
         new iam.PolicyStatement({
           sid: 'ScalingAlarms',
-          // Target tracking creates and removes its own alarms under this name pattern.
           actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DescribeAlarms', 'cloudwatch:DeleteAlarms'],
-          resources: [`arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:TargetTracking-endpoint/${endpoint.endpointName}/*`],
+          resources: [scalingAlarms],
         }),
         new iam.PolicyStatement({
           sid: 'AutoScalingServiceLinkedRole',
@@ -790,12 +813,23 @@ export class RetrainingPipeline extends Construct {
     });
   }
 
+  /** A Lambda execution role with only its log group's permissions (no AWSLambdaBasicExecutionRole managed policy). */
+  private functionRole(id: string, description: string, logGroup: logs.ILogGroup): iam.Role {
+    const role = new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
+    logGroup.grantWrite(role);
+    return role;
+  }
+
   private createNewDataTrigger(props: RetrainingPipelineProps): lambda.IFunction {
     const quietPeriod = props.quietPeriod ?? Duration.hours(1);
+    const triggerLogs = new logs.LogGroup(this, 'NewDataTriggerLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
     const trigger = new nodejs.NodejsFunction(this, 'NewDataTrigger', {
       entry: path.join(__dirname, '..', '..', 'lambda', 'pipeline', 'new-data-trigger.ts'),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 128,
       timeout: Duration.seconds(30),
@@ -804,15 +838,14 @@ export class RetrainingPipeline extends Construct {
       description: 'Starts a retraining run when new images arrive',
       environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn, QUIET_PERIOD_SECONDS: String(quietPeriod.toSeconds()) },
       bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
-      logGroup: new logs.LogGroup(this, 'NewDataTriggerLogs', {
-        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      role: this.functionRole('NewDataTriggerRole', 'Starts a retraining run when new images arrive', triggerLogs),
+      logGroup: triggerLogs,
     });
     this.stateMachine.grantStartExecution(trigger);
     trigger.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [this.stateMachine.stateMachineArn] }));
     const dataset = props.training.dataset;
     dataset.bucket.enableEventBridgeNotification();
+    acknowledgeBucketNotificationsHandler(this);
     new events.Rule(this, 'NewDataRule', {
       description: 'New images under the training folder',
       eventPattern: {
@@ -883,8 +916,10 @@ function pick(source: object, keys: string[]): Record<string, unknown> {
 /** ARNs of what the pipeline touches; SageMaker lowercases names in ARNs. */
 interface PipelineArns {
   readonly endpoint: string;
+  /** Exactly `<prefix>-<run id>`, as lambda/pipeline/run-names.ts makes them: one `?` per run id character. */
   readonly endpointConfigs: string;
   readonly models: string;
+  /** Exactly `<job prefix>-<run id>-<attempt digit>`. */
   readonly trainingJobs: string;
   readonly stateMachine: string;
   /** Scalable targets get random ids, so their ARNs cannot be named in advance. */
@@ -893,14 +928,15 @@ interface PipelineArns {
 
 function pipelineArns(stack: Stack, endpoint: IRetrainableEndpoint, stateMachineName: string): PipelineArns {
   const sagemaker = (resource: string) => `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:${resource}`;
-  const prefix = lower(endpoint.resourceNamePrefix);
+  const runResource = `${lower(endpoint.resourceNamePrefix)}-${RUN_ID_IAM_WILDCARD}`;
   const jobPrefix = lower(endpoint.resourceNamePrefix.slice(0, 36).replace(/-+$/, ''));
   return {
     endpoint: sagemaker(`endpoint/${lower(endpoint.endpointName)}`),
-    endpointConfigs: sagemaker(`endpoint-config/${prefix}-*`),
-    models: sagemaker(`model/${prefix}-*`),
-    trainingJobs: sagemaker(`training-job/${jobPrefix}-*`),
+    endpointConfigs: sagemaker(`endpoint-config/${runResource}`),
+    models: sagemaker(`model/${runResource}`),
+    trainingJobs: sagemaker(`training-job/${jobPrefix}-${RUN_ID_IAM_WILDCARD}-?`),
     stateMachine: `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${stateMachineName}`,
+    // '*': the random id a scalable target gets at registration (see SCALABLE_TARGETS_REASON).
     scalableTargets: `arn:${stack.partition}:application-autoscaling:${stack.region}:${stack.account}:scalable-target/*`,
   };
 }

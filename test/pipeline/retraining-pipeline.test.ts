@@ -5,6 +5,7 @@ import { DeploymentStrategy } from '../../lib/pipeline/deployment-strategy';
 import { RetrainingSchedule } from '../../lib/pipeline/retraining-schedule';
 import { EndpointCapacity } from '../../lib/serving/endpoint-capacity';
 import { TrainingInstanceType } from '../../lib';
+import { runId, runNames } from '../../lambda/pipeline/run-names';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator: (definition: unknown) => { isValid: boolean; errors: unknown[] } = require('asl-validator');
 
@@ -31,6 +32,21 @@ describe('RetrainingPipeline template', () => {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [Match.anyValue()] },
     });
+  });
+
+  test('its functions run on Node.js 24 with roles that hold only their log group\'s permissions, no managed policy', () => {
+    const functions = Object.values(defaults.template.findResources('AWS::Lambda::Function'))
+      .filter((fn) => /^Retraining pipeline|^Starts a retraining run/.test(fn.Properties.Description));
+    expect(functions.map((fn) => fn.Properties.Runtime)).toEqual(['nodejs24.x', 'nodejs24.x']);
+    for (const fn of functions) {
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+      const role = defaults.template.toJSON().Resources[roleId];
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      const actions = Object.values(defaults.template.findResources('AWS::IAM::Policy'))
+        .filter((policy) => policy.Properties.Roles.some((ref: { Ref: string }) => ref.Ref === roleId))
+        .flatMap((policy) => policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => [statement.Action].flat()));
+      expect(actions).toEqual(expect.arrayContaining(['logs:CreateLogStream', 'logs:PutLogEvents']));
+    }
   });
 
   test('a weekly EventBridge Scheduler schedule starts runs idempotently per tick', () => {
@@ -96,8 +112,11 @@ describe('RetrainingPipeline template', () => {
     const sagemaker = all.filter((s) => [s.Action].flat().some((a) => a.startsWith('sagemaker:')));
     const resources = JSON.stringify(defaults.stack.resolve(sagemaker.map((s) => s.Resource)));
     const prefix = defaults.endpoint.resourceNamePrefix;
-    expect(resources).toContain(`endpoint-config/${prefix}-*`);
-    expect(resources).toContain(`model/${prefix}-*`);
+    // Exactly `<prefix>-<run id>` (one `?` per run id character), and training jobs `<prefix>-<run id>-<attempt>`.
+    expect(resources).toContain(`endpoint-config/${prefix}-????????-??????-????????"`);
+    expect(resources).toContain(`model/${prefix}-????????-??????-????????"`);
+    expect(resources).toContain(`training-job/${prefix}-????????-??????-????????-?"`);
+    expect(resources).not.toMatch(/(model|endpoint-config|training-job)\/[^"]*\*/);
     expect(resources).toContain(`endpoint/${defaults.endpoint.endpointName}`);
     const wildcard = all.filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')));
     expect(wildcard.flatMap((s) => [s.Action].flat()).sort()).toEqual([
@@ -111,6 +130,19 @@ describe('RetrainingPipeline template', () => {
       'sagemaker:ListEndpointConfigs',
       'xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments',
     ].sort());
+  });
+
+  test('the names a run makes match those exact patterns, and a longer name under the same prefix does not', () => {
+    const resources = JSON.stringify(defaults.stack.resolve(statements(defaults).map((s) => s.Resource)));
+    const pattern = (type: string) => resources.match(new RegExp(`:${type}/([^"*]+)"`))![1];
+    const matches = (iamPattern: string, name: string) =>
+      new RegExp(`^${iamPattern.replace(/[.+^${}()|[\]\\-]/g, '\\$&').replace(/\?/g, '.')}$`).test(name);
+    const prefix = defaults.endpoint.resourceNamePrefix;
+    const names = runNames(prefix, runId('arn:aws:states:us-east-1:123456789012:execution:m:run-1', '2026-11-28T12:00:00Z'), 10);
+    expect(matches(pattern('model'), names.model)).toBe(true);
+    expect(matches(pattern('endpoint-config'), names.endpointConfig)).toBe(true);
+    expect(names.trainingJobs.filter((job) => !matches(pattern('training-job'), job))).toEqual([]);
+    expect(matches(pattern('model'), `${prefix}-ic-20261128-120000-abcdef12`)).toBe(false);
   });
 
   test('passes the training and model roles to SageMaker only', () => {
