@@ -22,6 +22,7 @@ import {
   INBOX_CONCURRENCY_RANGE,
   TOP_K_RANGE,
 } from '../../lambda/inference/environment';
+import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, grantHolder } from '../private/nag';
 
 /** How the inference function's code is packaged. */
 export class InferencePackaging {
@@ -199,8 +200,20 @@ export class InferenceFunction extends Construct {
     this.role = role;
     this.logGroup.grantWrite(role);
     if (props.vpc) {
-      // ENI management for a VPC function; the ec2:*NetworkInterface* actions cannot be scoped to resources.
-      role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      // What AWSLambdaVPCAccessExecutionRole grants besides logs (which the log group grant covers), inline: Lambda
+      // creates, describes and deletes the function's network interfaces with the execution role. Interfaces that do
+      // not exist yet cannot be named, and the Describe actions have no resource type: IAM needs '*'.
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: 'ManageVpcNetworkInterfaces',
+        actions: [
+          'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }));
+      acknowledgeAnyResource(role, 'Lambda attaches a VPC function with network interfaces it creates, describes and '
+        + 'deletes with the execution role (the actions of AWSLambdaVPCAccessExecutionRole); interfaces that do not exist '
+        + 'yet cannot be named and the Describe actions have no resource type.');
     }
 
     const common: lambda.FunctionOptions = {
@@ -250,6 +263,12 @@ export class InferenceFunction extends Construct {
   /** Lets `grantee` invoke the function, through its URL (SigV4-signed HTTP) and directly (lambda:InvokeFunction). */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
     const direct = this.function.grantInvoke(grantee);
+    const holder = grantHolder(grantee);
+    if (holder) {
+      acknowledgeWildcardResource(holder, `${this.function.functionArn}:*`, 'aws-cdk-lib\'s grantInvoke allows '
+        + 'lambda:InvokeFunction on the function and on <function ARN>:*, its versions and aliases (the only things after '
+        + 'the colon): this one inference function.');
+    }
     return this.functionUrl ? direct.combine(this.function.grantInvokeUrl(grantee)) : direct;
   }
 
@@ -288,27 +307,36 @@ export class InferenceFunction extends Construct {
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadAndWriteInbox',
       actions: ['s3:GetObject', 's3:PutObject'],
+      // The images users drop in the inbox, and the results written next to them: names are only known per event.
       resources: [objects],
     }));
+    acknowledgeWildcardResource(role, objects, 'The inbox is every object under its prefix: users name the images they '
+      + 'drop there and the function writes <key>.prediction.json next to each, so keys are known only per S3 event.');
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ListInbox',
       actions: ['s3:ListBucket'],
       resources: [inbox.bucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': [`${inbox.prefix}*`] } },
     }));
-    inbox.bucket.encryptionKey?.grantEncryptDecrypt(role);
+    // Reading SSE-KMS images decrypts; writing results asks for a data key (named actions, not kms:GenerateDataKey*).
+    inbox.bucket.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
     // One notification for the whole prefix: a suffix filter would miss `.JPG`. The function's own `.prediction.json`
     // and `.error.json` writes trigger it too; the handler skips them without reading them, so nothing loops.
     inbox.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), { prefix: inbox.prefix });
+    acknowledgeBucketNotificationsHandler(this);
     if (inbox.onFailure) fn.configureAsyncInvoke({ onFailure: inbox.onFailure });
   }
 }
 
 function grantReadBucket(role: iam.Role, bucket: s3.IBucket): void {
+  const objects = bucket.arnForObjects('*');
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['s3:GetObject'],
-    resources: [bucket.arnForObjects('*')],
+    // Callers name any object of a bucket the deployer listed as readable (`{"s3Uri": …}` requests).
+    resources: [objects],
   }));
+  acknowledgeWildcardResource(role, objects, 'Callers classify any object of a bucket the deployer listed in '
+    + 'readableBuckets by naming its key ({"s3Uri": ...}), so keys are known only per request; s3:GetObject only.');
   // Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied; with it, 404 NoSuchKey.
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['s3:ListBucket'],
