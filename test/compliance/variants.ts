@@ -1,0 +1,70 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, CfnResource, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { imageClassifierPropsFromContext } from '../../lib/app-context';
+import { ImageClassifier } from '../../lib/image-classifier';
+import { ImageClassifierStack } from '../../lib/image-classifier-stack';
+
+const CDK_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
+
+/**
+ * The stacks the compliance tests check: the app's stack exactly as bin/app.ts builds it from cdk.json, and the same
+ * classifier with a customer-managed KMS key, and in a VPC with isolated private subnets only.
+ */
+export const VARIANTS = ['app', 'kms', 'vpc'] as const;
+export type Variant = typeof VARIANTS[number];
+
+export interface BuiltVariant {
+  readonly app: App;
+  readonly stack: Stack;
+  /** Where `app.synth()` writes the cloud assembly (and the policy validation report). */
+  readonly outdir: string;
+}
+
+/**
+ * Builds `variant` in a new app with cdk.json's context. `bundle: false` skips Lambda bundling (the templates' IAM
+ * does not depend on it); the app variant bundles like `cdk synth` does unless told not to.
+ */
+export function buildVariant(variant: Variant, options: { readonly bundle?: boolean } = {}): BuiltVariant {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `compliance-${variant}-`));
+  const bundle = options.bundle ?? variant === 'app';
+  const app = new App({
+    outdir,
+    // bin/app.ts runs without aws-cdk-lib's CloudFormation schema validation unless CDK_VALIDATION=true (~3 s).
+    builtinCloudFormationValidation: false,
+    context: { ...CDK_JSON.context, ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }) },
+  });
+  const classifier = imageClassifierPropsFromContext(app.node);
+  if (variant === 'app') {
+    const stack = new ImageClassifierStack(app, 'ImageClassifierStack', { classifier });
+    return { app, stack, outdir };
+  }
+  const stack = new Stack(app, variant === 'kms' ? 'KmsStack' : 'VpcStack');
+  if (variant === 'kms') {
+    new ImageClassifier(stack, 'Classifier', { ...classifier, encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
+  } else {
+    const vpc = new ec2.Vpc(stack, 'Vpc', {
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
+    });
+    // The VPC is the user's, not the library's: a compliant one has flow logs (AwsSolutions-VPC7).
+    vpc.addFlowLog('FlowLog');
+    new ImageClassifier(stack, 'Classifier', { ...classifier, vpc });
+  }
+  return { app, stack, outdir };
+}
+
+/** The construct path of every resource of `stack`'s template, by logical id. */
+export function constructPaths(stack: Stack): Map<string, string> {
+  const paths = new Map<string, string>();
+  for (const construct of stack.node.findAll()) {
+    if (CfnResource.isCfnResource(construct) && Stack.of(construct) === stack) {
+      paths.set(stack.resolve(construct.logicalId), construct.node.path);
+    }
+  }
+  return paths;
+}
