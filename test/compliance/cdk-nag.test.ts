@@ -21,6 +21,7 @@ interface Acknowledgement {
 
 interface NagRun {
   readonly stack: Stack;
+  readonly outdir: string;
   /** What cdk-nag reported: the findings nothing acknowledges. */
   readonly findings: Finding[];
   /** Every finding the pack raises when acknowledgements are ignored. */
@@ -75,7 +76,7 @@ function runNag(variant: Variant): NagRun {
   if (synthError !== undefined && nag?.conclusion !== 'failure') throw synthError;
   const findings: Finding[] = (nag?.violations ?? []).flatMap((violation: { ruleName: string; violatingConstructs: Array<{ constructPath: string }> }) =>
     violation.violatingConstructs.map((construct) => ({ path: construct.constructPath, rule: violation.ruleName })));
-  return { stack, findings, everyFinding: findingsIgnoringAcknowledgements(app), acknowledgements: acknowledgementsIn(app) };
+  return { stack, outdir, findings, everyFinding: findingsIgnoringAcknowledgements(app), acknowledgements: acknowledgementsIn(app) };
 }
 
 /**
@@ -107,6 +108,7 @@ describe.each(VARIANTS)('AwsSolutions checks on the %s variant', (variant) => {
   beforeAll(() => {
     run = runNag(variant);
   });
+  afterAll(() => fs.rmSync(run.outdir, { recursive: true, force: true }));
 
   test('leaves no finding unacknowledged', () => {
     const pending = PENDING.filter((entry) => entry.variant === variant);

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildVariant, constructPaths, Variant, VARIANTS } from './variants';
@@ -103,10 +104,14 @@ const statementsByVariant = new Map<Variant, WildcardStatement[]>();
 
 describe.each(VARIANTS)('Resource "*" in the %s variant', (variant) => {
   let statements: WildcardStatement[];
+  let outdir: string;
   beforeAll(() => {
-    statements = wildcardStatements(buildVariant(variant, { bundle: false }).stack);
+    const built = buildVariant(variant, { bundle: false });
+    outdir = built.outdir;
+    statements = wildcardStatements(built.stack);
     statementsByVariant.set(variant, statements);
   });
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test('only in statements whose every action is explained for that policy', () => {
     const problems = statements.filter((statement) => unexplained(statement).length > 0)
