@@ -216,13 +216,17 @@ export class ImageClassifier extends Construct {
       readableBuckets: props.inference?.readableBuckets ?? [this.dataset.bucket],
     });
     if (props.vpc && props.createVpcEndpoints !== false) {
+      const sageMakerRuntime = props.vpc.addInterfaceEndpoint('SageMakerRuntimeEndpoint', {
+        service: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_RUNTIME,
+        subnets: network.vpcSubnets,
+        privateDnsEnabled: true,
+        // Only the inference function calls the endpoint: HTTPS from its security group, not from the whole VPC CIDR.
+        open: false,
+      });
+      sageMakerRuntime.connections.allowDefaultPortFrom(this.inference.function, 'Inference function to SageMaker Runtime');
       this.vpcEndpoints.push(
         props.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [network.vpcSubnets!] }),
-        props.vpc.addInterfaceEndpoint('SageMakerRuntimeEndpoint', {
-          service: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_RUNTIME,
-          subnets: network.vpcSubnets,
-          privateDnsEnabled: true,
-        }),
+        sageMakerRuntime,
       );
     }
   }
