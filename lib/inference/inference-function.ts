@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
+import { lambdaEntry } from '../private/lambda-entry';
 import {
   DEFAULT_INBOX_CONCURRENCY,
   DEFAULT_MAX_IMAGE_BYTES,
@@ -238,7 +239,7 @@ export class InferenceFunction extends Construct {
       })
       : new nodejs.NodejsFunction(this, 'Function', {
         ...common,
-        entry: handlerEntry(),
+        entry: lambdaEntry('inference/index'),
         handler: 'handler',
         runtime: lambda.Runtime.NODEJS_24_X,
         bundling: {
@@ -414,10 +415,6 @@ function isInboxPrefix(prefix: string): boolean {
 
 /** The handler source: TypeScript in the repository and the published package (`lambda/`), or compiled JavaScript
  * next to the compiled library (`dist/lambda/`). */
-function handlerEntry(): string {
-  const candidates = ['index.ts', 'index.js'].map((file) => path.join(__dirname, '..', '..', 'lambda', 'inference', file));
-  return findExisting(candidates, 'the inference handler');
-}
 
 /** The `lambda/` directory that holds the Dockerfile: beside `lib/` in the repository, above `dist/` when compiled. */
 function lambdaSourceDirectory(): string {

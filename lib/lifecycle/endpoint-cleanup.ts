@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { lambdaEntry } from '../private/lambda-entry';
 import {
   endpointNameProblems,
   EnvironmentVariable,
@@ -120,7 +119,7 @@ export class EndpointCleanup extends Construct {
     const handlerFunction = (functionId: string, handler: 'onEvent' | 'isComplete', description: string): nodejs.NodejsFunction =>
       new nodejs.NodejsFunction(this, functionId, {
         description,
-        entry: handlerEntry(),
+        entry: lambdaEntry('cleanup/index'),
         handler,
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
@@ -298,9 +297,3 @@ function validateEndpointCleanupProps(props: EndpointCleanupProps): string[] {
 
 /** The handler source: TypeScript in the repository and the published package (`lambda/`), or compiled JavaScript
  * next to the compiled library (`dist/lambda/`). */
-function handlerEntry(): string {
-  const candidates = ['index.ts', 'index.js'].map((file) => path.join(__dirname, '..', '..', 'lambda', 'cleanup', file));
-  const found = candidates.find((candidate) => fs.existsSync(candidate));
-  if (found === undefined) throw new Error(`cannot find the endpoint cleanup handler; looked for ${candidates.join(', ')}`);
-  return found;
-}

@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -15,6 +14,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { lambdaEntry } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
 import { RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
@@ -196,7 +196,7 @@ export class RetrainingPipeline extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stepFunction = new nodejs.NodejsFunction(this, 'StepFunction', {
-      entry: path.join(__dirname, '..', '..', 'lambda', 'pipeline', 'index.ts'),
+      entry: lambdaEntry('pipeline/index'),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -827,7 +827,7 @@ export class RetrainingPipeline extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const trigger = new nodejs.NodejsFunction(this, 'NewDataTrigger', {
-      entry: path.join(__dirname, '..', '..', 'lambda', 'pipeline', 'new-data-trigger.ts'),
+      entry: lambdaEntry('pipeline/new-data-trigger'),
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
