@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { RemovalPolicy, Token } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { DatasetBucket } from './dataset-bucket';
+import { acknowledgeRule, acknowledgeWildcardResource } from '../private/nag';
 
 /** Image file endings the algorithm reads. */
 const IMAGE_FILE = /\.(jpe?g|png)$/i;
@@ -33,6 +35,16 @@ export class DatasetSeed extends Construct {
   constructor(scope: Construct, id: string, props: DatasetSeedProps) {
     super(scope, id);
     this.classes = inspectImageFolder(props.sourceFolder, `${this.node.path}: sourceFolder`);
+    const logGroup = new logs.LogGroup(this, 'UploadLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    // A role of our own instead of aws-cdk-lib's default with AWSLambdaBasicExecutionRole: logs to its group only.
+    const role = new iam.Role(this, 'UploadRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Copies the seed images into the dataset bucket at deploy time',
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }));
     this.deployment = new s3deploy.BucketDeployment(this, 'Upload', {
       sources: [s3deploy.Source.asset(props.sourceFolder, { exclude: ['.*', '**/.*', 'Thumbs.db', 'desktop.ini'] })],
       destinationBucket: props.dataset.bucket,
@@ -40,9 +52,33 @@ export class DatasetSeed extends Construct {
       prune: false,
       retainOnDelete: true,
       memoryLimit: 1024,
-      logGroup: new logs.LogGroup(this, 'UploadLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+      logGroup,
+      role,
     });
+    acknowledgeDeploymentGrants(role, props.dataset);
+    const handler = Stack.of(this).node.children.find((child) => child.node.id.startsWith('Custom::CDKBucketDeployment'));
+    if (handler) {
+      acknowledgeRule(handler, 'AwsSolutions-L1', 'aws-cdk-lib\'s BucketDeployment runs its own shared handler (the AWS CLI '
+        + 'on a Python runtime that aws-cdk-lib pins and updates); the construct has no runtime option.');
+    }
   }
+}
+
+/**
+ * BucketDeployment grants its handler read on the CDK asset bucket and read, write and delete on the destination with
+ * wildcard actions; it takes no narrower grant. With prune off it only reads the asset and writes images.
+ */
+function acknowledgeDeploymentGrants(role: iam.Role, dataset: DatasetBucket): void {
+  const reason = 'aws-cdk-lib\'s BucketDeployment grants its copy handler these S3 actions itself (read the asset zip from '
+    + 'the CDK asset bucket, write the images to the dataset bucket); it offers no narrower grant, and with prune off '
+    + 'it never deletes.';
+  for (const action of ['s3:GetBucket*', 's3:GetObject*', 's3:List*', 's3:Abort*', 's3:DeleteObject*']) {
+    Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason });
+  }
+  acknowledgeWildcardResource(role, dataset.bucket.arnForObjects('*'), reason);
+  const assets = Stack.of(role).synthesizer as { readonly bucketName?: string };
+  const assetBucket = typeof assets.bucketName === 'string' ? assets.bucketName : undefined;
+  if (assetBucket) acknowledgeWildcardResource(role, `arn:${Stack.of(role).partition}:s3:::${assetBucket}/*`, reason);
 }
 
 /**

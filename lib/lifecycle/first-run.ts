@@ -28,7 +28,15 @@ export class FirstRetrainingRun extends Construct {
   constructor(scope: Construct, id: string, props: FirstRetrainingRunProps) {
     super(scope, id);
     const stateMachine = props.pipeline.stateMachine;
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    // A role of our own instead of the default with AWSLambdaBasicExecutionRole: logs to its group only.
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Starts the first retraining run when the stack is created',
+    });
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     this.resource = new cr.AwsCustomResource(this, 'StartExecution', {
+      role,
       onCreate: {
         service: 'SFN',
         action: 'startExecution',
@@ -45,7 +53,7 @@ export class FirstRetrainingRun extends Construct {
         new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }),
       ]),
       installLatestAwsSdk: false,
-      logGroup: new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY }),
+      logGroup,
     });
     this.resource.node.addDependency(props.pipeline, ...(props.after ?? []));
   }

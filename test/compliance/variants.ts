@@ -12,9 +12,10 @@ const CDK_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cd
 
 /**
  * The stacks the compliance tests check: the app's stack exactly as bin/app.ts builds it from cdk.json, and the same
- * classifier with a customer-managed KMS key, and in a VPC with isolated private subnets only.
+ * classifier with a customer-managed KMS key, in a VPC with isolated private subnets only, and deployed to a working
+ * classifier (dataset seeded from a local folder, first run started at creation).
  */
-export const VARIANTS = ['app', 'kms', 'vpc'] as const;
+export const VARIANTS = ['app', 'kms', 'vpc', 'seed'] as const;
 export type Variant = typeof VARIANTS[number];
 
 export interface BuiltVariant {
@@ -42,8 +43,10 @@ export function buildVariant(variant: Variant, options: { readonly bundle?: bool
     const stack = new ImageClassifierStack(app, 'ImageClassifierStack', { classifier });
     return { app, stack, outdir };
   }
-  const stack = new Stack(app, variant === 'kms' ? 'KmsStack' : 'VpcStack');
-  if (variant === 'kms') {
+  const stack = new Stack(app, `${variant[0].toUpperCase()}${variant.slice(1)}Stack`);
+  if (variant === 'seed') {
+    new ImageClassifier(stack, 'Classifier', { ...classifier, seedDatasetFrom: path.join(__dirname, '..', 'fixtures', 'mini-dataset') });
+  } else if (variant === 'kms') {
     new ImageClassifier(stack, 'Classifier', { ...classifier, encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });
   } else {
     const vpc = new ec2.Vpc(stack, 'Vpc', {
