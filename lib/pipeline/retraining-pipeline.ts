@@ -14,6 +14,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
 import { lambdaEntry } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
@@ -36,6 +37,8 @@ export interface IRetrainableEndpoint {
   readonly variantName: string;
   /** The role the model runs with; it must be able to read the trained models. */
   readonly role: iam.IRole;
+  /** The key in the endpoint config, if any: creating the endpoint then needs kms:CreateGrant on it. */
+  readonly encryptionKey?: kms.IKey;
   renderCreateModelRequest(options: { modelName: string; modelDataUrl: string }): object;
   renderCreateEndpointConfigRequest(options: { endpointConfigName: string; modelName: string }): object;
   /** Application Auto Scaling requests for instance capacity; undefined for serverless capacity. */
@@ -735,6 +738,14 @@ export class RetrainingPipeline extends Construct {
     const role = this.stateMachine.role;
     const endpoint = this.props.endpoint;
     const stack = Stack.of(this);
+    const key = this.props.encryptionKey;
+    if (key) {
+      // Publishing to the encrypted topic; the topic's and the logs' use of the key.
+      key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+      allowLogsToUseKey(key, stack);
+    }
+    // CreateEndpoint/UpdateEndpoint with a KmsKeyId make SageMaker create grants under the caller's identity.
+    if (endpoint.encryptionKey) grantKeyForAwsResources(endpoint.encryptionKey, role);
     const statements = [
       new iam.PolicyStatement({
         sid: 'RunTrainingJobs',

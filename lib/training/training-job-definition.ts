@@ -18,6 +18,7 @@ import {
   SAGEMAKER_LIMITS,
   VALIDATION_ACCURACY_METRIC,
 } from '../private/algorithm-facts';
+import { grantKeyForAwsResources } from '../private/kms-grants';
 import { ImageUri, isSafeKeyPrefix, s3ObjectArn } from '../private/locations';
 import { acknowledgeAnyResource, acknowledgeWildcardResource, grantHolder } from '../private/nag';
 import { createAccessLogsBucket, createSecureBucket, S3_LOGS_USE_BUCKET_POLICY } from '../private/secure-bucket';
@@ -359,6 +360,8 @@ export class TrainingJobDefinition extends Construct {
       // rather than with grantEncryptDecrypt's kms:ReEncrypt* and kms:GenerateDataKey* (no asymmetric key pairs).
       this.props.encryptionKey.grant(role, 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo',
         'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext');
+      // SageMaker attaches the encrypted training volume under the execution role.
+      grantKeyForAwsResources(this.props.encryptionKey, role);
     }
     const artifactsKey = this.artifactsBucket.encryptionKey;
     if (artifactsKey && artifactsKey !== this.props.encryptionKey) {

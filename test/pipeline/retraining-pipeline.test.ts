@@ -168,6 +168,31 @@ describe('RetrainingPipeline template', () => {
   });
 });
 
+describe('RetrainingPipeline with a customer-managed key', () => {
+  let keyed: PipelineFixture;
+  beforeAll(() => {
+    keyed = pipelineFixture({}, {}, { encrypt: true });
+  });
+
+  test('the key policy lets CloudWatch Logs use the key, so the encrypted log group can be created', () => {
+    keyed.template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+        Principal: { Service: { 'Fn::Join': ['', ['logs.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        Action: Match.arrayWith(['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey']),
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': Match.anyValue() } },
+      })]) },
+    });
+    keyed.template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue() });
+  });
+
+  test('the state machine may publish to the encrypted topic and create grants for the encrypted endpoint', () => {
+    const all = statements(keyed);
+    const actions = all.flatMap((s) => [s.Action].flat());
+    expect(actions).toEqual(expect.arrayContaining(['kms:GenerateDataKey', 'kms:Decrypt', 'kms:DescribeKey']));
+    expect(all).toContainEqual(expect.objectContaining({ Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': true } } }));
+  });
+});
+
 describe('RetrainingPipeline validation', () => {
   test('collects every problem into one error naming each prop', () => {
     expect(() => pipelineFixture({

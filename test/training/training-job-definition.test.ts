@@ -264,8 +264,13 @@ describe('TrainingJobDefinition execution role', () => {
     new TrainingJobDefinition(stack, 'Training', { dataset: new DatasetBucket(stack, 'Dataset'), encryptionKey: new kms.Key(stack, 'Key') });
     const kmsActions = policy(stack).flatMap((s) => [s.Action].flat()).filter((action) => action.startsWith('kms:'));
     expect([...new Set(kmsActions)].sort()).toEqual([
-      'kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo',
+      'kms:CreateGrant', 'kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext',
+      'kms:ReEncryptFrom', 'kms:ReEncryptTo',
     ]);
+    // SageMaker attaches the encrypted volume under the execution role: grants for AWS resources only.
+    expect(policy(stack)).toContainEqual(expect.objectContaining({
+      Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': true } },
+    }));
   });
 
   test('grantPassRole lets a principal pass the role to SageMaker only', () => {
