@@ -255,10 +255,14 @@ export function hyperparameterWireName(field: keyof Hyperparameters): string {
  * @param path how the messages name the object, for example `hyperparameters` or `training.hyperparameters`
  */
 export function checkHyperparameters(hyperparameters: Hyperparameters, path = 'hyperparameters', isUnresolved = NEVER_UNRESOLVED): string[] {
+  if (typeof hyperparameters !== 'object' || hyperparameters === null || Array.isArray(hyperparameters)) {
+    return [`${path} must be an object of camelCase hyperparameters like { epochs: 10 }, got ${describeValue(hyperparameters)}`];
+  }
   const problems: string[] = [];
   const given = hyperparameters as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!(key in SPECS) && given[key] !== undefined) {
+    // Own keys only: 'constructor' or 'toString' are not hyperparameters even though every object has them.
+    if (!Object.prototype.hasOwnProperty.call(SPECS, key) && given[key] !== undefined) {
       problems.push(`${path}.${key} is not a hyperparameter of the algorithm; known fields: ${FIELDS.join(', ')}`);
     }
   }
@@ -266,13 +270,26 @@ export function checkHyperparameters(hyperparameters: Hyperparameters, path = 'h
     const value = given[field];
     if (value === undefined || isUnresolved(value)) continue;
     const problem = checkValue(SPECS[field], value);
-    if (problem) problems.push(`${path}.${field} ${problem}, got ${JSON.stringify(value)}`);
+    if (problem) problems.push(`${path}.${field} ${problem}, got ${describeValue(value)}`);
   }
-  const evalMetric = hyperparameters.evalMetric;
-  if (evalMetric !== undefined && evalMetric !== EvalMetric.ACCURACY && hyperparameters.binaryMode !== true) {
+  const evalMetric = given.evalMetric;
+  const metricIsKnown = typeof evalMetric === 'string' && (Object.values(EvalMetric) as string[]).includes(evalMetric);
+  if (metricIsKnown && evalMetric !== EvalMetric.ACCURACY && given.binaryMode !== true && !isUnresolved(given.binaryMode)) {
     problems.push(`${path}.evalMetric '${evalMetric}' is only used in binary mode; set ${path}.binaryMode to true or use EvalMetric.ACCURACY`);
   }
   return problems;
+}
+
+/** A value as an error message shows it: JSON where JSON can show it, and NaN, Infinity and BigInt as they are. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (typeof value === 'function' || typeof value === 'symbol') return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 function checkValue(spec: Spec, value: unknown): string | undefined {

@@ -46,7 +46,7 @@ export interface DatasetBucketProps {
   readonly bucket?: s3.IBucket;
   /**
    * Key prefix under which the dataset lives, without a trailing `/`; empty for the bucket root.
-   * Letters, digits and `! - _ . * ' ( )`, segments separated by single `/`.
+   * Letters, digits and `! - _ . '`, segments separated by single `/`.
    * @default 'dataset'
    */
   readonly prefix?: string;
@@ -205,7 +205,7 @@ function validateDatasetProps(props: DatasetBucketProps, prefix: string): string
       problems.push(`prefix must be at most ${MAX_PREFIX_LENGTH} characters, got ${prefix.length}`);
     } else if (!isSafeKeyPrefix(prefix)) {
       problems.push(
-        `prefix must be an S3 key prefix of letters, digits and ! - _ . * ' ( ) in segments separated by single '/', `
+        `prefix must be an S3 key prefix of letters, digits and ! - _ . ' in segments separated by single '/', `
         + `with no leading or trailing '/' and no '.' or '..' segment (for example 'datasets/flowers'), got '${prefix}'`,
       );
     }

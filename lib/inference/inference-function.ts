@@ -401,7 +401,7 @@ function validateInferenceFunctionProps(props: InferenceFunctionProps): string[]
   const prefix = props.inbox?.prefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix) && !isInboxPrefix(prefix)) {
     problems.push(
-      `inbox.prefix must be a key prefix of 1-${MAX_PREFIX_LENGTH} letters, digits and ! - _ . ' ( ) in segments separated by '/', `
+      `inbox.prefix must be a key prefix of 1-${MAX_PREFIX_LENGTH} letters, digits and ! - _ . ' in segments separated by '/', `
       + `with no leading '/' and no '*' or '?' (for example 'inbox/'), got '${prefix}'`,
     );
   }
@@ -409,7 +409,7 @@ function validateInferenceFunctionProps(props: InferenceFunctionProps): string[]
 }
 
 function isInboxPrefix(prefix: string): boolean {
-  return prefix.length <= MAX_PREFIX_LENGTH && /^[A-Za-z0-9!_.'()-]+(\/[A-Za-z0-9!_.'()-]+)*\/?$/.test(prefix)
+  return prefix.length <= MAX_PREFIX_LENGTH && /^[A-Za-z0-9!_.'-]+(\/[A-Za-z0-9!_.'-]+)*\/?$/.test(prefix)
     && !prefix.split('/').some((segment) => segment === '.' || segment === '..');
 }
 

@@ -41,10 +41,11 @@ export function parseImageUri(uri: string): ImageUri | undefined {
 }
 
 /**
- * Whether `prefix` is a tidy S3 key prefix: segments of S3's "safe" characters (letters, digits, ! - _ . * ' ( ))
- * separated by single `/`, no leading or trailing `/`, no `.` or `..` segment.
+ * Whether `prefix` is a tidy S3 key prefix: segments of letters, digits and `! - _ . '` separated by single `/`, no
+ * leading or trailing `/`, no `.` or `..` segment. S3 also calls `*`, `(` and `)` safe, but the prefix ends up in IAM
+ * ARNs, where `*` is a wildcard that would widen every grant, and in cdk-nag finding ids, which parentheses break.
  */
 export function isSafeKeyPrefix(prefix: string): boolean {
-  return /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/.test(prefix)
+  return /^[A-Za-z0-9!_.'-]+(\/[A-Za-z0-9!_.'-]+)*$/.test(prefix)
     && !prefix.split('/').some((segment) => segment === '.' || segment === '..');
 }

@@ -36,7 +36,8 @@ describe('renderHyperparameters', () => {
     ['an unknown optimizer', { optimizer: 'lion' as Optimizer }, "hyperparameters.optimizer must be one of 'adam', 'sgd', 'nesterov', 'rmsprop', 'adagrad', 'adadelta', got \"lion\""],
     ['a string boolean', { augmentation: 'True' as unknown as boolean }, 'hyperparameters.augmentation must be true or false, got "True"'],
     ['a rotation below -1', { augmentationRandomRotation: -1.5 }, 'hyperparameters.augmentationRandomRotation must be a number in [-1, 1], got -1.5'],
-    ['NaN', { dropoutRate: NaN }, 'hyperparameters.dropoutRate must be a number in [0, 1], got null'],
+    ['NaN', { dropoutRate: NaN }, 'hyperparameters.dropoutRate must be a number in [0, 1], got NaN'],
+    ['a BigInt', { epochs: BigInt(5) as unknown as number }, 'hyperparameters.epochs must be a whole number in [1, 1000], got 5n'],
   ])('rejects %s, naming the field, the value and the allowed range', (_name, hyperparameters, message) => {
     expect(() => renderHyperparameters(hyperparameters as Hyperparameters)).toThrow(message);
   });
@@ -95,5 +96,22 @@ describe('pythonFloat', () => {
     [0.999, '0.999'], [1e16, '1e+16'], [123456789012345.6, '123456789012345.6'], [-0.2, '-0.2'], [2.5e-300, '2.5e-300'],
   ])('%p renders as Python str() does: %p', (value, expected) => {
     expect(pythonFloat(value)).toBe(expected);
+  });
+});
+
+describe('validateHyperparameters on what JavaScript callers and JSON configs pass', () => {
+  test('null or a non-object is one clear problem, not a TypeError', () => {
+    expect(validateHyperparameters(null as unknown as Hyperparameters)).toEqual(['hyperparameters must be an object of camelCase hyperparameters like { epochs: 10 }, got null']);
+    expect(() => renderHyperparameters([1] as unknown as Hyperparameters)).toThrow('hyperparameters must be an object of camelCase hyperparameters');
+  });
+
+  test('names of Object.prototype members are unknown fields, not silently accepted', () => {
+    expect(validateHyperparameters(JSON.parse('{"constructor": 1, "toString": 2}'))).toHaveLength(2);
+  });
+
+  test('a non-string evalMetric is reported once', () => {
+    expect(validateHyperparameters({ evalMetric: 5 as unknown as EvalMetric })).toEqual([
+      "hyperparameters.evalMetric must be one of 'accuracy', 'precision', 'recall', 'auc', 'prc', got 5",
+    ]);
   });
 });

@@ -113,9 +113,11 @@ describe('DatasetBucket', () => {
     ['a dot-dot segment', 'a/../b'],
     ['a backslash', 'a\\b'],
     ['a URI', 's3://bucket/prefix'],
+    ['a wildcard, which would widen every IAM grant on the prefix', 'data*'],
+    ['a parenthesis', 'flowers(v1'],
   ])('rejects a dataset prefix with %s, naming the prop, the value and the rule', (_name, prefix) => {
     expect(() => new DatasetBucket(testStack(), 'Dataset', { prefix }))
-      .toThrow(`prefix must be an S3 key prefix of letters, digits and ! - _ . * ' ( ) in segments separated by single '/', with no leading or trailing '/' and no '.' or '..' segment (for example 'datasets/flowers'), got '${prefix}'`);
+      .toThrow(`prefix must be an S3 key prefix of letters, digits and ! - _ . ' in segments separated by single '/', with no leading or trailing '/' and no '.' or '..' segment (for example 'datasets/flowers'), got '${prefix}'`);
   });
 
   test('rejects settings that cannot apply to an existing bucket', () => {

@@ -303,7 +303,7 @@ describe('validation', () => {
       '  inbox.concurrency must be an integer in [1, 16], got 100',
       '  memorySize must be a whole number of MiB in [128, 10240], got 64 MiB',
       '  timeout must be at most 15 minutes, got 20 minutes',
-      "  inbox.prefix must be a key prefix of 1-512 letters, digits and ! - _ . ' ( ) in segments separated by '/', with no leading '/' and no '*' or '?' (for example 'inbox/'), got '/inbox/*'",
+      "  inbox.prefix must be a key prefix of 1-512 letters, digits and ! - _ . ' in segments separated by '/', with no leading '/' and no '*' or '?' (for example 'inbox/'), got '/inbox/*'",
     ].join('\n'));
     // nothing was created before the error
     expect(stack.node.findChild('Inference').node.children).toHaveLength(0);
