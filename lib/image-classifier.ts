@@ -92,7 +92,8 @@ export interface ImageClassifierProps {
    */
   readonly startRetrainingOnDeploy?: boolean;
   /**
-   * Run training, the model (instance capacity) and the inference function in this VPC's private subnets.
+   * Run training, the model (instance capacity; a serverless endpoint runs outside any VPC) and the inference
+   * function in this VPC's private subnets.
    * @default - no VPC
    */
   readonly vpc?: ec2.IVpc;
@@ -181,7 +182,8 @@ export class ImageClassifier extends Construct {
       encryptionKey: props.encryptionKey,
     });
     this.endpoint = new ClassifierEndpoint(this, 'Endpoint', {
-      ...network,
+      // A serverless endpoint runs outside any VPC; the classifier's VPC applies to training and the function.
+      ...(props.serving?.capacity?.isServerless ? {} : network),
       ...props.serving,
       model: this.model,
       encryptionKey: props.encryptionKey,

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { ImageClassifier, JumpStartModel, ModelArtifact, TrainingInstanceType } from '../lib';
+import { EndpointCapacity, ImageClassifier, JumpStartModel, ModelArtifact, TrainingInstanceType } from '../lib';
 import { testStack } from './helpers';
 
 describe('ImageClassifier', () => {
@@ -138,4 +138,12 @@ describe('ImageClassifier deployed to a working classifier', () => {
     expect(() => new ImageClassifier(testStack(), 'Classifier', { seedDatasetFrom: '/no/such/folder' }))
       .toThrow("sourceFolder '/no/such/folder' is not a readable folder");
   });
+});
+
+test('a serverless endpoint stays outside the VPC while training and the function use it', () => {
+  const stack = testStack('us-east-1');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'p', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+  const classifier = new ImageClassifier(stack, 'Classifier', { vpc, serving: { capacity: EndpointCapacity.serverless() } });
+  expect(classifier.endpoint.securityGroups).toEqual([]);
+  expect(stack.resolve(classifier.training.renderRequest({ trainingJobName: 'run' })).VpcConfig).toBeDefined();
 });

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { wholeSeconds } from '../private/durations';
 
 /** Options shared by every deployment strategy. */
 export interface DeploymentStrategyOptions {
@@ -71,9 +72,10 @@ export class DeploymentStrategy {
   public validate(path: string): string[] {
     const problems: string[] = [];
     const check = (name: string, value: Duration | undefined, min: number, max: number) => {
-      if (value === undefined || Token.isUnresolved(value)) return;
-      const seconds = value.toSeconds();
-      if (seconds < min || seconds > max) problems.push(`${path}.${name} must be between ${min} and ${max} seconds, got ${seconds}`);
+      if (value === undefined) return;
+      const { seconds, problem } = wholeSeconds(value, `${path}.${name}`, 'refuse');
+      if (problem) problems.push(problem);
+      if (seconds !== undefined && (seconds < min || seconds > max)) problems.push(`${path}.${name} must be between ${min} and ${max} seconds, got ${seconds}`);
     };
     check('baking', this.options.baking, 0, 3600);
     check('maxExecutionTimeout', this.options.maxExecutionTimeout, 600, 14400);

@@ -14,6 +14,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
 import { lambdaEntry } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
@@ -22,6 +23,7 @@ import { RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
 import type { PipelineConfig, TrainingOption } from '../../lambda/pipeline/prepare-run';
 import { CONTAINER_HYPERPARAMETERS, VALIDATION_ACCURACY_METRIC } from '../private/algorithm-facts';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
+import { Processor } from '../algorithm/algorithm-locations';
 import { TrainingInstanceType, validateTrainingInstanceType } from '../training/training-instance-type';
 import { TrainingJobDefinition } from '../training/training-job-definition';
 
@@ -127,7 +129,11 @@ export interface RetrainingPipelineProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-const DEFAULT_FALLBACKS = [TrainingInstanceType.ML_G5_XLARGE, TrainingInstanceType.ML_G4DN_XLARGE];
+/** Fallbacks after the definition's own instance type, of the same processor (a CPU definition may pin CPU images). */
+const DEFAULT_FALLBACKS: Record<Processor, TrainingInstanceType[]> = {
+  [Processor.GPU]: [TrainingInstanceType.ML_G5_XLARGE, TrainingInstanceType.ML_G4DN_XLARGE],
+  [Processor.CPU]: [TrainingInstanceType.ML_M5_2XLARGE, TrainingInstanceType.ML_C5_2XLARGE],
+};
 /** Errors of SageMaker API calls worth retrying; the optimized integration reports throttling under these names [U]. */
 const THROTTLING_ERRORS = ['SageMaker.AmazonSageMakerException', 'SageMaker.ThrottlingException', 'ThrottlingException', 'States.Timeout'];
 const TRANSITIONAL_ENDPOINT_STATES = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack'];
@@ -169,7 +175,8 @@ export class RetrainingPipeline extends Construct {
   constructor(scope: Construct, id: string, props: RetrainingPipelineProps) {
     super(scope, id);
     this.props = props;
-    const instanceTypes = uniqueTypes([props.training.instanceType, ...(props.trainingInstanceTypes ?? DEFAULT_FALLBACKS)]);
+    const definitionProcessor = props.training.instanceType.processor ?? Processor.GPU;
+    const instanceTypes = uniqueTypes([props.training.instanceType, ...(props.trainingInstanceTypes ?? DEFAULT_FALLBACKS[definitionProcessor])]);
     const deployment = props.deployment ?? DeploymentStrategy.allAtOnce();
     const problems = validatePipelineProps(props, instanceTypes, deployment);
     if (problems.length > 0) {
@@ -872,7 +879,7 @@ export class RetrainingPipeline extends Construct {
 
 function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingInstanceType[], deployment: DeploymentStrategy): string[] {
   const problems: string[] = [];
-  types.forEach((type, index) => problems.push(...validateTrainingInstanceType(type, `trainingInstanceTypes[${index}]`)));
+  types.forEach((type, index) => problems.push(...validateTrainingInstanceType(type, `trainingInstanceTypes[${index}]`, props.training.requiredProcessor())));
   if (types.length > 10) problems.push(`trainingInstanceTypes may list at most 10 types, got ${types.length}`);
   for (const name of ['minimumAccuracy', 'minimumImprovement'] as const) {
     const value = props[name];
@@ -884,18 +891,25 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
   if (keep !== undefined && (!Number.isInteger(keep) || keep < 1 || keep > 50)) {
     problems.push(`keepVersions must be a whole number in [1, 50] (the serving version is always kept), got ${keep}`);
   }
-  const poll = props.endpointPollInterval;
-  if (poll && !Token.isUnresolved(poll) && (poll.toSeconds() < 10 || poll.toSeconds() > 3600)) {
-    problems.push(`endpointPollInterval must be between 10 seconds and 1 hour, got ${poll.toHumanString()}`);
+  const poll = props.endpointPollInterval ? wholeSeconds(props.endpointPollInterval, 'endpointPollInterval', 'refuse') : {};
+  if (poll.problem) problems.push(poll.problem);
+  if (poll.seconds !== undefined && (poll.seconds < 10 || poll.seconds > 3600)) {
+    problems.push(`endpointPollInterval must be between 10 seconds and 1 hour, got ${props.endpointPollInterval!.toHumanString()}`);
   }
-  const timeout = props.endpointTimeout;
-  if (timeout && !Token.isUnresolved(timeout) && (timeout.toMinutes() < 5 || timeout.toHours() > 12)) {
-    problems.push(`endpointTimeout must be between 5 minutes and 12 hours, got ${timeout.toHumanString()}`);
+  const timeout = props.endpointTimeout ? wholeSeconds(props.endpointTimeout, 'endpointTimeout', 'refuse') : {};
+  if (timeout.problem) problems.push(timeout.problem);
+  if (timeout.seconds !== undefined && (timeout.seconds < 300 || timeout.seconds > 12 * 3600)) {
+    problems.push(`endpointTimeout must be between 5 minutes and 12 hours, got ${props.endpointTimeout!.toHumanString()}`);
   }
-  const quiet = props.quietPeriod;
-  if (quiet && !props.retrainOnNewData) problems.push('quietPeriod only applies with retrainOnNewData: true');
-  if (quiet && !Token.isUnresolved(quiet) && quiet.toMinutes() < 5) {
-    problems.push(`quietPeriod must be at least 5 minutes, got ${quiet.toHumanString()}`);
+  if (props.quietPeriod && !props.retrainOnNewData) problems.push('quietPeriod only applies with retrainOnNewData: true');
+  const quiet = props.quietPeriod ? wholeSeconds(props.quietPeriod, 'quietPeriod', 'refuse') : {};
+  if (quiet.problem) problems.push(quiet.problem);
+  if (quiet.seconds !== undefined && quiet.seconds < 300) {
+    problems.push(`quietPeriod must be at least 5 minutes, got ${props.quietPeriod!.toHumanString()}`);
+  }
+  const email = props.notificationEmail;
+  if (email !== undefined && !Token.isUnresolved(email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
+    problems.push(`notificationEmail must be an email address like owner@example.com, got '${email}'`);
   }
   if (props.endpoint.resourceNamePrefix.length > 38) {
     problems.push(`endpoint.resourceNamePrefix must be at most 38 characters, got '${props.endpoint.resourceNamePrefix}'`);

@@ -18,6 +18,7 @@ import {
   SAGEMAKER_LIMITS,
   VALIDATION_ACCURACY_METRIC,
 } from '../private/algorithm-facts';
+import { wholeSeconds } from '../private/durations';
 import { grantKeyForAwsResources } from '../private/kms-grants';
 import { ImageUri, isSafeKeyPrefix, s3ObjectArn } from '../private/locations';
 import { acknowledgeAnyResource, acknowledgeWildcardResource, grantHolder } from '../private/nag';
@@ -323,11 +324,17 @@ export class TrainingJobDefinition extends Construct {
 
   private get maxWaitTime(): Duration {
     if (this.props.maxWaitTime) return this.props.maxWaitTime;
+    // A token runtime has no value to double: wait up to the longest SageMaker allows, which is never shorter.
+    if (this.maxRuntime.isUnresolved()) return Duration.seconds(SAGEMAKER_LIMITS.maxRuntimeSeconds);
     return Duration.seconds(Math.min(this.maxRuntime.toSeconds() * 2, SAGEMAKER_LIMITS.maxRuntimeSeconds));
   }
 
   /** The processor the configuration demands: the `processor` prop, or the one an overridden image names. */
-  private requiredProcessor(): Processor | undefined {
+  /**
+   * The processor every instance type of this definition must have: the `processor` prop, or the one an overridden
+   * training image names; undefined when the image follows each instance type.
+   */
+  public requiredProcessor(): Processor | undefined {
     if (this.props.processor) return this.props.processor;
     const image = this.props.locations?.trainingImage;
     if (image && !Token.isUnresolved(image)) {
@@ -444,16 +451,19 @@ function imageRepositories(images: ImageUri[]): ImageUri[] {
 function validateLimits(props: TrainingJobDefinitionProps): string[] {
   const problems: string[] = [];
   const maxRuntime = props.maxRuntime ?? DEFAULT_MAX_RUNTIME;
-  const runtimeSeconds = Token.isUnresolved(maxRuntime) ? undefined : maxRuntime.toSeconds();
+  const runtime = wholeSeconds(maxRuntime, 'maxRuntime');
+  if (runtime.problem) problems.push(runtime.problem);
+  const runtimeSeconds = runtime.seconds;
   if (runtimeSeconds !== undefined && (runtimeSeconds < 1 || runtimeSeconds > SAGEMAKER_LIMITS.maxRuntimeSeconds)) {
     problems.push(`maxRuntime must be between 1 second and 28 days, got ${maxRuntime.toHumanString()}`);
   }
   if (props.maxWaitTime && !props.spot) {
     problems.push('maxWaitTime only applies to spot training; set spot: true or remove maxWaitTime');
   }
-  if (props.maxWaitTime && props.spot && runtimeSeconds !== undefined && !Token.isUnresolved(props.maxWaitTime)
-    && props.maxWaitTime.toSeconds() < runtimeSeconds) {
-    problems.push(`maxWaitTime must be at least maxRuntime (${maxRuntime.toHumanString()}), got ${props.maxWaitTime.toHumanString()}`);
+  const wait = props.maxWaitTime ? wholeSeconds(props.maxWaitTime, 'maxWaitTime') : {};
+  if (wait.problem) problems.push(wait.problem);
+  if (props.spot && runtimeSeconds !== undefined && wait.seconds !== undefined && wait.seconds < runtimeSeconds) {
+    problems.push(`maxWaitTime must be at least maxRuntime (${maxRuntime.toHumanString()}), got ${props.maxWaitTime!.toHumanString()}`);
   }
   const volumeGiB = props.volumeSize?.toGibibytes({ rounding: SizeRoundingBehavior.NONE });
   if (volumeGiB !== undefined && !Token.isUnresolved(volumeGiB) && (!Number.isInteger(volumeGiB) || volumeGiB < 1)) {

@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { DatasetBucket, TrainingJobDefinition } from '../../lib';
+import { DatasetBucket, Processor, TrainingInstanceType, TrainingJobDefinition } from '../../lib';
 import { RetrainingPipeline, RetrainingPipelineProps } from '../../lib/pipeline/retraining-pipeline';
 import { ClassifierEndpoint, ClassifierEndpointProps } from '../../lib/serving/classifier-endpoint';
 import { NO_BUNDLING } from '../helpers';
@@ -20,12 +20,14 @@ export interface PipelineFixture {
 /** An environment-agnostic stack with a dataset, a training definition, a pipeline-managed endpoint and the pipeline. */
 export function pipelineFixture(
   pipelineProps: Partial<RetrainingPipelineProps> = {}, endpointProps: ClassifierEndpointProps = {},
-  options: { readonly encrypt?: boolean } = {},
+  options: { readonly encrypt?: boolean; readonly trainingInstanceType?: TrainingInstanceType; readonly processor?: Processor } = {},
 ): PipelineFixture {
   const app = new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING });
   const stack = new Stack(app, 'TestStack');
   const dataset = new DatasetBucket(stack, 'Dataset');
-  const training = new TrainingJobDefinition(stack, 'Training', { dataset, hyperparameters: { epochs: 8 } });
+  const training = new TrainingJobDefinition(stack, 'Training', {
+    dataset, hyperparameters: { epochs: 8 }, instanceType: options.trainingInstanceType, processor: options.processor,
+  });
   const encryptionKey = options.encrypt ? new kms.Key(stack, 'Key', { enableKeyRotation: true }) : undefined;
   const endpoint = new ClassifierEndpoint(stack, 'Endpoint', { encryptionKey, ...endpointProps });
   const pipeline = new RetrainingPipeline(stack, 'Pipeline', { training, endpoint, encryptionKey, ...pipelineProps });

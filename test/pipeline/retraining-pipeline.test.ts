@@ -1,10 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Token } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { PipelineFixture, pipelineFixture } from './fixture';
 import { DeploymentStrategy } from '../../lib/pipeline/deployment-strategy';
 import { RetrainingSchedule } from '../../lib/pipeline/retraining-schedule';
 import { EndpointCapacity } from '../../lib/serving/endpoint-capacity';
-import { TrainingInstanceType } from '../../lib';
+import { Processor, TrainingInstanceType } from '../../lib';
 import { runId, runNames } from '../../lambda/pipeline/run-names';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator: (definition: unknown) => { isValid: boolean; errors: unknown[] } = require('asl-validator');
@@ -202,5 +202,36 @@ describe('RetrainingPipeline validation', () => {
       quietPeriod: Duration.minutes(10),
       deployment: DeploymentStrategy.canary({ percent: 150 }),
     })).toThrow(/trainingInstanceTypes\[1\] 'ml\.t2\.medium'[\s\S]*minimumAccuracy must be a number in \[0, 1\], got 1\.5[\s\S]*keepVersions must be a whole number in \[1, 50\][\s\S]*quietPeriod only applies with retrainOnNewData: true[\s\S]*deployment\.percent must be a whole number in \[1, 99\], got 150/);
+  });
+});
+
+describe('RetrainingPipeline validation of durations, fallbacks and addresses', () => {
+  test('durations must be literal whole seconds, each named', () => {
+    expect(() => pipelineFixture({
+      retrainOnNewData: true,
+      quietPeriod: Duration.millis(330_500),
+      endpointTimeout: Duration.millis(600_500),
+      endpointPollInterval: Duration.millis(12_500),
+    })).toThrow(/endpointPollInterval must be a whole number of seconds, got 12\.5 seconds[\s\S]*endpointTimeout must be a whole number of seconds[\s\S]*quietPeriod must be a whole number of seconds/);
+    expect(() => pipelineFixture({ endpointTimeout: Duration.seconds(Token.asNumber({ Ref: 'Timeout' })) }))
+      .toThrow('endpointTimeout must be a literal duration (the state machine is built from it at synth), got a token');
+    expect(() => pipelineFixture({ deployment: DeploymentStrategy.allAtOnce({ baking: Duration.millis(1500) }) }))
+      .toThrow('deployment.baking must be a whole number of seconds, got 1.5 seconds');
+  });
+
+  test('a CPU training definition falls back to CPU instance types by default', () => {
+    const fixture = pipelineFixture({}, {}, { trainingInstanceType: TrainingInstanceType.ML_M5_XLARGE });
+    const prepare = JSON.stringify(fixture.definition);
+    expect(prepare).toContain('ml.m5.2xlarge');
+    expect(prepare).not.toContain('ml.g5.xlarge');
+  });
+
+  test('a fallback of the wrong processor is named as trainingInstanceTypes', () => {
+    expect(() => pipelineFixture({ trainingInstanceTypes: [TrainingInstanceType.ML_G5_XLARGE] }, {}, { trainingInstanceType: TrainingInstanceType.ML_M5_XLARGE, processor: Processor.CPU }))
+      .toThrow(/trainingInstanceTypes\[1\] 'ml\.g5\.xlarge' is a GPU instance, but the training is configured for CPU/);
+  });
+
+  test('rejects a notification address that is not one', () => {
+    expect(() => pipelineFixture({ notificationEmail: '__proto__' })).toThrow("notificationEmail must be an email address like owner@example.com, got '__proto__'");
   });
 });
