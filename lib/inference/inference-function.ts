@@ -6,12 +6,11 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
-import { lambdaEntry } from '../private/lambda-entry';
+import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   DEFAULT_INBOX_CONCURRENCY,
   DEFAULT_MAX_IMAGE_BYTES,
@@ -237,18 +236,12 @@ export class InferenceFunction extends Construct {
           platform: architecture === lambda.Architecture.ARM_64 ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64,
         }),
       })
-      : new nodejs.NodejsFunction(this, 'Function', {
+      : new lambda.Function(this, 'Function', {
         ...common,
-        entry: lambdaEntry('inference/index'),
-        handler: 'handler',
+        environment: { ...common.environment, ...SOURCE_MAPS_ENVIRONMENT },
+        code: bundledLambdaCode('inference/index', [...EXTERNAL_MODULES]),
+        handler: 'index.handler',
         runtime: lambda.Runtime.NODEJS_24_X,
-        bundling: {
-          minify: true,
-          sourceMap: true,
-          target: 'node24',
-          format: nodejs.OutputFormat.CJS,
-          externalModules: EXTERNAL_MODULES,
-        },
       });
     this.function = fn;
 

@@ -1,12 +1,11 @@
 import { CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
-import { lambdaEntry } from '../private/lambda-entry';
+import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   endpointNameProblems,
   EnvironmentVariable,
@@ -116,11 +115,13 @@ export class EndpointCleanup extends Construct {
     this.logGroup.grantWrite(role);
     grantCleanup(role, props.endpointName, props.resourceNamePrefix);
 
-    const handlerFunction = (functionId: string, handler: 'onEvent' | 'isComplete', description: string): nodejs.NodejsFunction =>
-      new nodejs.NodejsFunction(this, functionId, {
+    // One bundle for both handlers.
+    const code = bundledLambdaCode('cleanup/index');
+    const handlerFunction = (functionId: string, handler: 'onEvent' | 'isComplete', description: string): lambda.Function =>
+      new lambda.Function(this, functionId, {
         description,
-        entry: lambdaEntry('cleanup/index'),
-        handler,
+        code,
+        handler: `index.${handler}`,
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
@@ -130,14 +131,7 @@ export class EndpointCleanup extends Construct {
         environment: {
           // isComplete gives up one poll before the framework would, so the failure names what is left.
           [EnvironmentVariable.GIVE_UP_AFTER_SECONDS]: String(totalTimeout.toSeconds() - queryInterval.toSeconds()),
-        },
-        bundling: {
-          minify: true,
-          sourceMap: true,
-          target: 'node24',
-          format: nodejs.OutputFormat.CJS,
-          // The AWS SDK v3 is part of every Node.js runtime.
-          externalModules: ['@aws-sdk/*'],
+          ...SOURCE_MAPS_ENVIRONMENT,
         },
       });
     this.onEventFunction = handlerFunction('OnEventFunction', 'onEvent', `Starts the deletion of SageMaker endpoint ${props.endpointName} and its pipeline resources`);

@@ -5,7 +5,6 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -16,7 +15,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
-import { lambdaEntry } from '../private/lambda-entry';
+import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
 import { RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
@@ -205,15 +204,15 @@ export class RetrainingPipeline extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.stepFunction = new nodejs.NodejsFunction(this, 'StepFunction', {
-      entry: lambdaEntry('pipeline/index'),
-      handler: 'handler',
+    this.stepFunction = new lambda.Function(this, 'StepFunction', {
+      code: bundledLambdaCode('pipeline/index'),
+      handler: 'index.handler',
+      environment: { ...SOURCE_MAPS_ENVIRONMENT },
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 256,
       timeout: Duration.seconds(30),
       description: 'Retraining pipeline: validates run input, names resources, decides promotions',
-      bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
       role: this.functionRole('StepFunctionRole', 'Runs the retraining pipeline\'s step function (pure: it calls no AWS API)', stepFunctionLogs),
       logGroup: stepFunctionLogs,
     });
@@ -844,9 +843,9 @@ export class RetrainingPipeline extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const trigger = new nodejs.NodejsFunction(this, 'NewDataTrigger', {
-      entry: lambdaEntry('pipeline/new-data-trigger'),
-      handler: 'handler',
+    const trigger = new lambda.Function(this, 'NewDataTrigger', {
+      code: bundledLambdaCode('pipeline/new-data-trigger'),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: 128,
@@ -854,8 +853,11 @@ export class RetrainingPipeline extends Construct {
       // One at a time, so two uploads cannot both see "nothing running" and start two runs.
       reservedConcurrentExecutions: 1,
       description: 'Starts a retraining run when new images arrive',
-      environment: { STATE_MACHINE_ARN: this.stateMachine.stateMachineArn, QUIET_PERIOD_SECONDS: String(quietPeriod.toSeconds()) },
-      bundling: { minify: true, sourceMap: true, externalModules: ['@aws-sdk/*'] },
+      environment: {
+        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+        QUIET_PERIOD_SECONDS: String(quietPeriod.toSeconds()),
+        ...SOURCE_MAPS_ENVIRONMENT,
+      },
       role: this.functionRole('NewDataTriggerRole', 'Starts a retraining run when new images arrive', triggerLogs),
       logGroup: triggerLogs,
     });
