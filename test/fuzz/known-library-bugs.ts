@@ -1,0 +1,338 @@
+/**
+ * Library bugs the fuzz tests found and that are not fixed yet. While a bug is listed, the fuzz tests do not generate
+ * the prop sets that run into it (so that they keep judging everything else), and its construct's test file checks
+ * that the reproduction still fails the way `symptom` says. Once the library is fixed that check fails: delete the
+ * entry, and the fuzz tests generate those prop sets again.
+ */
+import { Duration, RemovalPolicy, Size, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { IMPORTED_VPC, SEED_FOLDER, TrainingVariant, VPC_WITHOUT_ROUTE_TABLES, demandedProcessor } from './construct-props';
+import { ConstructFuzz, ValueFuzz, checkCase, checkValue } from './fuzz-construct';
+import { Deferred, Gen } from './generators';
+import { ClassifierEndpoint, DatasetBucket, EndpointCapacity, Processor, TrainingInstanceType } from '../../lib';
+
+export type ConstructName =
+  | 'DatasetBucket' | 'TrainingJobDefinition' | 'ClassifierEndpoint' | 'InferenceFunction' | 'EndpointCleanup' | 'RetrainingPipeline'
+  | 'ImageClassifier';
+
+type Props = Readonly<Record<string, unknown>>;
+
+/** A bug, the generated values that run into it, and how to see it. */
+interface Reproducible<V> {
+  /** What goes wrong. */
+  readonly title: string;
+  /** Whether a generated value runs into the bug. */
+  readonly affects: (value: V) => boolean;
+  /** The smallest value that shows it, with what should happen to it. */
+  readonly repro: Gen<V>;
+  /** What the fuzz harness reports for `repro` while the bug is there. */
+  readonly symptom: RegExp;
+}
+
+/** A bug of a construct: `affects` and `repro` are about its props. */
+export interface KnownBug extends Reproducible<Props> {
+  readonly construct: ConstructName;
+}
+
+// ---- what props hold -----------------------------------------------------------------------------------------------
+
+/** Whether `value`, or anything in it (plain objects, arrays, the fields of option objects), satisfies `test`. */
+function holds(value: unknown, test: (node: unknown) => boolean, depth = 5): boolean {
+  if (test(value)) return true;
+  if (depth === 0 || value === null || typeof value !== 'object' || value instanceof Deferred) return false;
+  return Object.values(value).some((inner) => holds(inner, test, depth - 1));
+}
+
+const isDurationToken = (value: unknown): boolean => value instanceof Duration && value.isUnresolved();
+const isSizeToken = (value: unknown): boolean => value instanceof Size && value.isUnresolved();
+const isNumberToken = (value: unknown): boolean => typeof value === 'number' && Token.isUnresolved(value);
+
+/** A literal duration that is not a whole number of `seconds` (1 for whole seconds, 60 for whole minutes, …). */
+function notWhole(value: unknown, seconds: number): boolean {
+  return value instanceof Duration && !value.isUnresolved() && !Number.isInteger(value.toSeconds({ integral: false }) / seconds);
+}
+
+function subnetsOutsideTheVpc(value: unknown): boolean {
+  const selection = value as ec2.SubnetSelection | undefined;
+  return selection?.subnetType === ec2.SubnetType.PRIVATE_ISOLATED || selection?.subnetGroupName !== undefined;
+}
+
+
+const part = (props: Props, name: string): Props => (props[name] ?? {}) as Props;
+const valid = (value: Props): Gen<Props> => ({ value, invalid: [], open: false });
+const openCase = (value: Props): Gen<Props> => ({ value, invalid: [], open: true });
+const dataset = new Deferred('new DatasetBucket(…)', (scope, id) => new DatasetBucket(scope, id));
+
+/** vpcSubnets the VPC does not have (isolated ones, a group name) reach aws-cdk-lib's subnet selection unchecked. */
+function subnetsTheVpcLacks(construct: ConstructName, required: Props): KnownBug {
+  return {
+    title: `${construct}: vpcSubnets the VPC does not have reach aws-cdk-lib, whose ValidationError does not name vpcSubnets`,
+    construct,
+    affects: (props) => props.vpc !== undefined && subnetsOutsideTheVpc(props.vpcSubnets),
+    repro: openCase({ ...required, vpc: IMPORTED_VPC, vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }),
+    symptom: /threw ValidationError[\s\S]*There are no 'Isolated' subnet groups in this VPC/,
+  };
+}
+
+/** A negative logRetention (a JavaScript caller, or a cast) reaches aws-cdk-lib unchecked. */
+function negativeLogRetention(construct: ConstructName, required: Props): KnownBug {
+  return {
+    title: `${construct}: a logRetention outside RetentionDays reaches aws-cdk-lib, whose ValidationError does not name logRetention`,
+    construct,
+    affects: (props) => typeof props.logRetention === 'number' && props.logRetention < 0,
+    repro: openCase({ ...required, logRetention: -1 }),
+    symptom: /threw ValidationError[\s\S]*retentionInDays must be positive, got -1/,
+  };
+}
+
+/** Default parts of a pipeline: a training definition (with `training` options) and a default endpoint. */
+function pipelineParts(training: Props = {}): Props {
+  return {
+    training: new TrainingVariant('TrainingJobDefinition', training),
+    endpoint: new Deferred('ClassifierEndpoint (defaults)', (scope, id) => new ClassifierEndpoint(scope, id)),
+  };
+}
+
+/** The processor the pipeline's training definition demands. */
+function trainingDemands(props: Props): Processor | undefined {
+  return props.training instanceof TrainingVariant ? demandedProcessor(props.training.options) : undefined;
+}
+
+// ---- the bugs -----------------------------------------------------------------------------------------------------
+
+const datasetBucketBugs: KnownBug[] = [
+  {
+    title: 'DatasetBucket: a retention that is not whole days passes construction, then fails synthesis with aws-cdk-lib\'s UnscopedValidationError',
+    construct: 'DatasetBucket',
+    affects: (props) => notWhole(props.noncurrentVersionExpiration, 86400) || notWhole(props.accessLogsRetention, 86400),
+    repro: openCase({ noncurrentVersionExpiration: Duration.hours(36) }),
+    symptom: /threw UnscopedValidationError[\s\S]*cannot be converted into a whole number of days/,
+  },
+  {
+    title: 'DatasetBucket: a removalPolicy outside RemovalPolicy reaches aws-cdk-lib, whose ValidationError does not name removalPolicy',
+    construct: 'DatasetBucket',
+    affects: (props) => props.removalPolicy !== undefined && !Object.values(RemovalPolicy).includes(props.removalPolicy as RemovalPolicy),
+    repro: openCase({ removalPolicy: 'banana' }),
+    symptom: /threw ValidationError[\s\S]*Invalid removal policy: banana/,
+  },
+];
+
+const trainingJobDefinitionBugs: KnownBug[] = [
+  subnetsTheVpcLacks('TrainingJobDefinition', { dataset }),
+];
+
+const classifierEndpointBugs: KnownBug[] = [
+  {
+    title: 'ClassifierEndpoint: a maxConcurrency token is compared as a number, so any provisionedConcurrency is refused',
+    construct: 'ClassifierEndpoint',
+    affects: (props) => {
+      const capacity = props.capacity as Props | undefined;
+      return capacity?.isServerless === true && isNumberToken(capacity.maxConcurrency) && capacity.provisionedConcurrency !== undefined;
+    },
+    repro: valid({ capacity: EndpointCapacity.serverless({ maxConcurrency: Token.asNumber({ resolve: () => 10 }), provisionedConcurrency: 2 }) }),
+    symptom: /the message shows a number token used in arithmetic[\s\S]*provisionedConcurrency must be a whole number from 1 to maxConcurrency/,
+  },
+  {
+    title: 'ClassifierEndpoint: a minInstances token without maxInstances doubles the token into a number and refuses it',
+    construct: 'ClassifierEndpoint',
+    affects: (props) => {
+      const capacity = props.capacity as Props | undefined;
+      return capacity?.isServerless === false && isNumberToken((capacity as { minInstances?: unknown }).minInstances);
+    },
+    repro: valid({ capacity: EndpointCapacity.instances({ minInstances: Token.asNumber({ resolve: () => 2 }) }) }),
+    symptom: /maxInstances must be a whole number, at least 1/,
+  },
+  subnetsTheVpcLacks('ClassifierEndpoint', {}),
+];
+
+const inferenceFunctionBugs: KnownBug[] = [
+  {
+    title: 'InferenceFunction: a maxImageSize token crashes with aws-cdk-lib\'s UnscopedValidationError (toBytes with FLOOR rounding)',
+    construct: 'InferenceFunction',
+    affects: (props) => isSizeToken(props.maxImageSize),
+    repro: valid({ endpointName: 'flowers', imageSize: 224, maxImageSize: Size.bytes(Token.asNumber({ resolve: () => 1_000_000 })) }),
+    symptom: /threw UnscopedValidationError[\s\S]*Size must be specified as 'Size\.bytes\(\)' here since its value comes from a token/,
+  },
+  {
+    title: 'InferenceFunction: public vpcSubnets reach lambda.Function, whose ValidationError (allowPublicSubnet) does not name vpcSubnets',
+    construct: 'InferenceFunction',
+    affects: (props) => props.vpc !== undefined && (props.vpcSubnets as ec2.SubnetSelection | undefined)?.subnetType === ec2.SubnetType.PUBLIC,
+    repro: valid({
+      endpointName: 'flowers',
+      imageSize: 224,
+      vpc: new Deferred('new ec2.Vpc(…)', (scope, id) => new ec2.Vpc(scope, id, { maxAzs: 1, natGateways: 0 })),
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    }),
+    symptom: /threw ValidationError[\s\S]*Lambda Functions in a public subnet can NOT access the internet/,
+  },
+  negativeLogRetention('InferenceFunction', { endpointName: 'flowers', imageSize: 224 }),
+  {
+    title: 'InferenceFunction: a timeout with a fraction of a second reaches lambda.Function, whose UnscopedValidationError does not name timeout',
+    construct: 'InferenceFunction',
+    affects: (props) => notWhole(props.timeout, 1),
+    repro: openCase({ endpointName: 'flowers', imageSize: 224, timeout: Duration.millis(1500) }),
+    symptom: /threw UnscopedValidationError[\s\S]*'1500 millis' cannot be converted into a whole number of seconds/,
+  },
+  subnetsTheVpcLacks('InferenceFunction', { endpointName: 'flowers', imageSize: 224 }),
+];
+
+const endpointCleanupBugs: KnownBug[] = [
+  {
+    title: 'EndpointCleanup: a totalTimeout or queryInterval with a fraction of a second crashes with aws-cdk-lib\'s UnscopedValidationError',
+    construct: 'EndpointCleanup',
+    affects: (props) => notWhole(props.totalTimeout, 1) || notWhole(props.queryInterval, 1),
+    repro: openCase({ endpointName: 'flowers', resourceNamePrefix: 'flowers', queryInterval: Duration.millis(1500) }),
+    symptom: /threw UnscopedValidationError[\s\S]*'1500 millis' cannot be converted into a whole number of seconds/,
+  },
+  {
+    title: 'EndpointCleanup: a totalTimeout or queryInterval token skips validation, then the provider framework throws a ValidationError that does not name it',
+    construct: 'EndpointCleanup',
+    affects: (props) => isDurationToken(props.totalTimeout) || isDurationToken(props.queryInterval),
+    repro: openCase({ endpointName: 'flowers', resourceNamePrefix: 'flowers', queryInterval: Duration.seconds(Token.asNumber({ resolve: () => 30 })) }),
+    symptom: /threw ValidationError[\s\S]*Cannot determine retry count/,
+  },
+  negativeLogRetention('EndpointCleanup', { endpointName: 'flowers', resourceNamePrefix: 'flowers' }),
+];
+
+const retrainingPipelineBugs: KnownBug[] = [
+  {
+    title: 'RetrainingPipeline: number tokens of keepVersions and deployment.percent are refused',
+    construct: 'RetrainingPipeline',
+    affects: (props) => isNumberToken(props.keepVersions) || holds(props.deployment, isNumberToken),
+    repro: valid({ ...pipelineParts(), keepVersions: Token.asNumber({ resolve: () => 3 }) }),
+    symptom: /the message shows a number token used in arithmetic[\s\S]*keepVersions must be a whole number/,
+  },
+  negativeLogRetention('RetrainingPipeline', pipelineParts()),
+  {
+    title: 'RetrainingPipeline: a CPU training definition (processor: Processor.CPU) with a token instance type gets the GPU default fallbacks, then refuses them',
+    construct: 'RetrainingPipeline',
+    affects: (props) => trainingDemands(props) === Processor.CPU && props.trainingInstanceTypes === undefined
+      && props.training instanceof TrainingVariant && Token.isUnresolved((props.training.options.instanceType as TrainingInstanceType | undefined)?.name),
+    repro: valid(pipelineParts({ processor: Processor.CPU, instanceType: TrainingInstanceType.of(Token.asString({ resolve: () => 'ml.m5.xlarge' })) })),
+    symptom: /rejected props that are all allowed[\s\S]*trainingInstanceTypes\[1\] 'ml\.g5\.xlarge' is a GPU instance, but the training is configured for CPU/,
+  },
+];
+
+const imageClassifierBugs: KnownBug[] = [
+  {
+    title: 'ImageClassifier: seedDatasetFrom with a dataset.prefix over 94 characters (DatasetBucket allows 512) fails in BucketDeployment\'s ValidationError',
+    construct: 'ImageClassifier',
+    affects: (props) => props.seedDatasetFrom === SEED_FOLDER && typeof part(props, 'dataset').prefix === 'string'
+      && `${part(props, 'dataset').prefix}/training/`.length > 104,
+    repro: valid({ seedDatasetFrom: SEED_FOLDER, dataset: { prefix: 'p'.repeat(100) } }),
+    symptom: /threw ValidationError[\s\S]*"destinationKeyPrefix" be <=104 characters/,
+  },
+  {
+    title: "ImageClassifier: a bad seedDatasetFrom is reported as DatasetSeed's 'sourceFolder', a prop the caller never set",
+    construct: 'ImageClassifier',
+    affects: (props) => props.seedDatasetFrom !== undefined && props.seedDatasetFrom !== SEED_FOLDER,
+    repro: { value: { seedDatasetFrom: 'no/such/folder' }, invalid: ['seedDatasetFrom'], open: false },
+    symptom: /does not name any of [\s\S]*sourceFolder 'no\/such\/folder' is not a readable folder/,
+  },
+  {
+    title: 'ImageClassifier: a part given `vpc: undefined` next to the whole\'s vpc loses the VPC but keeps its subnets ("vpcSubnets needs vpc")',
+    construct: 'ImageClassifier',
+    affects: (props) => props.vpc !== undefined && ['training', 'serving', 'inference'].some((name) => 'vpc' in part(props, name)),
+    repro: valid({ vpc: new Deferred('new ec2.Vpc(…)', (scope, id) => new ec2.Vpc(scope, id, { maxAzs: 2 })), inference: { vpc: undefined } }),
+    symptom: /rejected props that are all allowed[\s\S]*vpcSubnets needs vpc/,
+  },
+  {
+    title: 'ImageClassifier: a VPC imported without route tables (or CIDR block) crashes the VPC endpoints with aws-cdk-lib\'s ValidationError',
+    construct: 'ImageClassifier',
+    affects: (props) => props.vpc === VPC_WITHOUT_ROUTE_TABLES && props.createVpcEndpoints !== false,
+    repro: openCase({ vpc: VPC_WITHOUT_ROUTE_TABLES }),
+    symptom: /threw ValidationError[\s\S]*Can't add a gateway endpoint to VPC; route table IDs are not available/,
+  },
+  subnetsTheVpcLacks('ImageClassifier', {}),
+];
+
+
+
+
+export const KNOWN_BUGS: readonly KnownBug[] = [
+  ...datasetBucketBugs, ...trainingJobDefinitionBugs, ...classifierEndpointBugs, ...inferenceFunctionBugs, ...endpointCleanupBugs,
+  ...retrainingPipelineBugs, ...imageClassifierBugs,
+];
+
+/** The network an `ImageClassifier` gives its parts. */
+function network(props: Props): Props {
+  return props.vpc === undefined ? {} : { vpc: props.vpc, vpcSubnets: props.vpcSubnets };
+}
+
+/** How each part's props come out of an `ImageClassifier`'s. */
+const PARTS_OF_IMAGE_CLASSIFIER: ReadonlyArray<readonly [ConstructName, (props: Props) => Props]> = [
+  ['DatasetBucket', (props) => part(props, 'dataset')],
+  ['TrainingJobDefinition', (props) => ({ ...network(props), ...part(props, 'training'), hyperparameters: props.hyperparameters })],
+  ['ClassifierEndpoint', (props) => ({ ...network(props), ...part(props, 'serving') })],
+  ['InferenceFunction', (props) => ({ ...network(props), ...part(props, 'inference') })],
+  ['RetrainingPipeline', (props) => ({ ...part(props, 'retraining'), training: new TrainingVariant('', part(props, 'training')) })],
+];
+
+/** The known bugs a construct's generated props can run into: its own, and for `ImageClassifier` its parts'. */
+export function knownBugsOf(construct: ConstructName): KnownBug[] {
+  const own = KNOWN_BUGS.filter((bug) => bug.construct === construct);
+  if (construct !== 'ImageClassifier') return own;
+  const ofParts = PARTS_OF_IMAGE_CLASSIFIER.flatMap(([name, propsOf]) => KNOWN_BUGS.filter((bug) => bug.construct === name)
+    .map((bug) => ({ ...bug, affects: (props: Props) => bug.affects(propsOf(props)) })));
+  return [...own, ...ofParts];
+}
+
+/**
+ * One test per known bug of `construct`: its reproduction still fails the way the entry says. It fails once the bug
+ * is fixed, to say that the entry (and the cases it keeps out of the fuzz tests) can go.
+ */
+export function testKnownBugs<C>(construct: ConstructName, spec: ConstructFuzz<C>): void {
+  describeKnownBugs(KNOWN_BUGS.filter((bug) => bug.construct === construct), (repro) => checkCase(spec, repro, { synthesize: true }));
+}
+
+/** One test per bug: `check` of its reproduction throws what `symptom` says. Nothing when there is no bug. */
+function describeKnownBugs<V>(bugs: ReadonlyArray<Reproducible<V>>, check: (repro: Gen<V>) => unknown): void {
+  if (bugs.length === 0) return;
+  describe('known library bugs, kept out of the fuzz cases until fixed (a failure here means fixed: delete the entry)', () => {
+    test.each(bugs.map((bug) => [bug.title, bug] as const))('%s', (_title, bug) => {
+      expect(() => check(bug.repro)).toThrow(bug.symptom);
+    });
+  });
+}
+
+// ---- bugs of functions and option classes ------------------------------------------------------------------------
+
+export type ValueApi = 'renderHyperparameters' | 'JumpStartModel.of' | 'DeploymentStrategy' | 'RetrainingSchedule.every';
+
+/** A bug of a function or an option class: `affects` and `repro` are about the value passed to it. */
+export interface KnownValueBug extends Reproducible<unknown> {
+  readonly api: ValueApi;
+}
+
+export const KNOWN_VALUE_BUGS: readonly KnownValueBug[] = [
+  {
+    title: 'renderHyperparameters: a number token is rendered with String(), which resolves to a number where SageMaker takes a string',
+    api: 'renderHyperparameters',
+    affects: (value) => holds(value, isNumberToken, 1),
+    repro: { value: { epochs: Token.asNumber({ resolve: () => 5 }) }, invalid: [], open: false },
+    symptom: /hyperparameter epochs renders to 5, not a string/,
+  },
+  {
+    title: 'RetrainingSchedule.every: an interval that is not whole minutes (3601 s, 90 s) crashes toMinutes() with UnscopedValidationError',
+    api: 'RetrainingSchedule.every',
+    affects: (value) => notWhole((value as Props | undefined)?.interval, 60),
+    repro: { value: { interval: Duration.seconds(3601) }, invalid: [], open: false },
+    symptom: /threw UnscopedValidationError[\s\S]*'3601 seconds' cannot be converted into a whole number of minutes/,
+  },
+  {
+    title: 'RetrainingSchedule.every: a Duration token is converted (toMinutes) or compared as a number',
+    api: 'RetrainingSchedule.every',
+    affects: (value) => isDurationToken((value as Props | undefined)?.interval),
+    repro: { value: { interval: Duration.seconds(Token.asNumber({ resolve: () => 7200 })) }, invalid: [], open: true },
+    symptom: /threw UnscopedValidationError[\s\S]*Duration must be specified as 'Duration\.minutes\(\)' here since its value comes from a token/,
+  },
+];
+
+export function knownValueBugsOf(api: ValueApi): KnownValueBug[] {
+  return KNOWN_VALUE_BUGS.filter((bug) => bug.api === api);
+}
+
+/** Like `testKnownBugs`, for a function or an option class. */
+export function testKnownValueBugs<V, R>(api: ValueApi, spec: ValueFuzz<V, R>): void {
+  describeKnownBugs(knownValueBugsOf(api), (repro) => checkValue(spec, repro as Gen<V>));
+}
