@@ -196,9 +196,9 @@ const endpointCleanupBugs: KnownBug[] = [
 
 const retrainingPipelineBugs: KnownBug[] = [
   {
-    title: 'RetrainingPipeline: number tokens of keepVersions and deployment.percent are refused',
+    title: 'RetrainingPipeline: a keepVersions token is compared as a number and refused',
     construct: 'RetrainingPipeline',
-    affects: (props) => isNumberToken(props.keepVersions) || holds(props.deployment, isNumberToken),
+    affects: (props) => isNumberToken(props.keepVersions),
     repro: valid({ ...pipelineParts(), keepVersions: Token.asNumber({ resolve: () => 3 }) }),
     symptom: /the message shows a number token used in arithmetic[\s\S]*keepVersions must be a whole number/,
   },
