@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { Hyperparameters } from './algorithm/hyperparameters';
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
-import { DatasetSeed } from './dataset/dataset-seed';
+import { DatasetSeed, inspectImageFolder } from './dataset/dataset-seed';
 import { InferenceFunction, InferenceFunctionProps } from './inference/inference-function';
 import { EndpointCleanup } from './lifecycle/endpoint-cleanup';
 import { FirstRetrainingRun } from './lifecycle/first-run';
@@ -154,6 +154,13 @@ export class ImageClassifier extends Construct {
     }
     if (props.startRetrainingOnDeploy && props.serving?.modelArtifact) {
       problems.push('startRetrainingOnDeploy needs the retraining pipeline; remove serving.modelArtifact or startRetrainingOnDeploy');
+    }
+    if (props.seedDatasetFrom !== undefined) {
+      try {
+        inspectImageFolder(props.seedDatasetFrom, 'seedDatasetFrom');
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
     }
     if ((props.vpcSubnets || props.createVpcEndpoints !== undefined) && !props.vpc) {
       problems.push('vpcSubnets and createVpcEndpoints need vpc');

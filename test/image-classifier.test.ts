@@ -136,7 +136,7 @@ describe('ImageClassifier deployed to a working classifier', () => {
 
   test('a bad seed folder fails synth with the layout problems', () => {
     expect(() => new ImageClassifier(testStack(), 'Classifier', { seedDatasetFrom: '/no/such/folder' }))
-      .toThrow("sourceFolder '/no/such/folder' is not a readable folder");
+      .toThrow("seedDatasetFrom '/no/such/folder' is not a readable folder");
   });
 });
 

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Token, Tokenization } from 'aws-cdk-lib';
 import { Hyperparameters, checkHyperparameters, toHyperparameterMap } from './hyperparameter-spec';
 
 export type { Hyperparameters } from './hyperparameter-spec';
@@ -24,5 +24,12 @@ export function validateHyperparameters(hyperparameters: Hyperparameters, path =
  * @throws if any field is invalid, with every problem in one message.
  */
 export function renderHyperparameters(hyperparameters: Hyperparameters = {}, path = 'hyperparameters'): Record<string, string> {
-  return toHyperparameterMap(hyperparameters, path, Token.isUnresolved);
+  return toHyperparameterMap(stringifyNumberTokens(hyperparameters), path, Token.isUnresolved);
+}
+
+/** A number token would resolve to a JSON number; SageMaker takes every hyperparameter as a string. */
+function stringifyNumberTokens(hyperparameters: Hyperparameters): Hyperparameters {
+  if (typeof hyperparameters !== 'object' || hyperparameters === null || Array.isArray(hyperparameters)) return hyperparameters;
+  return Object.fromEntries(Object.entries(hyperparameters).map(([key, value]) =>
+    [key, typeof value === 'number' && Token.isUnresolved(value) ? Tokenization.stringifyNumber(value) : value])) as Hyperparameters;
 }

@@ -210,6 +210,12 @@ function validateDatasetProps(props: DatasetBucketProps, prefix: string): string
       );
     }
   }
+  for (const name of ['noncurrentVersionExpiration', 'accessLogsRetention'] as const) {
+    const duration = props[name];
+    if (duration && !duration.isUnresolved() && !Number.isInteger(duration.toHours({ integral: false }) / 24)) {
+      problems.push(`${name} must be a whole number of days (S3 lifecycle rules count days), got ${duration.toHumanString()}`);
+    }
+  }
   if (props.bucket) {
     const ignored = (['encryptionKey', 'removalPolicy', 'noncurrentVersionExpiration', 'serverAccessLogsBucket', 'accessLogsRetention'] as const)
       .filter((name) => props[name] !== undefined);

@@ -111,6 +111,6 @@ export function inspectImageFolder(folder: string, name: string): Array<{ name: 
     classes.push({ name: entry.name, images });
   }
   if (classes.length < 2) problems.push(`found ${classes.length} class folder(s); the algorithm needs at least two`);
-  if (problems.length > 0) throw new Error(`${name} '${folder}' is not a dataset:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 0) throw new Error(problems.map((problem) => `${name} '${folder}': ${problem}`).join('\n  '));
   return classes;
 }

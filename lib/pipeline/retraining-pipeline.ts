@@ -174,7 +174,7 @@ export class RetrainingPipeline extends Construct {
   constructor(scope: Construct, id: string, props: RetrainingPipelineProps) {
     super(scope, id);
     this.props = props;
-    const definitionProcessor = props.training.instanceType.processor ?? Processor.GPU;
+    const definitionProcessor = props.training.requiredProcessor() ?? props.training.instanceType.processor ?? Processor.GPU;
     const instanceTypes = uniqueTypes([props.training.instanceType, ...(props.trainingInstanceTypes ?? DEFAULT_FALLBACKS[definitionProcessor])]);
     const deployment = props.deployment ?? DeploymentStrategy.allAtOnce();
     const problems = validatePipelineProps(props, instanceTypes, deployment);

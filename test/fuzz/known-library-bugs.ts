@@ -6,10 +6,10 @@
  */
 import { Duration, RemovalPolicy, Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { IMPORTED_VPC, SEED_FOLDER, TrainingVariant, VPC_WITHOUT_ROUTE_TABLES, demandedProcessor } from './construct-props';
+import { IMPORTED_VPC, SEED_FOLDER, TrainingVariant, VPC_WITHOUT_ROUTE_TABLES } from './construct-props';
 import { ConstructFuzz, ValueFuzz, checkCase, checkValue } from './fuzz-construct';
 import { Deferred, Gen } from './generators';
-import { ClassifierEndpoint, DatasetBucket, EndpointCapacity, Processor, TrainingInstanceType } from '../../lib';
+import { ClassifierEndpoint, DatasetBucket, EndpointCapacity } from '../../lib';
 
 export type ConstructName =
   | 'DatasetBucket' | 'TrainingJobDefinition' | 'ClassifierEndpoint' | 'InferenceFunction' | 'EndpointCleanup' | 'RetrainingPipeline'
@@ -36,12 +36,6 @@ export interface KnownBug extends Reproducible<Props> {
 
 // ---- what props hold -----------------------------------------------------------------------------------------------
 
-/** Whether `value`, or anything in it (plain objects, arrays, the fields of option objects), satisfies `test`. */
-function holds(value: unknown, test: (node: unknown) => boolean, depth = 5): boolean {
-  if (test(value)) return true;
-  if (depth === 0 || value === null || typeof value !== 'object' || value instanceof Deferred) return false;
-  return Object.values(value).some((inner) => holds(inner, test, depth - 1));
-}
 
 const isDurationToken = (value: unknown): boolean => value instanceof Duration && value.isUnresolved();
 const isSizeToken = (value: unknown): boolean => value instanceof Size && value.isUnresolved();
@@ -93,21 +87,10 @@ function pipelineParts(training: Props = {}): Props {
   };
 }
 
-/** The processor the pipeline's training definition demands. */
-function trainingDemands(props: Props): Processor | undefined {
-  return props.training instanceof TrainingVariant ? demandedProcessor(props.training.options) : undefined;
-}
 
 // ---- the bugs -----------------------------------------------------------------------------------------------------
 
 const datasetBucketBugs: KnownBug[] = [
-  {
-    title: 'DatasetBucket: a retention that is not whole days passes construction, then fails synthesis with aws-cdk-lib\'s UnscopedValidationError',
-    construct: 'DatasetBucket',
-    affects: (props) => notWhole(props.noncurrentVersionExpiration, 86400) || notWhole(props.accessLogsRetention, 86400),
-    repro: openCase({ noncurrentVersionExpiration: Duration.hours(36) }),
-    symptom: /threw UnscopedValidationError[\s\S]*cannot be converted into a whole number of days/,
-  },
   {
     title: 'DatasetBucket: a removalPolicy outside RemovalPolicy reaches aws-cdk-lib, whose ValidationError does not name removalPolicy',
     construct: 'DatasetBucket',
@@ -203,14 +186,6 @@ const retrainingPipelineBugs: KnownBug[] = [
     symptom: /the message shows a number token used in arithmetic[\s\S]*keepVersions must be a whole number/,
   },
   negativeLogRetention('RetrainingPipeline', pipelineParts()),
-  {
-    title: 'RetrainingPipeline: a CPU training definition (processor: Processor.CPU) with a token instance type gets the GPU default fallbacks, then refuses them',
-    construct: 'RetrainingPipeline',
-    affects: (props) => trainingDemands(props) === Processor.CPU && props.trainingInstanceTypes === undefined
-      && props.training instanceof TrainingVariant && Token.isUnresolved((props.training.options.instanceType as TrainingInstanceType | undefined)?.name),
-    repro: valid(pipelineParts({ processor: Processor.CPU, instanceType: TrainingInstanceType.of(Token.asString({ resolve: () => 'ml.m5.xlarge' })) })),
-    symptom: /rejected props that are all allowed[\s\S]*trainingInstanceTypes\[1\] 'ml\.g5\.xlarge' is a GPU instance, but the training is configured for CPU/,
-  },
 ];
 
 const imageClassifierBugs: KnownBug[] = [
@@ -221,13 +196,6 @@ const imageClassifierBugs: KnownBug[] = [
       && `${part(props, 'dataset').prefix}/training/`.length > 104,
     repro: valid({ seedDatasetFrom: SEED_FOLDER, dataset: { prefix: 'p'.repeat(100) } }),
     symptom: /threw ValidationError[\s\S]*"destinationKeyPrefix" be <=104 characters/,
-  },
-  {
-    title: "ImageClassifier: a bad seedDatasetFrom is reported as DatasetSeed's 'sourceFolder', a prop the caller never set",
-    construct: 'ImageClassifier',
-    affects: (props) => props.seedDatasetFrom !== undefined && props.seedDatasetFrom !== SEED_FOLDER,
-    repro: { value: { seedDatasetFrom: 'no/such/folder' }, invalid: ['seedDatasetFrom'], open: false },
-    symptom: /does not name any of [\s\S]*sourceFolder 'no\/such\/folder' is not a readable folder/,
   },
   {
     title: 'ImageClassifier: a part given `vpc: undefined` next to the whole\'s vpc loses the VPC but keeps its subnets ("vpcSubnets needs vpc")',
@@ -305,13 +273,6 @@ export interface KnownValueBug extends Reproducible<unknown> {
 }
 
 export const KNOWN_VALUE_BUGS: readonly KnownValueBug[] = [
-  {
-    title: 'renderHyperparameters: a number token is rendered with String(), which resolves to a number where SageMaker takes a string',
-    api: 'renderHyperparameters',
-    affects: (value) => holds(value, isNumberToken, 1),
-    repro: { value: { epochs: Token.asNumber({ resolve: () => 5 }) }, invalid: [], open: false },
-    symptom: /hyperparameter epochs renders to 5, not a string/,
-  },
   {
     title: 'RetrainingSchedule.every: an interval that is not whole minutes (3601 s, 90 s) crashes toMinutes() with UnscopedValidationError',
     api: 'RetrainingSchedule.every',
