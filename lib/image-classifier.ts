@@ -209,6 +209,7 @@ export class ImageClassifier extends Construct {
         endpointName: this.endpoint.endpointName,
         resourceNamePrefix: this.endpoint.resourceNamePrefix,
         dependsOn: [this.pipeline, this.endpoint],
+        logEncryptionKey: props.encryptionKey,
       });
       if (props.startRetrainingOnDeploy ?? props.seedDatasetFrom !== undefined) {
         this.firstRun = new FirstRetrainingRun(this, 'FirstRun', {
@@ -222,6 +223,7 @@ export class ImageClassifier extends Construct {
       ...props.inference,
       endpointName: this.endpoint.endpointName,
       imageSize: imageSize!,
+      logEncryptionKey: props.inference?.logEncryptionKey ?? props.encryptionKey,
       readableBuckets: props.inference?.readableBuckets ?? [this.dataset.bucket],
     });
     if (props.vpc && props.createVpcEndpoints !== false) {

@@ -147,3 +147,16 @@ test('a serverless endpoint stays outside the VPC while training and the functio
   expect(classifier.endpoint.securityGroups).toEqual([]);
   expect(stack.resolve(classifier.training.renderRequest({ trainingJobName: 'run' })).VpcConfig).toBeDefined();
 });
+
+test('one encryption key also covers every log group of the classifier', () => {
+  const stack = testStack('us-east-1');
+  const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
+  new ImageClassifier(stack, 'Classifier', { encryptionKey: key });
+  const template = Template.fromStack(stack);
+  const groups = Object.entries(template.findResources('AWS::Logs::LogGroup'));
+  expect(groups.length).toBeGreaterThanOrEqual(6);
+  for (const [id, group] of groups) expect([id, group.Properties.KmsKeyId]).toEqual([id, stack.resolve(key.keyArn)]);
+  template.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'logs.us-east-1.amazonaws.com' } })]) },
+  });
+});

@@ -5,11 +5,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
+import { allowLogsToUseKey } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   DEFAULT_INBOX_CONCURRENCY,
@@ -139,6 +141,11 @@ export interface InferenceFunctionProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * KMS key for the function's log group (the key policy is given a statement that lets CloudWatch Logs use it).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+  /**
    * Number of predictions returned when a request does not name `topK`. Integer in [1, 1000].
    * @default 5
    */
@@ -192,7 +199,11 @@ export class InferenceFunction extends Construct {
     const container = packaging.kind === 'container-image';
     const architecture = props.architecture ?? (container ? lambda.Architecture.X86_64 : lambda.Architecture.ARM_64);
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: props.logEncryptionKey,
+    });
+    if (props.logEncryptionKey) allowLogsToUseKey(props.logEncryptionKey, Stack.of(this));
     const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the image classifier inference function for SageMaker endpoint ${props.endpointName}`,

@@ -1,10 +1,12 @@
 import { CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { allowLogsToUseKey } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   endpointNameProblems,
@@ -56,6 +58,11 @@ export interface EndpointCleanupProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * KMS key for the cleanup's log groups (the key policy is given a statement that lets CloudWatch Logs use it).
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
 }
 
 const DEFAULT_TOTAL_TIMEOUT = Duration.minutes(30);
@@ -106,7 +113,9 @@ export class EndpointCleanup extends Construct {
     const queryInterval = props.queryInterval ?? DEFAULT_QUERY_INTERVAL;
     const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention });
+    const encryptionKey = props.logEncryptionKey;
+    if (encryptionKey) allowLogsToUseKey(encryptionKey, Stack.of(this));
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention, encryptionKey });
     const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Deletes SageMaker endpoint ${props.endpointName} and the pipeline's ${props.resourceNamePrefix}-* models and endpoint configs`,
@@ -139,7 +148,7 @@ export class EndpointCleanup extends Construct {
 
     // The framework's functions get roles of our own, with their log group's permissions instead of the
     // AWSLambdaBasicExecutionRole managed policy; two roles, as the framework asks, to avoid a dependency cycle.
-    const providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', { retention });
+    const providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', { retention, encryptionKey });
     const frameworkRole = (roleId: string, description: string): iam.Role => {
       const created = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
       providerLogGroup.grantWrite(created);
@@ -157,7 +166,7 @@ export class EndpointCleanup extends Construct {
       frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogGroup', { retention }),
+        destination: new logs.LogGroup(this, 'WaiterLogGroup', { retention, encryptionKey }),
         level: sfn.LogLevel.ALL,
         includeExecutionData: true,
       },

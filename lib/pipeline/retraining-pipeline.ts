@@ -201,6 +201,7 @@ export class RetrainingPipeline extends Construct {
     this.rollbackAlarms = this.createRollbackAlarms(endpoint);
 
     const stepFunctionLogs = new logs.LogGroup(this, 'StepFunctionLogs', {
+      encryptionKey: props.encryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });
@@ -840,6 +841,7 @@ export class RetrainingPipeline extends Construct {
   private createNewDataTrigger(props: RetrainingPipelineProps): lambda.IFunction {
     const quietPeriod = props.quietPeriod ?? Duration.hours(1);
     const triggerLogs = new logs.LogGroup(this, 'NewDataTriggerLogs', {
+      encryptionKey: props.encryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.DESTROY,
     });

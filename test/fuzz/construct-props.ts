@@ -536,6 +536,7 @@ const inferenceOptionFields = {
   vpc: field({ valid: vpc }),
   vpcSubnets: subnets,
   logRetention,
+  logEncryptionKey: field({ valid: key }),
   defaultTopK: field({ valid: fc.integer({ min: 1, max: 1000 }), invalid: numberOutside(wholeIn(1, 1000)), token: numberToken(5) }),
   maxImageSize: field({
     valid: fc.oneof(fc.integer({ min: 1, max: 2 ** 31 }).map((bytes) => Size.bytes(bytes)), fc.integer({ min: 1, max: 20 }).map((mib) => Size.mebibytes(mib)),
@@ -582,7 +583,7 @@ function cleanupRules(props: Recipe<EndpointCleanupProps>): Verdict {
   return { invalid };
 }
 
-export const ENDPOINT_CLEANUP_NAMES = ['endpointName', 'resourceNamePrefix', 'totalTimeout', 'queryInterval', 'removalPolicy', 'dependsOn', 'logRetention'];
+export const ENDPOINT_CLEANUP_NAMES = ['endpointName', 'resourceNamePrefix', 'totalTimeout', 'queryInterval', 'removalPolicy', 'dependsOn', 'logRetention', 'logEncryptionKey'];
 export const endpointCleanupProps = withUnknownFields(record<EndpointCleanupProps>({
   endpointName: field({ valid: sageMakerName(), invalid: stringOutside((name) => isSageMakerName(name)), token: stringToken('flowers'), required: true }),
   resourceNamePrefix: field({
@@ -604,6 +605,7 @@ export const endpointCleanupProps = withUnknownFields(record<EndpointCleanupProp
   }),
   dependsOn: field({ valid: fc.array(made('new s3.Bucket(…)', (scope, id) => new s3.Bucket(scope, id)), { maxLength: 2 }) }),
   logRetention,
+  logEncryptionKey: field({ valid: key }),
 }, cleanupRules), ENDPOINT_CLEANUP_NAMES, false);
 
 // ---- RetrainingPipeline -------------------------------------------------------------------------------------------
