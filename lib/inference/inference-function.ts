@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
+import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
@@ -392,6 +393,8 @@ function validateInferenceFunctionProps(props: InferenceFunctionProps): string[]
       problems.push(`memorySize must be a whole number of MiB in [${MEMORY_RANGE_MIB.min}, ${MEMORY_RANGE_MIB.max}], got ${mib} MiB`);
     }
   }
+  const timeoutCheck = props.timeout ? wholeSeconds(props.timeout, 'timeout') : {};
+  if (timeoutCheck.problem) problems.push(timeoutCheck.problem);
   if (props.timeout && !props.timeout.isUnresolved() && props.timeout.toMilliseconds() > MAX_TIMEOUT.toMilliseconds()) {
     problems.push(`timeout must be at most 15 minutes, got ${props.timeout.toHumanString()}`);
   }

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
+import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
@@ -283,9 +284,13 @@ function validateEndpointCleanupProps(props: EndpointCleanupProps): string[] {
   }
   const total = props.totalTimeout ?? DEFAULT_TOTAL_TIMEOUT;
   const interval = props.queryInterval ?? DEFAULT_QUERY_INTERVAL;
-  if (!total.isUnresolved() && !interval.isUnresolved()) {
-    const totalSeconds = total.toSeconds();
-    const intervalSeconds = interval.toSeconds();
+  // The provider framework derives its retry count from both, so they must be literal whole seconds.
+  const totalCheck = wholeSeconds(total, 'totalTimeout', 'refuse');
+  const intervalCheck = wholeSeconds(interval, 'queryInterval', 'refuse');
+  for (const check of [totalCheck, intervalCheck]) if (check.problem) problems.push(check.problem);
+  if (totalCheck.seconds !== undefined && intervalCheck.seconds !== undefined) {
+    const totalSeconds = totalCheck.seconds;
+    const intervalSeconds = intervalCheck.seconds;
     if (intervalSeconds < 1) problems.push(`queryInterval must be at least 1 second, got ${interval.toHumanString()}`);
     if (totalSeconds > MAX_TOTAL_TIMEOUT.toSeconds()) problems.push(`totalTimeout must be at most 1 hour, got ${total.toHumanString()}`);
     if (intervalSeconds >= 1 && (totalSeconds % intervalSeconds !== 0 || totalSeconds < 2 * intervalSeconds)) {

@@ -892,7 +892,7 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
     }
   }
   const keep = props.keepVersions;
-  if (keep !== undefined && (!Number.isInteger(keep) || keep < 1 || keep > 50)) {
+  if (keep !== undefined && !Token.isUnresolved(keep) && (!Number.isInteger(keep) || keep < 1 || keep > 50)) {
     problems.push(`keepVersions must be a whole number in [1, 50] (the serving version is always kept), got ${keep}`);
   }
   const poll = props.endpointPollInterval ? wholeSeconds(props.endpointPollInterval, 'endpointPollInterval', 'refuse') : {};

@@ -149,42 +149,14 @@ const inferenceFunctionBugs: KnownBug[] = [
     symptom: /threw ValidationError[\s\S]*Lambda Functions in a public subnet can NOT access the internet/,
   },
   negativeLogRetention('InferenceFunction', { endpointName: 'flowers', imageSize: 224 }),
-  {
-    title: 'InferenceFunction: a timeout with a fraction of a second reaches lambda.Function, whose UnscopedValidationError does not name timeout',
-    construct: 'InferenceFunction',
-    affects: (props) => notWhole(props.timeout, 1),
-    repro: openCase({ endpointName: 'flowers', imageSize: 224, timeout: Duration.millis(1500) }),
-    symptom: /threw UnscopedValidationError[\s\S]*'1500 millis' cannot be converted into a whole number of seconds/,
-  },
   subnetsTheVpcLacks('InferenceFunction', { endpointName: 'flowers', imageSize: 224 }),
 ];
 
 const endpointCleanupBugs: KnownBug[] = [
-  {
-    title: 'EndpointCleanup: a totalTimeout or queryInterval with a fraction of a second crashes with aws-cdk-lib\'s UnscopedValidationError',
-    construct: 'EndpointCleanup',
-    affects: (props) => notWhole(props.totalTimeout, 1) || notWhole(props.queryInterval, 1),
-    repro: openCase({ endpointName: 'flowers', resourceNamePrefix: 'flowers', queryInterval: Duration.millis(1500) }),
-    symptom: /threw UnscopedValidationError[\s\S]*'1500 millis' cannot be converted into a whole number of seconds/,
-  },
-  {
-    title: 'EndpointCleanup: a totalTimeout or queryInterval token skips validation, then the provider framework throws a ValidationError that does not name it',
-    construct: 'EndpointCleanup',
-    affects: (props) => isDurationToken(props.totalTimeout) || isDurationToken(props.queryInterval),
-    repro: openCase({ endpointName: 'flowers', resourceNamePrefix: 'flowers', queryInterval: Duration.seconds(Token.asNumber({ resolve: () => 30 })) }),
-    symptom: /threw ValidationError[\s\S]*Cannot determine retry count/,
-  },
   negativeLogRetention('EndpointCleanup', { endpointName: 'flowers', resourceNamePrefix: 'flowers' }),
 ];
 
 const retrainingPipelineBugs: KnownBug[] = [
-  {
-    title: 'RetrainingPipeline: a keepVersions token is compared as a number and refused',
-    construct: 'RetrainingPipeline',
-    affects: (props) => isNumberToken(props.keepVersions),
-    repro: valid({ ...pipelineParts(), keepVersions: Token.asNumber({ resolve: () => 3 }) }),
-    symptom: /the message shows a number token used in arithmetic[\s\S]*keepVersions must be a whole number/,
-  },
   negativeLogRetention('RetrainingPipeline', pipelineParts()),
 ];
 
