@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Processor } from '../algorithm/algorithm-locations';
 import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES, LOCAL_STORAGE_INSTANCE_FAMILIES } from '../private/algorithm-facts';
+import { instanceFamily, instanceNameProblem } from '../private/instance-type-name';
 
 /**
  * Families of the algorithm's instance lists that SageMaker real-time hosting does not offer: they are absent from
@@ -70,7 +71,7 @@ export class InferenceInstanceType {
 
   /** The family, for example `m5`; `undefined` for a token or a malformed name. */
   public get family(): string | undefined {
-    return /^ml\.([a-z0-9]+)\.[a-z0-9]+$/.exec(this.name)?.[1];
+    return instanceFamily(this.name);
   }
 
   /** GPU or CPU, by family; `undefined` when the family is not one the algorithm is hosted on. */
@@ -99,16 +100,9 @@ export class InferenceInstanceType {
 export function validateInferenceInstanceType(instanceType: InferenceInstanceType, path: string): string[] {
   const name = instanceType.name;
   if (Token.isUnresolved(name)) return [];
-  if (name.startsWith('ml.ml.')) {
-    return [`${path} '${name}' has a doubled 'ml.' prefix; use '${name.slice(3)}'`];
-  }
-  if (!name.startsWith('ml.')) {
-    return [`${path} '${name}' must start with 'ml.', for example 'ml.${name}'`];
-  }
-  const family = instanceType.family;
-  if (family === undefined) {
-    return [`${path} '${name}' is not an instance type name like 'ml.m5.large'`];
-  }
+  const shape = instanceNameProblem(name, path, 'ml.m5.large');
+  if (shape) return [shape];
+  const family = instanceType.family!;
   if (family === 't2') {
     return [
       `${path} '${name}': T2 instances are not in the algorithm's hosting list and their burstable CPU runs out of credits `

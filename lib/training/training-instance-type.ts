@@ -1,6 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { Processor } from '../algorithm/algorithm-locations';
 import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES, LOCAL_STORAGE_INSTANCE_FAMILIES } from '../private/algorithm-facts';
+import { instanceFamily, instanceNameProblem } from '../private/instance-type-name';
 
 /**
  * A SageMaker training instance type, such as `ml.p3.2xlarge`.
@@ -47,7 +48,7 @@ export class TrainingInstanceType {
 
   /** The family, for example `p3`; `undefined` for a token or a malformed name. */
   public get family(): string | undefined {
-    return /^ml\.([a-z0-9]+)\.[a-z0-9]+$/.exec(this.name)?.[1];
+    return instanceFamily(this.name);
   }
 
   /** GPU or CPU, by family; `undefined` when the family is not one the algorithm runs on. */
@@ -76,16 +77,9 @@ export class TrainingInstanceType {
 export function validateTrainingInstanceType(instanceType: TrainingInstanceType, path: string, processor?: Processor): string[] {
   const name = instanceType.name;
   if (Token.isUnresolved(name)) return [];
-  if (name.startsWith('ml.ml.')) {
-    return [`${path} '${name}' has a doubled 'ml.' prefix; use '${name.slice(3)}'`];
-  }
-  if (!name.startsWith('ml.')) {
-    return [`${path} '${name}' must start with 'ml.', for example 'ml.${name}'`];
-  }
-  const family = instanceType.family;
-  if (family === undefined) {
-    return [`${path} '${name}' is not an instance type name like 'ml.p3.2xlarge'`];
-  }
+  const shape = instanceNameProblem(name, path, 'ml.p3.2xlarge');
+  if (shape) return [shape];
+  const family = instanceType.family!;
   if (family === 't2') {
     return [`${path} '${name}': SageMaker training does not accept T2 instances; use 'ml.m5.xlarge' (CPU) or 'ml.g4dn.xlarge' (GPU)`];
   }

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ClassifierEndpoint, ClassifierEndpointProps } from '../../lib/serving/classifier-endpoint';
@@ -31,14 +33,7 @@ export function onlyResource(stack: Stack, type: string): { logicalId: string; p
   return { logicalId, properties: resource.Properties, dependsOn: [resource.DependsOn ?? []].flat() };
 }
 
-/** The eight environment variables a raw CreateModel of the algorithm must set (research notes, section C). */
-export const INFERENCE_ENVIRONMENT = {
-  SAGEMAKER_PROGRAM: 'inference.py',
-  SAGEMAKER_SUBMIT_DIRECTORY: '/opt/ml/model/code',
-  SAGEMAKER_CONTAINER_LOG_LEVEL: '20',
-  SAGEMAKER_MODEL_SERVER_TIMEOUT: '3600',
-  ENDPOINT_SERVER_TIMEOUT: '3600',
-  MODEL_CACHE_ROOT: '/opt/ml/model',
-  SAGEMAKER_ENV: '1',
-  SAGEMAKER_MODEL_SERVER_WORKERS: '1',
-};
+/** The eight environment variables a raw CreateModel of the algorithm must set, from the reference facts (section C). */
+export const INFERENCE_ENVIRONMENT: Readonly<Record<string, string>> = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'jumpstart-tf-ic.json'), 'utf8'),
+).inference.environment;
