@@ -64,7 +64,7 @@ export async function checkAlgorithmObjects(request: CheckRequest, probe: Probe,
       + `as named by training_artifact_key in the model's JumpStart spec.`);
   }
   if (problems.length > 0 || !pretrainedModel) {
-    throw new AlgorithmCheckFailure(`Image Classification - TensorFlow objects missing in ${context.region}: ${problems.join(' ')}`);
+    throw new AlgorithmCheckFailure(`Check of the Image Classification - TensorFlow objects in ${context.region} failed: ${problems.join(' ')}`);
   }
   return { trainingScript: request.trainingScript, pretrainedModel };
 }
