@@ -154,6 +154,10 @@ const TRAINED_MODELS_REASON = 'Trained models are <model output>/<job name>/outp
  * isolation and inter-container encryption, optional spot training, KMS and VPC, and a least-privilege execution role.
  *
  * It starts nothing by itself; the retraining pipeline (or any caller of the SageMaker API) sends `renderRequest()`.
+ *
+ * At deploy time a check (`algorithmCheck`) makes sure the training script and the pretrained model exist in the deploy
+ * region, trying the pretrained model's known key layouts in order; the request and the role use the key it found, so
+ * a missing object fails the deployment, naming the model id, the keys tried and the override to set.
  */
 export class TrainingJobDefinition extends Construct {
   /** The role SageMaker assumes to run the job. */
