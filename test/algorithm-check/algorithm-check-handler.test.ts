@@ -93,8 +93,9 @@ describe('finding the pretrained model', () => {
   test('a key that is only a prefix of another object is not taken for the object', async () => {
     s3.putObject(BUCKET, `${CANDIDATES[0]}.partial`, 'other');
     s3.putObject(BUCKET, CANDIDATES[1], 'model');
-    s3.authorize = () => true;
+    // HEAD is 403 (no unconditioned list), and the listing under the key shows only the longer key.
     expect((await handler(createEvent())).Data?.PretrainedModelKey).toBe(CANDIDATES[1]);
+    expect(s3.requests.filter((request) => request.key === CANDIDATES[0]).map((request) => request.method)).toEqual(['HEAD', 'LIST']);
   });
 });
 
