@@ -8,7 +8,7 @@ import { ImageClassifierStack } from '../lib/image-classifier-stack';
 // aws-cdk-lib's built-in CloudFormation template validation takes ~3 s of WebAssembly start-up per synth. The test
 // suite runs it on this same stack with every finding fatal (test/app.test.ts), so the app skips it to keep
 // `cdk synth` fast. Set CDK_VALIDATION=true to run it here too.
-const app = new App({ builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
+const app = new App({ autoSynth: false, builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
 try {
   new ImageClassifierStack(app, 'ImageClassifierStack', {
     classifier: imageClassifierPropsFromContext(app.node),

@@ -113,6 +113,12 @@ export function imageClassifierPropsFromContext(node: Node): ImageClassifierProp
   }
   const seedDatasetFrom = read('seedDatasetFrom', asString, 'a folder path');
   if (seedDatasetFrom !== undefined) check(seedFolderProblem(seedDatasetFrom, key('seedDatasetFrom')));
+  // The seed's upload (aws-cdk-lib's BucketDeployment) tags the bucket with 'aws-cdk:cr-owned:<prefix>:<8 chars>', and
+  // tag keys end at 128 characters: the prefix may have 102 (its error message says 104).
+  if (seedDatasetFrom !== undefined && datasetPrefix !== undefined && `${datasetPrefix}/training/`.length > MAX_SEED_KEY_PREFIX) {
+    problems.push(`${key('datasetPrefix')} must be at most ${MAX_SEED_KEY_PREFIX - '/training/'.length} characters with ${key('seedDatasetFrom')} `
+      + `(the upload's key prefix, <prefix>/training/, is limited to ${MAX_SEED_KEY_PREFIX}), got ${datasetPrefix.length}`);
+  }
   const startRetrainingOnDeploy = read('startRetrainingOnDeploy', asBoolean, 'true or false');
   const notificationEmail = read('notificationEmail', asString, 'an email address');
   if (notificationEmail !== undefined) check(emailAddressProblem(notificationEmail, key('notificationEmail')));
@@ -143,6 +149,9 @@ export function imageClassifierPropsFromContext(node: Node): ImageClassifierProp
     startRetrainingOnDeploy,
   };
 }
+
+/** The longest destination key prefix of the seed's upload (aws-cdk-lib's BucketDeployment), as its tag key allows. */
+const MAX_SEED_KEY_PREFIX = 128 - 'aws-cdk:cr-owned::'.length - 8;
 
 /** SageMaker's longest training job, in hours. */
 const MAX_RUNTIME_HOURS = 28 * 24;
