@@ -156,10 +156,10 @@ const retrainingPipelineBugs: KnownBug[] = [
 
 const imageClassifierBugs: KnownBug[] = [
   {
-    title: 'ImageClassifier: seedDatasetFrom with a dataset.prefix over 94 characters (DatasetBucket allows 512) fails in BucketDeployment\'s ValidationError',
+    title: 'ImageClassifier: seedDatasetFrom with a dataset.prefix over 92 characters (DatasetBucket allows 512) fails in BucketDeployment\'s ValidationError (its tag key ends at 128 characters, so the key prefix at 102, not the 104 it says)',
     construct: 'ImageClassifier',
     affects: (props) => props.seedDatasetFrom === SEED_FOLDER && typeof part(props, 'dataset').prefix === 'string'
-      && `${part(props, 'dataset').prefix}/training/`.length > 104,
+      && `${part(props, 'dataset').prefix}/training/`.length > 102,
     repro: valid({ seedDatasetFrom: SEED_FOLDER, dataset: { prefix: 'p'.repeat(100) } }),
     symptom: /threw ValidationError[\s\S]*"destinationKeyPrefix" be <=104 characters/,
   },
