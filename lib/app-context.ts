@@ -78,15 +78,16 @@ export function imageClassifierPropsFromContext(node: Node): ImageClassifierProp
     problems.push(`${key('model')} has an unknown model id '${modelId}'; use an id of the algorithm's catalog (README), closest: ${closest}`);
   }
   const imageSize = read('imageSize', asNumber, 'a number of pixels');
-  const imageSizeOk = imageSize === undefined || imageSizeProblem(imageSize, key('imageSize')) === undefined;
-  if (imageSize !== undefined) check(imageSizeProblem(imageSize, key('imageSize')));
-  const model = knownModel && imageSizeOk ? JumpStartModel.of(modelId ?? JumpStartModel.MOBILENET_V2_100_224.modelId, { imageSize }) : undefined;
+  const imageSizeIssue = imageSize === undefined ? undefined : imageSizeProblem(imageSize, key('imageSize'));
+  check(imageSizeIssue);
+  const model = knownModel && imageSizeIssue === undefined ? JumpStartModel.of(modelId ?? JumpStartModel.MOBILENET_V2_100_224.modelId, { imageSize }) : undefined;
   if (model && model.imageSize === undefined) {
     problems.push(`${key('model')} '${model.modelId}' publishes no input image size; set ${key('imageSize')} too (for example 384)`);
   }
 
   const datasetPrefix = read('datasetPrefix', (v) => (typeof v === 'string' ? v : undefined), 'a string');
-  if (datasetPrefix !== undefined) check(datasetPrefixProblem(datasetPrefix, key('datasetPrefix')));
+  const datasetPrefixIssue = datasetPrefix === undefined ? undefined : datasetPrefixProblem(datasetPrefix, key('datasetPrefix'));
+  check(datasetPrefixIssue);
   const instanceType = read('trainingInstanceType', asString, 'an instance type like ml.p3.2xlarge');
   const trainingInstanceType = instanceType !== undefined ? TrainingInstanceType.of(instanceType) : undefined;
   if (trainingInstanceType) problems.push(...validateTrainingInstanceType(trainingInstanceType, key('trainingInstanceType')));
@@ -115,7 +116,7 @@ export function imageClassifierPropsFromContext(node: Node): ImageClassifierProp
   if (seedDatasetFrom !== undefined) check(seedFolderProblem(seedDatasetFrom, key('seedDatasetFrom')));
   // The seed's upload (aws-cdk-lib's BucketDeployment) tags the bucket with 'aws-cdk:cr-owned:<prefix>:<8 chars>', and
   // tag keys end at 128 characters: the prefix may have 102 (its error message says 104).
-  if (seedDatasetFrom !== undefined && datasetPrefix !== undefined && `${datasetPrefix}/training/`.length > MAX_SEED_KEY_PREFIX) {
+  if (seedDatasetFrom !== undefined && datasetPrefix !== undefined && !datasetPrefixIssue && `${datasetPrefix}/training/`.length > MAX_SEED_KEY_PREFIX) {
     problems.push(`${key('datasetPrefix')} must be at most ${MAX_SEED_KEY_PREFIX - '/training/'.length} characters with ${key('seedDatasetFrom')} `
       + `(the upload's key prefix, <prefix>/training/, is limited to ${MAX_SEED_KEY_PREFIX}), got ${datasetPrefix.length}`);
   }
