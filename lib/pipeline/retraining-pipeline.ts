@@ -14,6 +14,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
+import { emailAddressProblem } from '../private/email-address';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
@@ -911,10 +912,8 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
   if (quiet.seconds !== undefined && quiet.seconds < 300) {
     problems.push(`quietPeriod must be at least 5 minutes, got ${props.quietPeriod!.toHumanString()}`);
   }
-  const email = props.notificationEmail;
-  if (email !== undefined && !Token.isUnresolved(email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-    problems.push(`notificationEmail must be an email address like owner@example.com, got '${email}'`);
-  }
+  const emailProblem = props.notificationEmail === undefined ? undefined : emailAddressProblem(props.notificationEmail, 'notificationEmail');
+  if (emailProblem) problems.push(emailProblem);
   if (props.endpoint.resourceNamePrefix.length > 38) {
     problems.push(`endpoint.resourceNamePrefix must be at most 38 characters, got '${props.endpoint.resourceNamePrefix}'`);
   }
