@@ -183,6 +183,11 @@ async function mustBeDenied(allowed: Access[], resolved: ResolvedTemplate): Prom
     if (access.context?.['s3:prefix'] !== undefined && !access.anyKey) {
       denied.push({ ...access, context: { ...access.context, 's3:prefix': 'elsewhere/' }, why: `${access.why} [other prefix]` });
     }
+    const logGroup = access.context?.['kms:EncryptionContext:aws:logs:arn'];
+    if (typeof logGroup === 'string') {
+      const elsewhere = logGroup.replace(`:${ACCOUNT}:`, ':444455556666:');
+      denied.push({ ...access, context: { ...access.context, 'kms:EncryptionContext:aws:logs:arn': elsewhere }, why: `${access.why} [log group of another account]` });
+    }
     if (access.action === 'iam:PassRole') {
       denied.push({ ...access, context: { 'iam:PassedToService': 'ec2.amazonaws.com' }, why: `${access.why} [to another service]` });
     }

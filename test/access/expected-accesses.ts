@@ -79,11 +79,13 @@ class AccessDerivation {
     const role: string = properties.RoleArn;
     const arn = this.resolved.ref(id);
     const definition = JSON.parse(properties.DefinitionString);
-    const run = this.runState(definition, arn);
-    for (const [name, state] of allStates(definition.States)) {
-      if (state.Type !== 'Task') continue;
-      const parameters = substitute(state.Parameters ?? {}, run, arn);
-      this.task(role, `${id} ${name}`, state.Resource, parameters);
+    // Every Task once per training attempt (instance type), as a run that falls back through all of them.
+    for (const run of this.runStates(definition, arn)) {
+      for (const [name, state] of allStates(definition.States)) {
+        if (state.Type !== 'Task') continue;
+        const parameters = substitute(state.Parameters ?? {}, run, arn);
+        this.task(role, `${id} ${name}`, state.Resource, parameters);
+      }
     }
     if (properties.LoggingConfiguration?.Destinations?.length) {
       // Step Functions sets up the log delivery with the execution role (CloudWatch Logs vended logs API).
@@ -103,22 +105,25 @@ class AccessDerivation {
    * The state of a retraining run as the Task states see it: the pipeline's own prepareRun names the run from the
    * PrepareRun step's configuration; the training result is what createTrainingJob.sync returns.
    */
-  private runState(definition: any, stateMachineArn: string): Record<string, unknown> {
+  private runStates(definition: any, stateMachineArn: string): Array<Record<string, unknown>> {
     const prepare = allStates(definition.States).find(([, state]) => state.Parameters?.action === 'prepare');
-    if (!prepare) return {};
+    if (!prepare) return [{}];
     const execution = { id: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:run-1`, name: 'run-1', startTime: '2026-11-30T03:00:00.000Z' };
     const prepared = prepareRun(execution, {}, prepare[1].Parameters.config);
     const older = prepareRun({ ...execution, id: `${execution.id}-older`, startTime: '2026-11-23T03:00:00.000Z' }, {}, prepare[1].Parameters.config);
     const train = allStates(definition.States).find(([, state]) => String(state.Resource).endsWith(':sagemaker:createTrainingJob.sync'));
     const outputPath: string = train?.[1].Parameters?.OutputDataConfig?.S3OutputPath ?? '';
-    const job = prepared.attempts[0].trainingJobName;
-    return {
+    return prepared.attempts.map((attempt) => ({
       run: prepared,
-      current: { attempt: prepared.attempts[0] },
-      training: { TrainingJobName: job, ModelArtifacts: { S3ModelArtifacts: `${outputPath}${job}/output/model.tar.gz` }, FinalMetricDataList: [] },
+      current: { attempt },
+      training: {
+        TrainingJobName: attempt.trainingJobName,
+        ModelArtifacts: { S3ModelArtifacts: `${outputPath}${attempt.trainingJobName}/output/model.tar.gz` },
+        FinalMetricDataList: [],
+      },
       // The superseded versions the cleanup loop deletes: an older run's model and config.
       name: older.names.model,
-    };
+    }));
   }
 
   private task(role: string, why: string, resource: string, p: Record<string, any>): void {
