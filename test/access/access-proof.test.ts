@@ -7,13 +7,20 @@
 import { isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
 import { expectedAccesses } from './expected-accesses';
 import { Access, ADMINISTRATOR, describeAccess, evaluate, LocatedStatement, PolicySet } from './policies';
-import { CfnTemplate, FAKE_DEPLOYMENT, ResolvedTemplate } from './template-resolver';
+import { CfnTemplate, Deployment, FAKE_DEPLOYMENT, ResolvedTemplate } from './template-resolver';
 import { buildVariant, constructPaths, SETTING_VARIANTS, SettingVariant, Variant, VARIANTS } from '../compliance/variants';
 
 type AnyVariant = Variant | SettingVariant;
 const ALL_VARIANTS: readonly AnyVariant[] = [...VARIANTS, ...SETTING_VARIANTS];
 const ACCOUNT = FAKE_DEPLOYMENT.account;
 const FOREIGN_ROLE = `arn:aws:iam::${ACCOUNT}:role/SomeoneElsesRole`;
+
+/**
+ * What the stack's custom resources return at deploy time, by type and attribute, where the template passes an
+ * attribute on by Fn::GetAtt (into the training request or a policy). A new custom resource whose attribute is used
+ * fails the resolver with its type and attribute named until it is added here.
+ */
+const CUSTOM_ATTRIBUTES: NonNullable<Deployment['customAttributes']> = {};
 
 /**
  * Statements no run-time access needs, each with the reason it exists. Keyed by the construct path of the policy's
@@ -70,7 +77,7 @@ beforeAll(async () => {
     const built = buildVariant(variant, { bundle: false });
     const template = built.app.synth().getStackByName(built.stack.stackName).template as CfnTemplate;
     const paths = constructPaths(built.stack);
-    const resolved = new ResolvedTemplate(template, { ...FAKE_DEPLOYMENT, stackName: built.stack.stackName });
+    const resolved = new ResolvedTemplate(template, { ...FAKE_DEPLOYMENT, stackName: built.stack.stackName, customAttributes: CUSTOM_ATTRIBUTES });
     const policies = PolicySet.fromTemplate(resolved);
     const allowed = dedupe(expectedAccesses({ resolved, paths }));
     const rolePaths = new Map(resolved.resourcesOfType('AWS::IAM::Role').map(([id]) => [resolved.getAtt(id, 'Arn'), paths.get(id) ?? id]));

@@ -27,8 +27,11 @@ export interface Deployment {
   readonly partition: string;
   readonly urlSuffix: string;
   readonly stackName: string;
-  /** Attributes of `Custom::` (and `AWS::CloudFormation::CustomResource`) resources by logical id, then name. */
-  readonly customAttributes?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * Attributes of custom resources (`Custom::*`, `AWS::CloudFormation::CustomResource`), as their handlers would
+   * return them: by resource type, then attribute name; a value or a function of the resource's resolved properties.
+   */
+  readonly customAttributes?: Readonly<Record<string, Readonly<Record<string, CustomAttribute>>>>;
   /** Values of template parameters without a default (SSM-backed parameters, say). */
   readonly parameters?: Readonly<Record<string, string>>;
 }
@@ -39,6 +42,8 @@ export const FAKE_DEPLOYMENT: Omit<Deployment, 'stackName'> = {
   partition: 'aws',
   urlSuffix: 'amazonaws.com',
 };
+
+export type CustomAttribute = string | ((properties: Record<string, any>) => string);
 
 /** A value that removes the property or list item holding it (AWS::NoValue). */
 const NO_VALUE = Symbol('AWS::NoValue');
@@ -110,11 +115,11 @@ export class ResolvedTemplate {
     const resource = this.resource(logicalId);
     const { account, region, partition } = this.deployment;
     if (resource.Type.startsWith('Custom::') || resource.Type === 'AWS::CloudFormation::CustomResource') {
-      const value = this.deployment.customAttributes?.[logicalId]?.[attribute];
+      const value = this.deployment.customAttributes?.[resource.Type]?.[attribute];
       if (value === undefined) {
-        throw new Error(`Fn::GetAtt ${logicalId}.${attribute}: custom resource attribute not in the table; add it to deployment.customAttributes`);
+        throw new Error(`Fn::GetAtt ${logicalId}.${attribute}: no value for attribute ${attribute} of ${resource.Type}; add it to deployment.customAttributes`);
       }
-      return value;
+      return typeof value === 'string' ? value : value(this.properties(logicalId));
     }
     const name = () => this.ref(logicalId);
     const attributes: Record<string, Record<string, () => string>> = {
