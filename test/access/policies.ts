@@ -6,7 +6,7 @@
 import * as path from 'path';
 import { loadPolicy } from '@cloud-copilot/iam-policy';
 import { isWildcardOnlyAction, runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { ResolvedTemplate } from './template-resolver';
+import { FAKE_DEPLOYMENT, ResolvedTemplate } from './template-resolver';
 
 export interface PolicyStatement {
   readonly Sid?: string;
@@ -53,7 +53,7 @@ const KNOWN_MANAGED_POLICIES: Readonly<Record<string, PolicyDocument>> = {
  * A role of the same account allowed everything by its identity policy (not part of the deployment): what a
  * resource policy still refuses it (plain HTTP, old TLS) is refused to everyone.
  */
-export const ADMINISTRATOR = 'arn:aws:iam::111122223333:role/AccountAdministrator';
+export const ADMINISTRATOR = `arn:aws:iam::${FAKE_DEPLOYMENT.account}:role/AccountAdministrator`;
 
 /** The policies of one deployment. Immutable: `without` returns a copy lacking one statement. */
 export class PolicySet {
