@@ -1,6 +1,6 @@
 import { Token } from 'aws-cdk-lib';
 import { ImageSizeBasis } from './image-size-basis';
-import { pretrainedInferenceModelKeyPrefix, pretrainedModelKey } from '../private/algorithm-facts';
+import { pretrainedInferenceModelKeyPrefix, pretrainedModelKey, pretrainedModelKeyCandidates } from '../private/algorithm-facts';
 import { MODEL_CATALOG } from '../private/model-catalog';
 
 /** Options for `JumpStartModel.of`. */
@@ -486,9 +486,17 @@ export class JumpStartModel {
     this.imageSizeBasis = imageSizeBasis;
   }
 
-  /** Key, in the region's JumpStart content bucket, of the pretrained model that training starts from. */
+  /**
+   * The most likely key, in the region's JumpStart content bucket, of the pretrained model that training starts from.
+   * The deploy-time check of a `TrainingJobDefinition` tries `pretrainedModelKeyCandidates` and uses the first found.
+   */
   public get pretrainedModelKey(): string {
     return pretrainedModelKey(this.modelId);
+  }
+
+  /** Every key the pretrained model that training starts from may have in the JumpStart content bucket, most likely first. */
+  public get pretrainedModelKeyCandidates(): string[] {
+    return pretrainedModelKeyCandidates(this.modelId);
   }
 
   /** Key prefix, in the region's JumpStart content bucket, of the pretrained model ready to serve. */

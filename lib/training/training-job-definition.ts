@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AlgorithmObjectsCheck, keysByBucket } from './algorithm-objects-check';
 import { CreateTrainingJobRequest, TrainingChannel } from './training-job-request';
 import { TrainingInstanceType, validateTrainingInstanceType } from './training-instance-type';
 import { AlgorithmLocationOverrides, AlgorithmLocations, Processor } from '../algorithm/algorithm-locations';
@@ -153,6 +154,10 @@ const TRAINED_MODELS_REASON = 'Trained models are <model output>/<job name>/outp
  * isolation and inter-container encryption, optional spot training, KMS and VPC, and a least-privilege execution role.
  *
  * It starts nothing by itself; the retraining pipeline (or any caller of the SageMaker API) sends `renderRequest()`.
+ *
+ * At deploy time a check (`algorithmCheck`) makes sure the training script and the pretrained model exist in the deploy
+ * region, trying the pretrained model's known key layouts in order; the request and the role use the key it found, so
+ * a missing object fails the deployment, naming the model id, the keys tried and the override to set.
  */
 export class TrainingJobDefinition extends Construct {
   /** The role SageMaker assumes to run the job. */
@@ -161,6 +166,13 @@ export class TrainingJobDefinition extends Construct {
   public readonly model: JumpStartModel;
   /** The algorithm's resolved locations. */
   public readonly locations: AlgorithmLocations;
+  /**
+   * The deploy-time check that the training script and the pretrained model exist in the deploy region; it finds
+   * which of the pretrained model's candidate keys exists. Training requests and the role's policy read its result.
+   */
+  public readonly algorithmCheck: AlgorithmObjectsCheck;
+  /** `s3://` URI of the pretrained model training starts from, as found by `algorithmCheck` at deploy time. */
+  public readonly pretrainedModelUri: string;
   /** The instance type jobs run on unless a run says otherwise. */
   public readonly instanceType: TrainingInstanceType;
   /** The bucket receiving trained models and checkpoints. */
@@ -205,6 +217,14 @@ export class TrainingJobDefinition extends Construct {
       throw new Error(`${this.node.path}: invalid TrainingJobDefinition props:\n  ${problems.join('\n  ')}`);
     }
     this.locations = AlgorithmLocations.of(this, this.model, props.locations);
+    this.algorithmCheck = new AlgorithmObjectsCheck(this, 'AlgorithmCheck', {
+      modelId: this.model.modelId,
+      locations: this.locations,
+      trainingScriptOverridden: props.locations?.trainingScriptUri !== undefined,
+      pretrainedModelOverridden: props.locations?.pretrainedModelUri !== undefined,
+      logEncryptionKey: props.encryptionKey,
+    });
+    this.pretrainedModelUri = this.algorithmCheck.pretrainedModelUri;
     this.renderedHyperparameters = { ...renderHyperparameters(props.hyperparameters), ...CONTAINER_HYPERPARAMETERS };
     if (props.spot) {
       Annotations.of(this).addWarningV2('cdk-sagemaker-image-classifier:spotRestarts',
@@ -246,7 +266,8 @@ export class TrainingJobDefinition extends Construct {
     if (this.props.useValidationChannel) {
       channels.push(channel('validation', this.props.dataset.validationData.s3Uri));
     }
-    channels.push(channel('model', this.locations.pretrainedModelUri, 'application/x-sagemaker-model'));
+    // The location the deploy-time check found: a request that holds it cannot reach CloudFormation before the check.
+    channels.push(channel('model', this.pretrainedModelUri, 'application/x-sagemaker-model'));
     // Under network isolation the script cannot be downloaded by the container, so it comes in as a channel and
     // `sagemaker_submit_directory` points at the mounted file.
     channels.push(channel('code', this.locations.trainingScriptUri));
@@ -385,19 +406,19 @@ export class TrainingJobDefinition extends Construct {
       artifactsKey.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
     }
 
+    const algorithmObjects = [this.locations._trainingScript, this.algorithmCheck.pretrainedModel];
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadAlgorithmScriptAndPretrainedModel',
       actions: ['s3:GetObject'],
-      resources: [s3ObjectArn(this, this.locations._trainingScript), s3ObjectArn(this, this.locations._pretrainedModel)],
+      resources: algorithmObjects.map((object) => s3ObjectArn(this, object)),
     }));
-    // The `code` and `model` channels are S3Prefix channels: SageMaker lists each one's key as a prefix before
-    // downloading it, so the role lists exactly those prefixes (and nothing else) in their bucket.
-    const channelLocations = [this.locations._trainingScript, this.locations._pretrainedModel];
-    for (const bucketName of new Set(channelLocations.map((location) => location.bucketName))) {
+    // SageMaker lists every S3Prefix channel (with the channel's key as prefix) before it downloads it.
+    for (const [bucketName, keys] of keysByBucket(algorithmObjects)) {
       role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: `ListAlgorithmChannels${bucketName === this.locations._trainingScript.bucketName ? '' : 'Model'}`,
         actions: ['s3:ListBucket'],
         resources: [`arn:${stack.partition}:s3:::${bucketName}`],
-        conditions: { StringEquals: { 's3:prefix': channelLocations.filter((l) => l.bucketName === bucketName).map((l) => l.key) } },
+        conditions: { StringEquals: { 's3:prefix': keys } },
       }));
     }
     const images = imageRepositories([Processor.GPU, Processor.CPU].map((p) => this.locations.trainingImageLocation(p)));

@@ -8,6 +8,7 @@ import { isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
 import { expectedAccesses } from './expected-accesses';
 import { Access, ADMINISTRATOR, describeAccess, evaluate, LocatedStatement, PolicySet } from './policies';
 import { CfnTemplate, Deployment, FAKE_DEPLOYMENT, ResolvedTemplate } from './template-resolver';
+import { Attribute, parseCheckRequest, s3UriOf } from '../../lambda/algorithm-check/contract';
 import { buildVariant, constructPaths, SETTING_VARIANTS, SettingVariant, Variant, VARIANTS } from '../compliance/variants';
 
 type AnyVariant = Variant | SettingVariant;
@@ -19,8 +20,23 @@ const FOREIGN_ROLE = `arn:aws:iam::${ACCOUNT}:role/SomeoneElsesRole`;
  * What the stack's custom resources return at deploy time, by type and attribute, where the template passes an
  * attribute on by Fn::GetAtt (into the training request or a policy). A new custom resource whose attribute is used
  * fails the resolver with its type and attribute named until it is added here.
+ * The algorithm check returns the first pretrained model candidate that exists: the first layout in half of the
+ * variants, the last (the fallback layout) in the other half, so the grants are proven for both.
  */
-const CUSTOM_ATTRIBUTES: NonNullable<Deployment['customAttributes']> = {};
+function customAttributes(found: 'first' | 'last'): NonNullable<Deployment['customAttributes']> {
+  const model = (properties: Record<string, any>) => {
+    const candidates = parseCheckRequest(properties).pretrainedModelCandidates;
+    return candidates[found === 'first' ? 0 : candidates.length - 1];
+  };
+  return {
+    'Custom::ImageClassifierAlgorithmCheck': {
+      [Attribute.PRETRAINED_MODEL_KEY]: (properties) => model(properties).key,
+      [Attribute.PRETRAINED_MODEL_BUCKET]: (properties) => model(properties).bucket,
+      [Attribute.PRETRAINED_MODEL_URI]: (properties) => s3UriOf(model(properties)),
+      [Attribute.TRAINING_SCRIPT_URI]: (properties) => s3UriOf(parseCheckRequest(properties).trainingScript),
+    },
+  };
+}
 
 /**
  * Statements no run-time access needs, each with the reason it exists. Keyed by the construct path of the policy's
@@ -73,11 +89,11 @@ interface Proof {
 const proofs = new Map<AnyVariant, Proof>();
 
 beforeAll(async () => {
-  for (const variant of ALL_VARIANTS) {
+  for (const [index, variant] of ALL_VARIANTS.entries()) {
     const built = buildVariant(variant, { bundle: false });
     const template = built.app.synth().getStackByName(built.stack.stackName).template as CfnTemplate;
     const paths = constructPaths(built.stack);
-    const resolved = new ResolvedTemplate(template, { ...FAKE_DEPLOYMENT, stackName: built.stack.stackName, customAttributes: CUSTOM_ATTRIBUTES });
+    const resolved = new ResolvedTemplate(template, { ...FAKE_DEPLOYMENT, stackName: built.stack.stackName, customAttributes: customAttributes(index % 2 === 0 ? 'first' : 'last') });
     const policies = PolicySet.fromTemplate(resolved);
     const allowed = dedupe(expectedAccesses({ resolved, paths }));
     const rolePaths = new Map(resolved.resourcesOfType('AWS::IAM::Role').map(([id]) => [resolved.getAtt(id, 'Arn'), paths.get(id) ?? id]));

@@ -14,6 +14,7 @@
 import { sdkCallsOf } from './handler-sdk-calls';
 import { Access } from './policies';
 import { ResolvedTemplate } from './template-resolver';
+import { parseCheckRequest } from '../../lambda/algorithm-check/contract';
 import { prepareRun } from '../../lambda/pipeline/prepare-run';
 
 /** This package's handlers, by the construct path of their function (relative to the classifier). */
@@ -23,6 +24,7 @@ export const PACKAGE_HANDLERS: ReadonlyArray<{ readonly pathSuffix: string; read
   { pathSuffix: '/Inference/Function/Resource', entry: 'inference/index' },
   { pathSuffix: '/EndpointCleanup/OnEventFunction/Resource', entry: 'cleanup/index' },
   { pathSuffix: '/EndpointCleanup/IsCompleteFunction/Resource', entry: 'cleanup/index' },
+  { pathSuffix: '/ImageClassifierAlgorithmCheckProvider/Function/Resource', entry: 'algorithm-check/index' },
 ];
 
 const JUMPSTART_BUCKET = /^jumpstart-cache-prod-[a-z0-9-]+$/;
@@ -494,6 +496,10 @@ class AccessDerivation {
     };
     const runResource = (prefix: string) => `${prefix}-20261130-030000-0a1b2c3d`;
     const key = `${client}:${operation}`;
+    if (entry === 'algorithm-check/index') {
+      this.algorithmCheckCall(role, why, key);
+      return;
+    }
     switch (key) {
       case 'sagemaker-runtime:InvokeEndpoint':
         this.add({ principal: role, action: 'sagemaker:InvokeEndpoint', resource: sagemaker('endpoint', env.ENDPOINT_NAME), why });
@@ -548,6 +554,23 @@ class AccessDerivation {
         return;
       default:
         throw new Error(`${why}: the handler calls ${key}, which the access proof does not know; add the access it makes`);
+    }
+  }
+
+  /**
+   * The algorithm check probes every object each check resource names: HeadObject (s3:GetObject), and after a 403
+   * ListObjectsV2 with the object's key as prefix.
+   */
+  private algorithmCheckCall(role: string, why: string, key: string): void {
+    const objects = this.resolved.resourcesOfType('Custom::ImageClassifierAlgorithmCheck').flatMap(([id]) => {
+      const request = parseCheckRequest(this.resolved.properties(id));
+      return [request.trainingScript, ...request.pretrainedModelCandidates];
+    });
+    if (objects.length === 0) throw new Error(`${why}: no Custom::ImageClassifierAlgorithmCheck resource names what to check`);
+    for (const object of objects) {
+      if (key === 's3:HeadObject') this.s3(role, 's3:GetObject', object.bucket, object.key, why);
+      else if (key === 's3:ListObjectsV2') this.s3(role, 's3:ListBucket', object.bucket, undefined, why, { 's3:prefix': object.key });
+      else throw new Error(`${why}: the algorithm check calls ${key}, which the access proof does not know; add the access it makes`);
     }
   }
 
