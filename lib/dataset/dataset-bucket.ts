@@ -138,11 +138,19 @@ export class DatasetBucket extends Construct {
 
   /**
    * Lets `grantee` read the dataset (training and validation images), as a training job does: `s3:GetObject` under
-   * the dataset prefix, `s3:ListBucket` on the bucket, and `kms:Decrypt` with the bucket's key.
+   * the dataset prefix, `s3:ListBucket` of keys under that prefix, and `kms:Decrypt` with the bucket's key.
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    const grant = this.grantOnBucket(grantee, ['s3:ListBucket'], this.bucket.bucketArn)
-      .combine(this.grantOnObjects(grantee, ['s3:GetObject']));
+    // Listing is limited to keys under the dataset prefix, as reading is (SageMaker lists each channel's prefix).
+    const prefix = this.root.keyPrefix;
+    const listing = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      resource: this.bucket,
+      ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}),
+    });
+    const grant = listing.combine(this.grantOnObjects(grantee, ['s3:GetObject']));
     this.bucket.encryptionKey?.grantDecrypt(grantee);
     return grant;
   }

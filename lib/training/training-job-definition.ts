@@ -181,6 +181,8 @@ export class TrainingJobDefinition extends Construct {
   public readonly modelOutput: S3Folder;
   /** Spot checkpoints land in `<checkpoints><job name>/`. */
   public readonly checkpoints: S3Folder;
+  /** The folder holding `modelOutput` and `checkpoints` (`<artifactsPrefix>/`). */
+  private readonly artifactsRoot: S3Folder;
   /** The hyperparameter map sent to the algorithm, including the container's own keys. */
   public readonly renderedHyperparameters: Readonly<Record<string, string>>;
   /** Security groups of the training instance, when it runs in a VPC. */
@@ -238,9 +240,9 @@ export class TrainingJobDefinition extends Construct {
         ?? createAccessLogsBucket(this, 'AccessLogsBucket', { removalPolicy, retention: Duration.days(365) }),
       serverAccessLogsPrefix: 'artifacts-bucket/',
     });
-    const artifactsRoot = new S3Folder(this.artifactsBucket, `${props.artifactsPrefix ?? 'training'}/`);
-    this.modelOutput = artifactsRoot.folder('models');
-    this.checkpoints = artifactsRoot.folder('checkpoints');
+    this.artifactsRoot = new S3Folder(this.artifactsBucket, `${props.artifactsPrefix ?? 'training'}/`);
+    this.modelOutput = this.artifactsRoot.folder('models');
+    this.checkpoints = this.artifactsRoot.folder('checkpoints');
 
     this.securityGroups = props.vpc
       ? props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -370,11 +372,18 @@ export class TrainingJobDefinition extends Construct {
     const stack = Stack.of(this);
     this.props.dataset.grantRead(role);
 
-    // SageMaker uploads <job>/output/model.tar.gz (in parts when large) and lists the bucket for the output path.
+    // SageMaker uploads <job>/output/model.tar.gz (in parts when large) and lists the output path (and, for spot
+    // jobs, the checkpoint folder): listing is limited to keys under the artifacts prefix.
     const artifacts = (actions: string[], folder: S3Folder) => iam.Grant.addToPrincipalOrResource({
       grantee: role, actions, resourceArns: [folder.objectsArn], resource: this.artifactsBucket,
     });
-    iam.Grant.addToPrincipalOrResource({ grantee: role, actions: ['s3:ListBucket'], resourceArns: [this.artifactsBucket.bucketArn], resource: this.artifactsBucket });
+    iam.Grant.addToPrincipalOrResource({
+      grantee: role,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.artifactsBucket.bucketArn],
+      resource: this.artifactsBucket,
+      conditions: { StringLike: { 's3:prefix': [`${this.artifactsRoot.keyPrefix}*`] } },
+    });
     artifacts(['s3:PutObject', 's3:AbortMultipartUpload'], this.modelOutput);
     acknowledgeWildcardResource(role, this.modelOutput.objectsArn, TRAINED_MODELS_REASON);
     if (this.spot) {
