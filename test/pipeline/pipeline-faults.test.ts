@@ -1,6 +1,15 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import * as fc from 'fast-check';
 import { PipelineFixture, pipelineFixture } from './fixture';
+import { DeploymentStrategy } from '../../lib/pipeline/deployment-strategy';
+import { PhaseContext } from '../../lib/pipeline/phases/context';
+import { RETRYABLE_ERRORS } from '../../lib/pipeline/phases/retries';
+import { endpointPolls } from '../../lib/pipeline/phases/verify';
 import { PipelineUnderTest, invariantViolations } from '../support/pipeline-invariants';
 import { FAULT_KINDS, Fault, RETRYABLE_FAULTS, RunResult, Scenario, allStates, responseOperation, runPipeline } from '../support/pipeline-world';
+import { EndpointCapacity } from '../../lib/serving/endpoint-capacity';
 import { handler as pipelineStep } from '../../lambda/pipeline/index';
 import { optionalResponseMembers } from '../support/sagemaker-api';
 
@@ -12,10 +21,13 @@ import { optionalResponseMembers } from '../support/sagemaker-api';
  */
 let fixture: PipelineFixture;
 let pipeline: PipelineUnderTest;
+let serverless: PipelineUnderTest;
 
 beforeAll(() => {
   fixture = pipelineFixture();
   pipeline = { definition: fixture.definition, endpoint: fixture.endpoint, scaling: true };
+  const serverlessFixture = pipelineFixture({}, { capacity: EndpointCapacity.serverless() });
+  serverless = { definition: serverlessFixture.definition, endpoint: serverlessFixture.endpoint, scaling: false };
 });
 
 /** The paths of a run: each is swept with faults at every state it reaches. */
@@ -28,10 +40,10 @@ const PATHS: Record<string, Scenario> = {
   'failure cleanup after failed training': { training: ['failure'] },
 };
 
-const run = (scenario: Scenario) => runPipeline(fixture.definition, scenario, fixture.endpoint);
+const run = (scenario: Scenario, target = pipeline) => runPipeline(target.definition, scenario, target.endpoint);
 
-function expectInvariants(scenario: Scenario, result: RunResult, baseline?: RunResult): void {
-  const problems = invariantViolations(pipeline, scenario, result, baseline);
+function expectInvariants(scenario: Scenario, result: RunResult, baseline?: RunResult, target = pipeline): void {
+  const problems = invariantViolations(target, scenario, result, baseline);
   if (problems.length > 0) {
     throw new Error(`${JSON.stringify(scenario)}\npath: ${result.path.join(' > ')}\n${problems.join('\n')}`);
   }
@@ -42,8 +54,8 @@ function expectInvariants(scenario: Scenario, result: RunResult, baseline?: RunR
  * its last; a kind a retry can fix also at every call (a fault a retry cannot fix is never retried, so its first
  * call is already every call).
  */
-function faultsFor(baseline: RunResult): Fault[] {
-  const states = allStates(fixture.definition);
+function faultsFor(definition: Record<string, unknown>, baseline: RunResult): Fault[] {
+  const states = allStates(definition);
   const counts = new Map<string, number>();
   for (const call of baseline.world.calls) counts.set(call.state, (counts.get(call.state) ?? 0) + 1);
   return [...counts.entries()].flatMap(([state, count]) => {
@@ -57,24 +69,29 @@ function faultsFor(baseline: RunResult): Fault[] {
 }
 
 describe('the fault sweep', () => {
-  test('every invariant holds with every fault at every state of every path, and without every optional response member', async () => {
+  test.each([
+    ['instance capacity with autoscaling', () => pipeline, Object.keys(PATHS)],
+    ['serverless capacity', () => serverless, ['first promotion', 'update and housekeeping', 'failure cleanup after a failed update']],
+  ])('with %s, every invariant holds with every fault at every state of every path, and without every optional response member', async (_name, under, paths) => {
+    const target = under();
     let injected = 0;
     const failures: string[] = [];
     const check = async (scenario: Scenario, baseline?: RunResult) => {
-      const result = await run(scenario);
+      const result = await run(scenario, target);
       try {
-        expectInvariants(scenario, result, baseline);
+        expectInvariants(scenario, result, baseline, target);
       } catch (error) {
         failures.push((error as Error).message);
       }
       return result;
     };
     const started = Date.now();
-    for (const [name, base] of Object.entries(PATHS)) {
+    for (const name of paths) {
+      const base = PATHS[name];
       const baseline = await check(base);
       expect(failures).toEqual([]);
       expect(baseline.world.messages).toHaveLength(1);
-      for (const fault of faultsFor(baseline)) {
+      for (const fault of faultsFor(target.definition, baseline)) {
         await check({ ...base, fault }, baseline);
         injected++;
       }
@@ -93,7 +110,7 @@ describe('the fault sweep', () => {
       if (failures.length > 0) throw new Error(`path '${name}': ${failures.length} runs broke an invariant:\n\n${failures.slice(0, 8).join('\n\n')}`);
     }
     // eslint-disable-next-line no-console
-    console.log(`fault sweep: ${injected} runs injected over ${Object.keys(PATHS).length} paths in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`fault sweep (${_name}): ${injected} runs injected over ${paths.length} paths in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(injected).toBeGreaterThanOrEqual(200);
   }, 600_000);
 });
@@ -173,5 +190,117 @@ describe('the failures of issue 9, each by name', () => {
     expect(result.world.endpoints.get(fixture.endpoint.endpointName)!.status).toBe('InService');
     expect(result.world.scalableTargets.has(fixture.endpoint.endpointName)).toBe(true);
     expect(result.world.scalingPolicies.has(fixture.endpoint.endpointName)).toBe(true);
+  });
+});
+
+describe('the invariants, by construction of the definition', () => {
+  const everyState = () => [...allStates(fixture.definition).entries()];
+
+  test('every Task state gives up after a bounded time (4: never waits forever)', () => {
+    const unbounded = everyState().filter(([, state]) => state.Type === 'Task' && typeof state.TimeoutSeconds !== 'number').map(([name]) => name);
+    expect(unbounded).toEqual([]);
+  });
+
+  test('only errors a retry can fix are retried (5)', () => {
+    const retryable = new Set<string>(Object.values(RETRYABLE_ERRORS).flat());
+    const retried = everyState().flatMap(([name, state]) =>
+      ((state.Retry as Array<{ ErrorEquals: string[] }> | undefined) ?? []).flatMap((retry) => retry.ErrorEquals.map((error) => `${name}: ${error}`)));
+    expect(retried.length).toBeGreaterThan(10);
+    expect(retried.filter((entry) => !retryable.has(entry.split(': ')[1]))).toEqual([]);
+    expect([...retryable].filter((error) => /States\.|AmazonSageMakerException|SageMakerException$/.test(error))).toEqual([]);
+  });
+
+  test('every Catch into the failure phase writes the error where the failure notification reads it (1)', () => {
+    const catches = everyState().flatMap(([name, state]) =>
+      ((state.Catch as Array<{ Next: string; ResultPath?: string }> | undefined) ?? []).map((c) => ({ name, ...c })));
+    const intoFailure = catches.filter((c) => c.Next === 'StartCleanup');
+    expect(intoFailure.length).toBeGreaterThan(10);
+    expect(intoFailure.filter((c) => c.ResultPath !== '$.error')).toEqual([]);
+    // No Catch replaces the run's state.
+    expect(catches.filter((c) => c.ResultPath === undefined || c.ResultPath === '$')).toEqual([]);
+  });
+
+  test('the wait outlasts any deployment strategy\'s own bounds, and is finite (4)', () => {
+    const seconds = (min: number, max: number) => fc.integer({ min, max }).map((n) => Duration.seconds(n));
+    const options = fc.record({ baking: seconds(0, 3600), maxExecutionTimeout: seconds(600, 14400) });
+    const strategy = fc.oneof(
+      options.map((o) => DeploymentStrategy.allAtOnce(o)),
+      fc.tuple(options, fc.integer({ min: 1, max: 99 }), seconds(0, 3600)).map(([o, percent, interval]) => DeploymentStrategy.canary({ ...o, percent, interval })),
+      fc.tuple(options, fc.integer({ min: 1, max: 99 }), seconds(0, 3600)).map(([o, percent, interval]) => DeploymentStrategy.linear({ ...o, percent, interval })),
+    );
+    fc.assert(fc.property(strategy, fc.integer({ min: 10, max: 3600 }), fc.integer({ min: 300, max: 43200 }), (deployment, poll, timeout) => {
+      const policy = deployment.render([]).BlueGreenUpdatePolicy;
+      const polls = endpointPolls({ scaling: {}, deployment, pollIntervalSeconds: poll, endpointTimeoutSeconds: timeout } as unknown as PhaseContext);
+      expect(Number.isInteger(polls)).toBe(true);
+      expect(polls * poll).toBeGreaterThanOrEqual(policy.MaximumExecutionTimeoutInSeconds + policy.TerminationWaitInSeconds + poll);
+      expect(polls * poll).toBeGreaterThanOrEqual(timeout);
+      expect(polls * poll).toBeLessThanOrEqual(Math.max(timeout, deployment.maximumDuration().toSeconds() + poll) + poll);
+    }), { numRuns: 200 });
+  });
+
+  test.each([
+    ['a canary', DeploymentStrategy.canary({ percent: 10, interval: Duration.minutes(10) })],
+    ['a linear', DeploymentStrategy.linear({ percent: 25, interval: Duration.minutes(5), maxExecutionTimeout: Duration.hours(2) })],
+  ])('%s deployment that SageMaker completes at the end of its own bounds is promoted (4)', async (_name, deployment) => {
+    const shifted = pipelineFixture({ deployment });
+    const target = { definition: shifted.definition, endpoint: shifted.endpoint, scaling: true };
+    const scenario: Scenario = { endpointExists: true, championAccuracy: 0.8, endpointOutcome: 'slow' };
+    const result = await run(scenario, target);
+    expectInvariants(scenario, result, undefined, target);
+    expect(result.path[result.path.length - 1]).toBe('Promoted');
+  });
+
+  test('an endpoint that never settles ends the run within twice the wait, without deleting what it may use (4)', async () => {
+    const scenario: Scenario = { endpointExists: true, championAccuracy: 0.8, endpointOutcome: 'stuck' };
+    const result = await run(scenario);
+    expectInvariants(scenario, result);
+    expect(result.error).toBe('EndpointTimeout');
+    const polls = result.world.calls.filter((c) => c.api === 'aws-sdk:sagemaker:describeEndpoint').length;
+    expect(polls).toBeLessThanOrEqual(2 * endpointPolls({ scaling: {}, deployment: DeploymentStrategy.allAtOnce(), pollIntervalSeconds: 60, endpointTimeoutSeconds: 3600 } as unknown as PhaseContext) + 2);
+    expect(result.world.messages[0].message).toContain('The endpoint is still Updating');
+  });
+
+  test('any execution input, of any JSON type and shape, runs or fails with a notification naming the problem (6)', async () => {
+    const input = fc.oneof(
+      fc.jsonValue(),
+      fc.record({
+        instanceType: fc.oneof(fc.constantFrom('ml.g5.xlarge', 'ml.t2.medium'), fc.jsonValue()),
+        hyperparameters: fc.oneof(fc.record({ epochs: fc.oneof(fc.integer({ min: -5, max: 50 }), fc.jsonValue()) }), fc.jsonValue()),
+        trigger: fc.oneof(fc.constantFrom('manual', 'schedule'), fc.jsonValue()),
+      }, { requiredKeys: [] }),
+    );
+    await fc.assert(fc.asyncProperty(input, async (value) => {
+      const scenario: Scenario = { input: value };
+      const result = await run(scenario);
+      expectInvariants(scenario, result);
+      if (result.status === 'FAILED') {
+        expect(result.error).toBe('InvalidRunInput');
+        expect(result.world.messages[0].message).toMatch(/input/);
+      }
+    }), { numRuns: 60 });
+  });
+});
+
+describe('the README\'s pipeline section', () => {
+  const section = () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    return readme.slice(readme.indexOf('## The retraining pipeline'), readme.indexOf('### Who owns the endpoint'));
+  };
+
+  test('its diagram names only states of the definition, and a module for each phase', () => {
+    const diagram = /```mermaid([\s\S]*?)```/.exec(section())![1];
+    const named = new Set(diagram.match(/\b[A-Z][a-z]+(?:[A-Z][a-z]*)+\b/g));
+    named.delete('InService');
+    const states = allStates(fixture.definition);
+    expect([...named].filter((name) => !states.has(name))).toEqual([]);
+    expect(named.size).toBeGreaterThan(15);
+    for (const phase of ['guard', 'train', 'gate', 'deploy', 'verify', 'promote', 'failure']) {
+      expect(existsSync(join(__dirname, '..', '..', 'lib', 'pipeline', 'phases', `${phase}.ts`))).toBe(true);
+    }
+  });
+
+  test('it states the seven invariants the sweep checks', () => {
+    const invariants = section().slice(section().indexOf('### Invariants'));
+    expect(invariants.match(/^\d\. /gm)).toEqual(['1. ', '2. ', '3. ', '4. ', '5. ', '6. ', '7. ']);
   });
 });

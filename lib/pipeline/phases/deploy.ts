@@ -3,7 +3,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { PATHS, PhaseContext } from './context';
 import { FailurePhase } from './failure';
 import { RETRYABLE_ERRORS, retryTransient } from './retries';
-import { describeEndpoint, sageMakerTask } from './tasks';
+import { CALL_TIMEOUT, describeEndpoint, sageMakerTask } from './tasks';
 
 /**
  * Deploy: creates this run's model and endpoint config, then creates the endpoint (first promotion) or updates it
@@ -63,6 +63,7 @@ export function deploy(ctx: PhaseContext, failure: FailurePhase, deployed: sfn.I
       parameters: pick(ctx.scaling.registerScalableTarget, ['ServiceNamespace', 'ResourceId', 'ScalableDimension']),
       iamResources: [ctx.arns.scalableTargets],
       resultPath: sfn.JsonPath.DISCARD,
+      taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
     });
     retryTransient(deregister, RETRYABLE_ERRORS.autoScaling);
     deregister.addCatch(updateEndpoint, { resultPath: '$.deregisterError' });

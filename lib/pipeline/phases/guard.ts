@@ -3,7 +3,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { PhaseContext } from './context';
 import { FailurePhase } from './failure';
 import { RETRYABLE_ERRORS, retryTransient } from './retries';
-import { invokeStep, notify } from './tasks';
+import { CALL_TIMEOUT, invokeStep, notify } from './tasks';
 
 /**
  * Guard and prepare: the run starts from an empty state whatever its input (of any JSON type: PrepareRun reads the
@@ -22,6 +22,7 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
     iamResources: [ctx.arns.stateMachine],
     resultSelector: { 'running.$': 'States.ArrayLength($.Executions)' },
     resultPath: '$.inProgress',
+    taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
   });
   retryTransient(guard, RETRYABLE_ERRORS.stepFunctions);
   guard.addCatch(failure.start, { resultPath: '$.error' });
@@ -51,6 +52,7 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
     iamResources: [ctx.championParameter.parameterArn],
     resultSelector: { 'record.$': '$.Parameter.Value' },
     resultPath: '$.champion',
+    taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
   });
   retryTransient(readChampion, RETRYABLE_ERRORS.ssm);
   readChampion.addCatch(failure.start, { resultPath: '$.error' });

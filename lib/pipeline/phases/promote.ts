@@ -3,7 +3,7 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { PhaseContext } from './context';
 import { FailurePhase } from './failure';
 import { RETRYABLE_ERRORS, retryTransient } from './retries';
-import { describePromotion, invokeStep, notify, putChampion, registerAutoScaling, sageMakerCall } from './tasks';
+import { CALL_TIMEOUT, describePromotion, invokeStep, notify, putChampion, registerAutoScaling, sageMakerCall } from './tasks';
 
 /**
  * Promote and housekeeping: records the new champion, registers autoscaling, deletes the endpoint configs and models
@@ -37,6 +37,7 @@ export function promoteAndHousekeeping(ctx: PhaseContext, failure: FailurePhase)
     iamResources: ['*'],
     resultSelector: { 'configs.$': '$.EndpointConfigs' },
     resultPath: '$.versions',
+    taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
   });
   retryTransient(list, RETRYABLE_ERRORS.sageMaker);
   const select = invokeStep(ctx, 'SelectSupersededVersions', {

@@ -7,7 +7,7 @@ import { RETRYABLE_ERRORS, retryByCause, retryTransient } from './retries';
 /** The record of a champion when nothing serves: the gate then promotes any model above the floor. */
 export const NO_CHAMPION = { runId: 'none', validationAccuracy: -1 };
 /** API calls answer in seconds; a call still open after this is abandoned as States.Timeout (and not retried). */
-const CALL_TIMEOUT = Duration.minutes(5);
+export const CALL_TIMEOUT = Duration.minutes(5);
 
 /**
  * An optimized-integration SageMaker call (`arn:...:states:::sagemaker:<api>`), retried while its error is transient
