@@ -1,9 +1,8 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { PATHS, PhaseContext } from './context';
 import { FailurePhase } from './failure';
-import { RETRYABLE_ERRORS, retryTransient } from './retries';
-import { CALL_TIMEOUT, describeEndpoint, sageMakerTask } from './tasks';
+import { RETRYABLE_ERRORS } from './retries';
+import { describeEndpoint, sageMakerTask, sdkCall } from './tasks';
 
 /**
  * Deploy: creates this run's model and endpoint config, then creates the endpoint (first promotion) or updates it
@@ -56,16 +55,14 @@ export function deploy(ctx: PhaseContext, failure: FailurePhase, deployed: sfn.I
   if (ctx.scaling) {
     // Application Auto Scaling refuses an update that changes the instance type of a scaled variant: the target is
     // removed for the update and registered again once the endpoint is in service, or by the failure phase.
-    const deregister = new tasks.CallAwsService(scope, 'DeregisterAutoScaling', {
+    const deregister = sdkCall(ctx, 'DeregisterAutoScaling', {
       service: 'applicationautoscaling',
       action: 'deregisterScalableTarget',
       iamAction: 'application-autoscaling:DeregisterScalableTarget',
       parameters: pick(ctx.scaling.registerScalableTarget, ['ServiceNamespace', 'ResourceId', 'ScalableDimension']),
       iamResources: [ctx.arns.scalableTargets],
       resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
-    });
-    retryTransient(deregister, RETRYABLE_ERRORS.autoScaling);
+    }, RETRYABLE_ERRORS.autoScaling);
     deregister.addCatch(updateEndpoint, { resultPath: '$.deregisterError' });
     deregister.next(updateEndpoint);
     update = deregister;

@@ -17,6 +17,7 @@ export interface FailurePhase {
   failWith(id: string, error: string, cause: string): sfn.IChainable;
 }
 
+const CLEANUP_ERROR = ['$.cleanupError.Error', '$.cleanupError.Cause'];
 const TRANSITIONAL_ENDPOINT_STATES = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting'];
 const alreadyGone = sfn.Condition.and(
   sfn.Condition.isPresent('$.cleanupError.Cause'),
@@ -43,6 +44,15 @@ export function failureAndCleanup(ctx: PhaseContext): FailurePhase {
   const notificationFailed = new sfn.Fail(scope, 'NotificationFailed', { errorPath: '$.notifyError.Error', causePath: '$.notifyError.Cause' });
   notifyFailure.addCatch(notificationFailed, { resultPath: '$.notifyError' });
 
+  /** A Pass that appends `text` (a States.Format template, its `{}` filled by `paths`) to the notification's note. */
+  const note = (id: string, text: string, paths: string[], next: sfn.IChainable) => new sfn.Pass(scope, id, {
+    parameters: {
+      'leftBehind.$': `States.Format('{} ${text}', ${['$.cleanup.leftBehind', ...paths].join(', ')})`,
+      'polls.$': '$.cleanup.polls',
+    },
+    resultPath: '$.cleanup',
+  }).next(next);
+
   /**
    * `step` continues to `next` whatever happens: "already gone" silently, any other failure noted with `what`.
    * SageMaker answers a delete or stop of something that is not there with ValidationException "Could not find ..."
@@ -50,14 +60,8 @@ export function failureAndCleanup(ctx: PhaseContext): FailurePhase {
    */
   const tolerate = (step: tasks.CallAwsService, next: sfn.IChainable, what: string, chain = true) => {
     const id = step.node.id;
-    const note = new sfn.Pass(scope, `Note${id}Failed`, {
-      parameters: {
-        'leftBehind.$': `States.Format('{} Cleanup step ${id} failed ({}: {}), so ${what} is left behind.', $.cleanup.leftBehind, $.cleanupError.Error, $.cleanupError.Cause)`,
-        'polls.$': '$.cleanup.polls',
-      },
-      resultPath: '$.cleanup',
-    }).next(next);
-    step.addCatch(new sfn.Choice(scope, `Is${id}Gone`).when(alreadyGone, next).otherwise(note), { resultPath: PATHS.cleanupError });
+    const failed = note(`Note${id}Failed`, `Cleanup step ${id} failed ({}: {}), so ${what} is left behind.`, CLEANUP_ERROR, next);
+    step.addCatch(new sfn.Choice(scope, `Is${id}Gone`).when(alreadyGone, next).otherwise(failed), { resultPath: PATHS.cleanupError });
     if (chain) step.next(next);
   };
 
@@ -77,13 +81,8 @@ export function failureAndCleanup(ctx: PhaseContext): FailurePhase {
 
   // ---- the endpoint ---------------------------------------------------------------------------------------------
   const inspect = describeEndpoint(ctx, 'InspectEndpointForCleanup', '$.cleanupEndpoint');
-  const unknown = new sfn.Pass(scope, 'NoteEndpointUnknown', {
-    parameters: {
-      'leftBehind.$': "States.Format('{} Cleanup step InspectEndpointForCleanup failed ({}: {}), so the model and endpoint config of this run are left in case the endpoint uses them.', $.cleanup.leftBehind, $.cleanupError.Error, $.cleanupError.Cause)",
-      'polls.$': '$.cleanup.polls',
-    },
-    resultPath: '$.cleanup',
-  }).next(notifyFailure);
+  const unknown = note('NoteEndpointUnknown', 'Cleanup step InspectEndpointForCleanup failed ({}: {}), so the model and endpoint config '
+    + 'of this run are left in case the endpoint uses them.', CLEANUP_ERROR, notifyFailure);
   // No endpoint: nothing serves, so there is no champion and nothing uses the run's model and config.
   const clearChampion = putChampion(ctx, 'ClearChampion', NO_CHAMPION);
   inspect.addCatch(new sfn.Choice(scope, 'IsEndpointGone').when(alreadyGone, clearChampion).otherwise(unknown), { resultPath: PATHS.cleanupError });
@@ -94,13 +93,8 @@ export function failureAndCleanup(ctx: PhaseContext): FailurePhase {
 
   const reconcile = putChampion(ctx, 'ReconcileChampion', '$.promotion');
   tolerate(reconcile, notifyFailure, 'the champion record of the model the endpoint serves (from this run)');
-  const configUnknown = new sfn.Pass(scope, 'NoteServingConfigUnknown', {
-    parameters: {
-      'leftBehind.$': "States.Format('{} DescribeEndpoint did not name the EndpointConfigName the endpoint serves, so the model and endpoint config of this run are left and the champion record is unchanged.', $.cleanup.leftBehind)",
-      'polls.$': '$.cleanup.polls',
-    },
-    resultPath: '$.cleanup',
-  }).next(notifyFailure);
+  const configUnknown = note('NoteServingConfigUnknown', 'DescribeEndpoint did not name the EndpointConfigName the endpoint serves, so '
+    + 'the model and endpoint config of this run are left and the champion record is unchanged.', [], notifyFailure);
   const servesThisRun = new sfn.Choice(scope, 'ServesThisRun')
     .when(sfn.Condition.not(sfn.Condition.isPresent('$.cleanupEndpoint.EndpointConfigName')), configUnknown)
     .when(sfn.Condition.stringEqualsJsonPath('$.cleanupEndpoint.EndpointConfigName', '$.run.names.endpointConfig'),
@@ -116,13 +110,8 @@ export function failureAndCleanup(ctx: PhaseContext): FailurePhase {
     serving = register;
   }
 
-  const stillChanging = new sfn.Pass(scope, 'NoteEndpointStillChanging', {
-    parameters: {
-      'leftBehind.$': "States.Format('{} The endpoint is still {}, so the model and endpoint config of this run are left for it.', $.cleanup.leftBehind, $.cleanupEndpoint.EndpointStatus)",
-      'polls.$': '$.cleanup.polls',
-    },
-    resultPath: '$.cleanup',
-  }).next(notifyFailure);
+  const stillChanging = note('NoteEndpointStillChanging', 'The endpoint is still {}, so the model and endpoint config of this run are left for it.',
+    ['$.cleanupEndpoint.EndpointStatus'], notifyFailure);
   const waitForEndpoint = new sfn.Pass(scope, 'CountCleanupPoll', {
     parameters: { 'leftBehind.$': '$.cleanup.leftBehind', 'polls.$': 'States.MathAdd($.cleanup.polls, 1)' },
     resultPath: '$.cleanup',

@@ -1,9 +1,8 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { PhaseContext } from './context';
 import { FailurePhase } from './failure';
-import { RETRYABLE_ERRORS, retryTransient } from './retries';
-import { CALL_TIMEOUT, invokeStep, notify } from './tasks';
+import { RETRYABLE_ERRORS } from './retries';
+import { invokeStep, notify, sdkCall } from './tasks';
 
 /**
  * Guard and prepare: the run starts from an empty state whatever its input (of any JSON type: PrepareRun reads the
@@ -14,7 +13,7 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
   const scope = ctx.scope;
   // The default ResultPath replaces the input, of whatever JSON type, with an empty object.
   const start = new sfn.Pass(scope, 'StartRun', { result: sfn.Result.fromObject({}) });
-  const guard = new tasks.CallAwsService(scope, 'CheckRunsInProgress', {
+  const guard = sdkCall(ctx, 'CheckRunsInProgress', {
     service: 'sfn',
     action: 'listExecutions',
     iamAction: 'states:ListExecutions',
@@ -22,9 +21,7 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
     iamResources: [ctx.arns.stateMachine],
     resultSelector: { 'running.$': 'States.ArrayLength($.Executions)' },
     resultPath: '$.inProgress',
-    taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
-  });
-  retryTransient(guard, RETRYABLE_ERRORS.stepFunctions);
+  }, RETRYABLE_ERRORS.stepFunctions);
   guard.addCatch(failure.start, { resultPath: '$.error' });
 
   const skipped = notify(ctx, 'NotifySkipped', 'Image classifier retraining skipped',
@@ -44,7 +41,7 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
   }, '$.run');
   prepare.addCatch(failure.start, { resultPath: '$.error' });
 
-  const readChampion = new tasks.CallAwsService(scope, 'ReadChampion', {
+  const readChampion = sdkCall(ctx, 'ReadChampion', {
     service: 'ssm',
     action: 'getParameter',
     iamAction: 'ssm:GetParameter',
@@ -52,9 +49,7 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
     iamResources: [ctx.championParameter.parameterArn],
     resultSelector: { 'record.$': '$.Parameter.Value' },
     resultPath: '$.champion',
-    taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
-  });
-  retryTransient(readChampion, RETRYABLE_ERRORS.ssm);
+  }, RETRYABLE_ERRORS.ssm);
   readChampion.addCatch(failure.start, { resultPath: '$.error' });
 
   return start.next(guard).next(new sfn.Choice(scope, 'IsAnotherRunInProgress')

@@ -1,9 +1,8 @@
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { PhaseContext } from './context';
 import { FailurePhase } from './failure';
-import { RETRYABLE_ERRORS, retryTransient } from './retries';
-import { CALL_TIMEOUT, describePromotion, invokeStep, notify, putChampion, registerAutoScaling, sageMakerCall } from './tasks';
+import { RETRYABLE_ERRORS } from './retries';
+import { describePromotion, invokeStep, notify, putChampion, registerAutoScaling, sageMakerCall, sdkCall } from './tasks';
 
 /**
  * Promote and housekeeping: records the new champion, registers autoscaling, deletes the endpoint configs and models
@@ -27,7 +26,7 @@ export function promoteAndHousekeeping(ctx: PhaseContext, failure: FailurePhase)
     `States.Format('Run {} promoted {} to endpoint {}: {}', $.run.runId, $.run.names.model, '${ctx.endpoint.endpointName}', $.gate.reason)`);
   notifyPromoted.addCatch(failure.notificationFailed, { resultPath: '$.notifyError' });
   notifyPromoted.next(new sfn.Succeed(scope, 'Promoted'));
-  const list = new tasks.CallAwsService(scope, 'ListEndpointConfigs', {
+  const list = sdkCall(ctx, 'ListEndpointConfigs', {
     service: 'sagemaker',
     action: 'listEndpointConfigs',
     iamAction: 'sagemaker:ListEndpointConfigs',
@@ -37,9 +36,7 @@ export function promoteAndHousekeeping(ctx: PhaseContext, failure: FailurePhase)
     iamResources: ['*'],
     resultSelector: { 'configs.$': '$.EndpointConfigs' },
     resultPath: '$.versions',
-    taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
-  });
-  retryTransient(list, RETRYABLE_ERRORS.sageMaker);
+  }, RETRYABLE_ERRORS.sageMaker);
   const select = invokeStep(ctx, 'SelectSupersededVersions', {
     action: 'selectSuperseded',
     configs: sfn.JsonPath.listAt('$.versions.configs'),

@@ -7,7 +7,7 @@ import { RETRYABLE_ERRORS, retryByCause, retryTransient } from './retries';
 /** The record of a champion when nothing serves: the gate then promotes any model above the floor. */
 export const NO_CHAMPION = { runId: 'none', validationAccuracy: -1 };
 /** API calls answer in seconds; a call still open after this is abandoned as States.Timeout (and not retried). */
-export const CALL_TIMEOUT = Duration.minutes(5);
+const CALL_TIMEOUT = Duration.minutes(5);
 
 /**
  * An optimized-integration SageMaker call (`arn:...:states:::sagemaker:<api>`), retried while its error is transient
@@ -28,19 +28,24 @@ export function sageMakerTask(ctx: PhaseContext, id: string, api: string, reques
   return state;
 }
 
+/** An AWS SDK call with a bounded time, retried on the `retryable` errors only. */
+export function sdkCall(ctx: PhaseContext, id: string, props: Omit<tasks.CallAwsServiceProps, 'taskTimeout'>,
+  retryable: readonly string[], interval?: Duration): tasks.CallAwsService {
+  const call = new tasks.CallAwsService(ctx.scope, id, { ...props, taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT) });
+  retryTransient(call, retryable, interval);
+  return call;
+}
+
 /** A SageMaker SDK call whose result is discarded, retried on transient errors only. */
 export function sageMakerCall(ctx: PhaseContext, id: string, action: string, parameters: Record<string, unknown>, resource: string): tasks.CallAwsService {
-  const call = new tasks.CallAwsService(ctx.scope, id, {
+  return sdkCall(ctx, id, {
     service: 'sagemaker',
     action,
     iamAction: `sagemaker:${action[0].toUpperCase()}${action.slice(1)}`,
     parameters,
     iamResources: [resource],
     resultPath: sfn.JsonPath.DISCARD,
-    taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
-  });
-  retryTransient(call, RETRYABLE_ERRORS.sageMaker);
-  return call;
+  }, RETRYABLE_ERRORS.sageMaker);
 }
 
 /**
@@ -48,22 +53,19 @@ export function sageMakerCall(ctx: PhaseContext, id: string, action: string, par
  * the API, so nothing is selected that might be absent).
  */
 export function describeEndpoint(ctx: PhaseContext, id: string, resultPath: string): tasks.CallAwsService {
-  const call = new tasks.CallAwsService(ctx.scope, id, {
+  return sdkCall(ctx, id, {
     service: 'sagemaker',
     action: 'describeEndpoint',
     iamAction: 'sagemaker:DescribeEndpoint',
     parameters: { EndpointName: ctx.endpoint.endpointName },
     iamResources: [ctx.arns.endpoint],
     resultPath,
-    taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
-  });
-  retryTransient(call, RETRYABLE_ERRORS.sageMaker);
-  return call;
+  }, RETRYABLE_ERRORS.sageMaker);
 }
 
 /** Writes the champion record: `value` is a JSONPath to the record object, or the literal record. */
 export function putChampion(ctx: PhaseContext, id: string, value: string | object): tasks.CallAwsService {
-  const put = new tasks.CallAwsService(ctx.scope, id, {
+  return sdkCall(ctx, id, {
     service: 'ssm',
     action: 'putParameter',
     iamAction: 'ssm:PutParameter',
@@ -75,10 +77,7 @@ export function putChampion(ctx: PhaseContext, id: string, value: string | objec
     },
     iamResources: [ctx.championParameter.parameterArn],
     resultPath: sfn.JsonPath.DISCARD,
-    taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
-  });
-  retryTransient(put, RETRYABLE_ERRORS.ssm);
-  return put;
+  }, RETRYABLE_ERRORS.ssm);
 }
 
 /** The champion record of this run's promotion, at `$.promotion`. */
@@ -104,19 +103,14 @@ export function describePromotion(ctx: PhaseContext, id: string): sfn.Pass {
 export function registerAutoScaling(ctx: PhaseContext, ids: [string, string]): [tasks.CallAwsService, tasks.CallAwsService] | undefined {
   const scaling = ctx.scaling;
   if (!scaling) return undefined;
-  const call = (id: string, action: string, parameters: object) => {
-    const step = new tasks.CallAwsService(ctx.scope, id, {
-      service: 'applicationautoscaling',
-      action,
-      iamAction: `application-autoscaling:${action[0].toUpperCase()}${action.slice(1)}`,
-      parameters: parameters as Record<string, unknown>,
-      iamResources: [ctx.arns.scalableTargets],
-      resultPath: sfn.JsonPath.DISCARD,
-      taskTimeout: sfn.Timeout.duration(CALL_TIMEOUT),
-    });
-    retryTransient(step, RETRYABLE_ERRORS.autoScaling, Duration.seconds(10));
-    return step;
-  };
+  const call = (id: string, action: string, parameters: object) => sdkCall(ctx, id, {
+    service: 'applicationautoscaling',
+    action,
+    iamAction: `application-autoscaling:${action[0].toUpperCase()}${action.slice(1)}`,
+    parameters: parameters as Record<string, unknown>,
+    iamResources: [ctx.arns.scalableTargets],
+    resultPath: sfn.JsonPath.DISCARD,
+  }, RETRYABLE_ERRORS.autoScaling, Duration.seconds(10));
   const register = call(ids[0], 'registerScalableTarget', scaling.registerScalableTarget);
   const policy = call(ids[1], 'putScalingPolicy', scaling.putScalingPolicy);
   return [register, policy];
