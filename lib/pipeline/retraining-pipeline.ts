@@ -110,7 +110,9 @@ export interface RetrainingPipelineProps {
    */
   readonly endpointPollInterval?: Duration;
   /**
-   * A run fails if the endpoint is not in service with the new model after this long.
+   * A run fails if the endpoint is not in service with the new model after this long, or after the deployment's own
+   * bounds (`maxExecutionTimeout` + `baking` + every traffic-shift `interval`, plus one poll) if they are longer: the
+   * run never gives up on an update SageMaker may still complete.
    * @default Duration.hours(1)
    */
   readonly endpointTimeout?: Duration;
@@ -152,8 +154,9 @@ const DEFAULT_FALLBACKS: Record<Processor, TrainingInstanceType[]> = {
  * accuracy with the floor and the serving model's → creates the model and endpoint config → creates the endpoint or
  * updates it blue/green with a DeploymentConfig and alarm rollback → waits until it is in service on this run's
  * config (anything else, including a silent rollback, fails the run) → records the new champion → registers
- * autoscaling → deletes superseded versions → notifies. Any failure deletes what the run created that nothing uses,
- * notifies and ends in Fail, so that the run can be redriven.
+ * autoscaling → deletes superseded versions → notifies. Any failure cleans up what the run started (see
+ * `phases/failure.ts`), keeps the champion record true to what the endpoint serves, notifies once and ends in Fail,
+ * so that the run can be redriven. Each phase is a module under `phases/`.
  *
  * The endpoint belongs to the pipeline, not to CloudFormation: a later `cdk deploy` never reverts a promoted model.
  */

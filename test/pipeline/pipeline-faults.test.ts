@@ -8,7 +8,7 @@ import { PhaseContext } from '../../lib/pipeline/phases/context';
 import { RETRYABLE_ERRORS } from '../../lib/pipeline/phases/retries';
 import { endpointPolls } from '../../lib/pipeline/phases/verify';
 import { PipelineUnderTest, invariantViolations } from '../support/pipeline-invariants';
-import { FAULT_KINDS, Fault, RETRYABLE_FAULTS, RunResult, Scenario, allStates, responseOperation, runPipeline } from '../support/pipeline-world';
+import { FAULT_KINDS, Fault, RETRYABLE_FAULTS, RunResult, Scenario, allStates, responseOperation, runPipeline, taskStates } from '../support/pipeline-world';
 import { EndpointCapacity } from '../../lib/serving/endpoint-capacity';
 import { handler as pipelineStep } from '../../lambda/pipeline/index';
 import { optionalResponseMembers } from '../support/sagemaker-api';
@@ -38,6 +38,9 @@ const PATHS: Record<string, Scenario> = {
   'failure cleanup after a failed update': { endpointExists: true, championAccuracy: 0.5, endpointOutcome: 'failed' },
   'failure cleanup after a silent rollback': { endpointExists: true, championAccuracy: 0.5, endpointOutcome: 'silent-rollback' },
   'failure cleanup after failed training': { training: ['failure'] },
+  'failure cleanup after a training timeout': { pathFaults: [{ state: 'Train', kind: 'timeout', fromCall: 1, times: 1 }] },
+  'failure cleanup after the champion record failed': { pathFaults: [{ state: 'RecordChampion', kind: 'validation', fromCall: 1, times: 1 }] },
+  'skipped': { anotherRunInProgress: true },
 };
 
 const run = (scenario: Scenario, target = pipeline) => runPipeline(target.definition, scenario, target.endpoint);
@@ -54,10 +57,12 @@ function expectInvariants(scenario: Scenario, result: RunResult, baseline?: RunR
  * its last; a kind a retry can fix also at every call (a fault a retry cannot fix is never retried, so its first
  * call is already every call).
  */
-function faultsFor(definition: Record<string, unknown>, baseline: RunResult): Fault[] {
+function faultsFor(definition: Record<string, unknown>, base: Scenario, baseline: RunResult): Fault[] {
   const states = allStates(definition);
   const counts = new Map<string, number>();
   for (const call of baseline.world.calls) counts.set(call.state, (counts.get(call.state) ?? 0) + 1);
+  // A state the path itself faults is not faulted again.
+  for (const fault of base.pathFaults ?? []) counts.delete(fault.state);
   return [...counts.entries()].flatMap(([state, count]) => {
     const sync = String(states.get(state)?.Resource).endsWith('.sync');
     return FAULT_KINDS.filter((kind) => kind !== 'job-failed' || sync).flatMap((kind) => [
@@ -86,12 +91,14 @@ describe('the fault sweep', () => {
       return result;
     };
     const started = Date.now();
+    const reached = new Set<string>();
     for (const name of paths) {
       const base = PATHS[name];
       const baseline = await check(base);
+      for (const call of baseline.world.calls) reached.add(call.state);
       expect(failures).toEqual([]);
       expect(baseline.world.messages).toHaveLength(1);
-      for (const fault of faultsFor(target.definition, baseline)) {
+      for (const fault of faultsFor(target.definition, base, baseline)) {
         await check({ ...base, fault }, baseline);
         injected++;
       }
@@ -109,6 +116,8 @@ describe('the fault sweep', () => {
       }
       if (failures.length > 0) throw new Error(`path '${name}': ${failures.length} runs broke an invariant:\n\n${failures.slice(0, 8).join('\n\n')}`);
     }
+    // A Task state no path reaches would go unswept: add a path to PATHS that reaches it.
+    if (paths.length === Object.keys(PATHS).length) expect(taskStates(target.definition).map(([state]) => state).filter((state) => !reached.has(state))).toEqual([]);
     // eslint-disable-next-line no-console
     console.log(`fault sweep (${_name}): ${injected} runs injected over ${paths.length} paths in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(injected).toBeGreaterThanOrEqual(200);

@@ -51,8 +51,10 @@ export interface Scenario {
   readonly foreignConfigs?: string[];
   readonly input?: unknown;
   readonly executionName?: string;
-  /** Calls of one state fail. */
+  /** Calls of one state fail (the fault under test). */
   readonly fault?: Fault;
+  /** Faults that are part of the path itself (a path through the failure phase's rarer branches). */
+  readonly pathFaults?: Fault[];
   /** Responses of this SageMaker operation (e.g. `DescribeEndpoint`) lack this member (a dotted path, `[]` for each item). */
   readonly omit?: { readonly operation: string; readonly member: string };
 }
@@ -180,8 +182,9 @@ export class PipelineWorld {
     const call = (this.callsByState.get(state) ?? 0) + 1;
     this.callsByState.set(state, call);
     const record = (error?: string, response?: unknown) => this.calls.push({ state, api, request, ...(error ? { error } : { response }) });
-    const fault = this.scenario.fault;
-    if (fault && fault.state === state && call >= fault.fromCall && call < fault.fromCall + fault.times) {
+    const fault = [this.scenario.fault, ...(this.scenario.pathFaults ?? [])]
+      .find((f) => f !== undefined && f.state === state && call >= f.fromCall && call < f.fromCall + f.times);
+    if (fault) {
       const error = faultError(fault.kind, api, state);
       // "Not found" is true when SageMaker says it: something else removed what the call names.
       if (fault.kind === 'not-found') this.forget(api, request);
@@ -288,6 +291,7 @@ export class PipelineWorld {
     }
     if (api.endsWith('deleteEndpointConfig')) this.endpointConfigs.delete(request.EndpointConfigName as string);
     if (api.endsWith('deleteModel')) this.models.delete(request.ModelName as string);
+    if (api.endsWith('stopTrainingJob')) this.trainingJobs.delete(request.TrainingJobName as string);
   }
 
   private tick(): number {
