@@ -13,6 +13,8 @@ export interface FailurePhase {
    * have been delivered before its call timed out, and the topic is what failed).
    */
   readonly notificationFailed: sfn.IChainable;
+  /** Sends every error of `state` to the failure phase, written to `$.error` where the notification reads it. */
+  catchAll(state: sfn.TaskStateBase | sfn.CustomState): void;
   /** A Pass that sets `$.error` to `error`/`cause` and enters the failure phase. */
   failWith(id: string, error: string, cause: string): sfn.IChainable;
 }
@@ -145,6 +147,7 @@ export function failureAndCleanup(ctx: PhaseContext): FailurePhase {
   return {
     start,
     notificationFailed,
+    catchAll: (state) => { state.addCatch(start, { resultPath: PATHS.error }); },
     failWith: (id, error, cause) => new sfn.Pass(scope, id, { result: sfn.Result.fromObject({ Error: error, Cause: cause }), resultPath: PATHS.error }).next(start),
   };
 }

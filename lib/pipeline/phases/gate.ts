@@ -18,7 +18,7 @@ export function gate(ctx: PhaseContext, failure: FailurePhase, promote: sfn.ICha
     minimumAccuracy: ctx.minimumAccuracy,
     minimumImprovement: ctx.minimumImprovement,
   }, '$.gate');
-  evaluate.addCatch(failure.start, { resultPath: '$.error' });
+  failure.catchAll(evaluate);
   const notPromoted = notify(ctx, 'NotifyNotPromoted', 'Image classifier retrained, not promoted',
     "States.Format('Run {} trained {} but did not promote it: {}', $.run.runId, $.training.TrainingJobName, $.gate.reason)");
   notPromoted.addCatch(failure.notificationFailed, { resultPath: '$.notifyError' });

@@ -22,7 +22,7 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
     resultSelector: { 'running.$': 'States.ArrayLength($.Executions)' },
     resultPath: '$.inProgress',
   }, RETRYABLE_ERRORS.stepFunctions);
-  guard.addCatch(failure.start, { resultPath: '$.error' });
+  failure.catchAll(guard);
 
   const skipped = notify(ctx, 'NotifySkipped', 'Image classifier retraining skipped',
     "States.Format('Retraining run {} did nothing: another run is in progress.', $$.Execution.Name)");
@@ -39,7 +39,7 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
     input: sfn.JsonPath.objectAt('$$.Execution.Input'),
     config: ctx.config,
   }, '$.run');
-  prepare.addCatch(failure.start, { resultPath: '$.error' });
+  failure.catchAll(prepare);
 
   const readChampion = sdkCall(ctx, 'ReadChampion', {
     service: 'ssm',
@@ -50,7 +50,7 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
     resultSelector: { 'record.$': '$.Parameter.Value' },
     resultPath: '$.champion',
   }, RETRYABLE_ERRORS.ssm);
-  readChampion.addCatch(failure.start, { resultPath: '$.error' });
+  failure.catchAll(readChampion);
 
   return start.next(guard).next(new sfn.Choice(scope, 'IsAnotherRunInProgress')
     .when(sfn.Condition.numberGreaterThan('$.inProgress.running', 1), skipped)

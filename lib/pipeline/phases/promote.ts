@@ -14,11 +14,11 @@ export function promoteAndHousekeeping(ctx: PhaseContext, failure: FailurePhase)
   const scope = ctx.scope;
   const prefix = ctx.endpoint.resourceNamePrefix;
   const record = putChampion(ctx, 'RecordChampion', '$.promotion');
-  record.addCatch(failure.start, { resultPath: '$.error' });
+  failure.catchAll(record);
   let chain: sfn.Chain = describePromotion(ctx, 'DescribePromotion').next(record);
   const scaling = registerAutoScaling(ctx, ['RegisterAutoScaling', 'PutScalingPolicy']);
   if (scaling) {
-    for (const step of scaling) step.addCatch(failure.start, { resultPath: '$.error' });
+    for (const step of scaling) failure.catchAll(step);
     chain = chain.next(scaling[0]).next(scaling[1]);
   }
 

@@ -26,7 +26,7 @@ export function waitAndVerify(ctx: PhaseContext, failure: FailurePhase, inServic
   const start = new sfn.Pass(scope, 'StartWaiting', { result: sfn.Result.fromObject({ count: 0 }), resultPath: '$.poll' });
   const wait = new sfn.Wait(scope, 'WaitForEndpoint', { time: sfn.WaitTime.duration(Duration.seconds(ctx.pollIntervalSeconds)) });
   const describe = describeEndpoint(ctx, 'DescribeEndpoint', '$.endpoint');
-  describe.addCatch(failure.start, { resultPath: '$.error' });
+  failure.catchAll(describe);
   const countPoll = new sfn.Pass(scope, 'CountPoll', { parameters: { 'count.$': 'States.MathAdd($.poll.count, 1)' }, resultPath: '$.poll' });
   countPoll.next(new sfn.Choice(scope, 'TimedOut')
     .when(sfn.Condition.numberGreaterThanEquals('$.poll.count', maxPolls), failure.failWith('EndpointTimeout', 'EndpointTimeout',
