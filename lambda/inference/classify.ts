@@ -35,7 +35,7 @@ export async function classifyImage(bytes: Uint8Array, topK: number, deps: Class
   const started = Date.now();
   const image = await deps.preprocess(bytes, { size: config.imageSize, maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels });
   const preprocessedMs = Date.now() - started;
-  const prediction = await invokeEndpoint(deps.sageMaker, config.endpointName, image.jpeg);
+  const prediction = await invokeEndpoint(deps.sageMaker, config.endpointName, image.jpeg, config.binaryMode);
   deps.log.info('classified', {
     engine: image.engine,
     source: image.source,
