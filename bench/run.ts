@@ -3,6 +3,9 @@
  * module init time. Each engine × input is measured in a fresh child process running an esbuild bundle (minified,
  * target node22, like the Lambda), so that its peak RSS is its own. Ends with `ratio_vs_sharp_12mp=<x>`: median of
  * the zip package's engine (tfjs-cpu: tfjs-node cannot go into a zip) over sharp's median, 12 MP JPEG → 224² JPEG.
+ * Then the first-request benchmark (bench/first-request.ts): the whole handler as the InferenceFunction construct
+ * packages it against a reference handler on sharp, in new processes; ends with `cold_ratio_vs_sharp=` and
+ * `warm_ratio_vs_sharp=`.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
@@ -10,6 +13,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { deflateRawSync } from 'zlib';
 import { buildSync } from 'esbuild';
+import { firstRequestBench } from './first-request';
 import { BenchInput, makeInputs } from './inputs';
 import type { Report, Stages } from './worker';
 
@@ -127,9 +131,12 @@ async function main(): Promise<void> {
     console.log(`  module init (require in a fresh node, median of 5): ${path.basename(entry)} bundle ${initTime(lambdaBundle).toFixed(0)} ms `
       + `(AWS SDK from node_modules here, from the runtime in Lambda); preprocess.ts bundle ${initTime(preprocessBundle).toFixed(0)} ms`);
     console.log('  (tfjs loads lazily on the first image: see "first call" above)');
+    const firstRequest = await firstRequestBench(dir);
     writeFileSync(path.join(dir, 'done'), '');
     console.log(`\nbench took ${((Date.now() - started) / 1000).toFixed(0)} s`);
     console.log(`ratio_vs_sharp_12mp=${ratio.toFixed(2)}`);
+    console.log(`cold_ratio_vs_sharp=${firstRequest.coldRatio.toFixed(2)}`);
+    console.log(`warm_ratio_vs_sharp=${firstRequest.warmRatio.toFixed(2)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

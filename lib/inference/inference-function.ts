@@ -13,7 +13,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
-import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
+import { bundledLambdaCode } from '../private/lambda-entry';
 import {
   DEFAULT_INBOX_CONCURRENCY,
   DEFAULT_MAX_IMAGE_BYTES,
@@ -257,7 +257,6 @@ export class InferenceFunction extends Construct {
       })
       : new lambda.Function(this, 'Function', {
         ...common,
-        environment: { ...common.environment, ...SOURCE_MAPS_ENVIRONMENT },
         code: bundledLambdaCode('inference/index', [...EXTERNAL_MODULES]),
         handler: 'index.handler',
         runtime: lambda.Runtime.NODEJS_24_X,
@@ -365,8 +364,9 @@ function functionEnvironment(props: InferenceFunctionProps): Record<string, stri
     [EnvironmentVariable.DEFAULT_TOP_K]: Tokenization.stringifyNumber(props.defaultTopK ?? DEFAULT_TOP_K),
     [EnvironmentVariable.MAX_IMAGE_BYTES]: Tokenization.stringifyNumber(props.maxImageSize?.toBytes({ rounding: SizeRoundingBehavior.FLOOR }) ?? DEFAULT_MAX_IMAGE_BYTES),
     [EnvironmentVariable.MAX_IMAGE_PIXELS]: Tokenization.stringifyNumber(props.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS),
-    // Stack traces in the logs point into the TypeScript sources (the bundle ships its source map).
-    NODE_OPTIONS: '--enable-source-maps',
+    // No NODE_OPTIONS=--enable-source-maps, unlike the other functions: Node then reads and parses the bundle's
+    // source map (3.8 MB, mostly TensorFlow.js) when the module loads, ~55 ms of every cold start measured by
+    // `npm run bench` (bench/README.md). The map still ships next to the bundle, to map a logged position by hand.
   };
   if (props.binaryMode === true) environment[EnvironmentVariable.BINARY_MODE] = 'true';
   const buckets = props.readableBuckets ?? [];

@@ -72,7 +72,6 @@ describe('InferenceFunction with its defaults', () => {
           DEFAULT_TOP_K: '5',
           MAX_IMAGE_BYTES: String(20 * 1024 * 1024),
           MAX_IMAGE_PIXELS: '50000000',
-          NODE_OPTIONS: '--enable-source-maps',
         },
       },
       LoggingConfig: { LogGroup: Match.anyValue() },
