@@ -118,17 +118,22 @@ export async function firstRequestBench(dir: string, options: { profileDir?: str
 
   console.log(`\nFirst request (${input.name}, ${(input.bytes / 1e6).toFixed(2)} MB as a base64 Function URL body → 224² JPEG → `
     + `loopback InvokeEndpoint → JSON), ${PROCESSES} new processes each, ${LATER_REQUESTS} later requests per process:`);
-  const figures = new Map<string, { cold: number; warm: number }>();
+  const figures = new Map<string, { cold: number; warm: number; coldCpu: number; warmCpu: number }>();
   for (const handler of handlers) {
     const runs = reports.get(handler.name)!;
     const cold = median(runs.map((run) => run.loadMs + run.firstMs));
     const warm = median(runs.flatMap((run) => run.warmMs));
-    figures.set(handler.name, { cold, warm });
+    const coldCpu = median(runs.map((run) => run.coldCpuMs));
+    const warmCpu = median(runs.flatMap((run) => run.warmCpuMs));
+    figures.set(handler.name, { cold, warm, coldCpu, warmCpu });
     console.log(`  ${handler.name.padEnd(5)} cold ${cold.toFixed(0).padStart(4)} ms (load ${median(runs.map((run) => run.loadMs)).toFixed(0)} ms + first request `
-      + `${median(runs.map((run) => run.firstMs)).toFixed(0)} ms), warm ${warm.toFixed(1)} ms (min ${Math.min(...runs.flatMap((run) => run.warmMs)).toFixed(1)} ms)`);
+      + `${median(runs.map((run) => run.firstMs)).toFixed(0)} ms), warm ${warm.toFixed(1)} ms (min ${Math.min(...runs.flatMap((run) => run.warmMs)).toFixed(1)} ms); `
+      + `CPU time: cold ${coldCpu.toFixed(0)} ms, warm ${warmCpu.toFixed(1)} ms`);
   }
   const ours = figures.get('ours')!;
   const sharp = figures.get('sharp')!;
+  console.log(`  CPU-time ratios (less moved by a busy machine; sharp's include its worker threads): cold ${(ours.coldCpu / sharp.coldCpu).toFixed(2)}, `
+    + `warm ${(ours.warmCpu / sharp.warmCpu).toFixed(2)}`);
   return { coldRatio: ours.cold / sharp.cold, warmRatio: ours.warm / sharp.warm };
 }
 

@@ -13,12 +13,21 @@ export interface HandlerReport {
   readonly firstMs: number;
   /** the later requests, one by one */
   readonly warmMs: number[];
+  /** CPU time (user + system, all threads) of the load + first request, and of each later request: less moved by
+   * other work on a shared machine than wall time */
+  readonly coldCpuMs: number;
+  readonly warmCpuMs: number[];
 }
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: number; body?: string }>;
 
 function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 async function main(): Promise<void> {
@@ -32,18 +41,23 @@ async function main(): Promise<void> {
     if (response.statusCode !== 200) throw new Error(`the handler answered ${response.statusCode}: ${response.body}`);
   };
 
+  const startedCpu = cpuMs();
   const started = now();
   const handler = (require(bundle) as { handler: Handler }).handler;
   const loaded = now();
   await request(handler);
   const first = now();
+  const coldCpuMs = cpuMs() - startedCpu;
   const warmMs: number[] = [];
+  const warmCpuMs: number[] = [];
   for (let i = 0; i < later; i++) {
     const before = now();
+    const beforeCpu = cpuMs();
     await request(handler);
     warmMs.push(now() - before);
+    warmCpuMs.push(cpuMs() - beforeCpu);
   }
-  const report: HandlerReport = { loadMs: loaded - started, firstMs: first - loaded, warmMs };
+  const report: HandlerReport = { loadMs: loaded - started, firstMs: first - loaded, warmMs, coldCpuMs, warmCpuMs };
   // Lambda handlers may log to stdout; the report is the last line.
   process.stdout.write(`\n${JSON.stringify(report)}\n`);
 }
