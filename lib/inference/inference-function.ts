@@ -13,7 +13,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
-import { bundledLambdaCode } from '../private/lambda-entry';
+import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   DEFAULT_INBOX_CONCURRENCY,
   DEFAULT_MAX_IMAGE_BYTES,
@@ -30,8 +30,8 @@ import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowle
 /** How the inference function's code is packaged. */
 export class InferencePackaging {
   /**
-   * A zip package bundled at synth time by the locally installed esbuild. Images are decoded and resized by the
-   * pure JavaScript engine (tfjs-core with the CPU backend). No Docker is needed, at synth or at deploy.
+   * A zip package bundled at synth time by the locally installed esbuild. Images are decoded and resized in pure
+   * JavaScript. No Docker is needed, at synth or at deploy.
    */
   public static zip(): InferencePackaging {
     return new InferencePackaging('zip');
@@ -173,9 +173,10 @@ export interface InferenceFunctionProps {
 const MEMORY_RANGE_MIB = { min: 128, max: 10240 } as const;
 const MAX_TIMEOUT = Duration.minutes(15);
 const MAX_PREFIX_LENGTH = 512;
-/** The handler bundle leaves these to the runtime: the AWS SDK (in every Node.js runtime), and the native engine
- * (present only in the container image; the code falls back to pure JavaScript without it). */
-const EXTERNAL_MODULES = ['@aws-sdk/*', '@tensorflow/tfjs-node'];
+/** The handler bundle leaves these to the runtime: the AWS SDK (in every Node.js runtime), the native engine
+ * (present only in the container image; the code falls back to pure JavaScript without it), and TensorFlow.js on its
+ * CPU backend (only the reference the JavaScript port is tested against; see lambda/inference/tensor-engine.ts). */
+const EXTERNAL_MODULES = ['@aws-sdk/*', '@tensorflow/tfjs-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'];
 
 /**
  * The Lambda function that classifies images with the SageMaker endpoint: it validates the image, decodes it,
@@ -257,6 +258,7 @@ export class InferenceFunction extends Construct {
       })
       : new lambda.Function(this, 'Function', {
         ...common,
+        environment: { ...common.environment, ...SOURCE_MAPS_ENVIRONMENT },
         code: bundledLambdaCode('inference/index', [...EXTERNAL_MODULES]),
         handler: 'index.handler',
         runtime: lambda.Runtime.NODEJS_24_X,
@@ -364,9 +366,9 @@ function functionEnvironment(props: InferenceFunctionProps): Record<string, stri
     [EnvironmentVariable.DEFAULT_TOP_K]: Tokenization.stringifyNumber(props.defaultTopK ?? DEFAULT_TOP_K),
     [EnvironmentVariable.MAX_IMAGE_BYTES]: Tokenization.stringifyNumber(props.maxImageSize?.toBytes({ rounding: SizeRoundingBehavior.FLOOR }) ?? DEFAULT_MAX_IMAGE_BYTES),
     [EnvironmentVariable.MAX_IMAGE_PIXELS]: Tokenization.stringifyNumber(props.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS),
-    // No NODE_OPTIONS=--enable-source-maps, unlike the other functions: Node then reads and parses the bundle's
-    // source map (3.8 MB, mostly TensorFlow.js) when the module loads, ~55 ms of every cold start measured by
-    // `npm run bench` (bench/README.md). The map still ships next to the bundle, to map a logged position by hand.
+    // Stack traces in the logs point into the TypeScript sources (the bundle ships its source map). Node reads the
+    // map when the module loads: keep the bundle small (see EXTERNAL_MODULES), it was 3.8 MB with TensorFlow.js.
+    NODE_OPTIONS: '--enable-source-maps',
   };
   if (props.binaryMode === true) environment[EnvironmentVariable.BINARY_MODE] = 'true';
   const buckets = props.readableBuckets ?? [];

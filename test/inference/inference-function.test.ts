@@ -72,6 +72,7 @@ describe('InferenceFunction with its defaults', () => {
           DEFAULT_TOP_K: '5',
           MAX_IMAGE_BYTES: String(20 * 1024 * 1024),
           MAX_IMAGE_PIXELS: '50000000',
+          NODE_OPTIONS: '--enable-source-maps',
         },
       },
       LoggingConfig: { LogGroup: Match.anyValue() },
@@ -351,4 +352,7 @@ test('the zip package is bundled by the local esbuild, minified with a source ma
   expect(bundle).not.toContain('parseHttpRequest'); // and internal names mangled
   expect(bundle).toContain('require("@aws-sdk/client-sagemaker-runtime")'); // left to the runtime
   expect(bundle).toContain('application/json;verbose'); // the handler's own code is inlined
+  // TensorFlow.js stays out (760 KB): the JavaScript port does the resize; tfjs is only the tests' reference engine.
+  expect(bundle).toContain('import("@tensorflow/tfjs-core")');
+  expect(bundle.length).toBeLessThan(150_000);
 });
