@@ -34,7 +34,9 @@ const MULTI_SHIFT = 16 - MULTI_BITS;
 /** Decodes a JPEG at 1/`scale` of its size: ceil(width / scale) × ceil(height / scale) pixels, RGB, not oriented. */
 export function decodeJpeg(bytes: Uint8Array, scale: ScaleDenominator): RgbImage {
   const header = readJpegHeader(bytes);
-  const decoder = new JpegDecoder(bytes, header.frame, scale);
+  // A plain Uint8Array view of the same memory: the handler passes a Buffer, whose own indexOf and subarray (used per
+  // stuffed byte while unstuffing) are much slower than the typed array builtins.
+  const decoder = new JpegDecoder(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), header.frame, scale);
   decoder.run();
   const { frame } = header;
   const width = Math.ceil(frame.width / scale);
