@@ -1,7 +1,8 @@
 /**
  * The AWS SDK operations a Lambda handler of this package can call: its module and every module it imports
  * (relative imports, followed), scanned for the commands it constructs (`new GetObjectCommand(`) and the paginators
- * it runs (`paginateListModels(`), each paired with the `@aws-sdk/client-*` package it was imported from.
+ * it runs (`paginateListModels(`), each paired with the `@aws-sdk/client-*` package it was imported from, or
+ * required from when the module loads the client on first use.
  * The TypeScript compiler API would be exact for aliased imports; this package imports commands by name, and the
  * scan refuses a module that renames one, so a regular expression over the sources is enough.
  */
@@ -48,6 +49,13 @@ export function sdkCallsOf(entry: string): SdkCall[] {
       const used = command ? new RegExp(`new\\s+${name}\\s*\\(`).test(source) : paginator ? new RegExp(`\\b${name}\\s*\\(`).test(source) : false;
       const operation = command ?? paginator;
       if (operation && used) calls.set(`${client}:${operation}:${module}`, { client, operation, module });
+    }
+    // A client package loaded on first use (`require('@aws-sdk/client-s3')`, to keep it off the cold start) is used
+    // through its module object: `new (sdk.GetObjectCommand)(…)` or `new sdk.GetObjectCommand(…)`.
+    for (const [, client] of source.matchAll(/require\(\s*'@aws-sdk\/client-([^']+)'\s*\)/g)) {
+      for (const [, operation] of source.matchAll(/new\s+\(?[\w.()]*\.(\w+)Command\)?\s*\(/g)) {
+        calls.set(`${client}:${operation}:${module}`, { client, operation, module });
+      }
     }
   };
   visit(path.join(LAMBDA_ROOT, `${entry}.ts`));
