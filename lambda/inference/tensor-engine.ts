@@ -1,9 +1,9 @@
 /**
  * The TensorFlow.js engine that does the final resize and the EXIF orientation.
  *
- * `@tensorflow/tfjs-node` (native libtensorflow) is used when it can be required: it is an optionalDependency whose
- * install downloads libtensorflow, so it is absent wherever that download failed, and it is too big for a zip
- * Lambda anyway (container-image functions only). Otherwise the pure JavaScript CPU backend: `@tensorflow/tfjs-core`
+ * `@tensorflow/tfjs-node` (native libtensorflow) is used when it can be required: only the container image
+ * (lambda/Dockerfile) installs it, since its install downloads libtensorflow, too big for a zip Lambda; it is no
+ * dependency of this package, and absent from the zip function and the tests. Otherwise the pure JavaScript CPU backend: `@tensorflow/tfjs-core`
  * with `@tensorflow/tfjs-backend-cpu`, the two parts of `@tensorflow/tfjs` that it needs (the union package adds
  * layers, converter, data and WebGL: 1.4 MB more bundle and ~150 ms more cold start for nothing used here).
  *
