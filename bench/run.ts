@@ -5,12 +5,13 @@
  * the zip package's engine (tfjs-cpu: tfjs-node cannot go into a zip) over sharp's median, 12 MP JPEG → 224² JPEG.
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { deflateRawSync } from 'zlib';
 import { buildSync } from 'esbuild';
 import { BenchInput, makeInputs } from './inputs';
+import { handlerBuildOptions, handlerSource } from '../lib/private/handler-bundles';
 import type { Report, Stages } from './worker';
 
 const ROOT = path.join(__dirname, '..');
@@ -116,13 +117,14 @@ async function main(): Promise<void> {
       console.log(`  sharp              alone: peak RSS ${sharp.peakRssMb.toFixed(0)} MB, first call ${sharp.firstMs.toFixed(0)} ms`);
     }
 
-    const entry = ['index.ts', 'preprocess.ts'].map((f) => path.join(ROOT, 'lambda', 'inference', f)).find((f) => existsSync(f)) as string;
+    const entry = handlerSource('inference/index');
     const lambdaBundle = path.join(dir, 'lambda', 'index.js');
-    bundle(entry, lambdaBundle, []);
+    // The inference function's own bundle: the options the package build and synth use.
+    buildSync({ ...handlerBuildOptions('inference/index', lambdaBundle), logLevel: 'error' });
     const preprocessBundle = path.join(dir, 'preprocess', 'index.js');
     bundle(path.join(ROOT, 'lambda', 'inference', 'preprocess.ts'), preprocessBundle, []);
     const zip = zipSize(lambdaBundle, dir);
-    console.log(`\nLambda package (${path.relative(ROOT, entry)}, esbuild minified, @aws-sdk/* and tfjs-node external):`);
+    console.log(`\nLambda package (${path.relative(ROOT, entry)}, the package's bundle options: minified, @aws-sdk/* and tfjs-node external):`);
     console.log(`  bundle ${(statSync(lambdaBundle).size / 1e6).toFixed(2)} MB, zip ${(zip.bytes / 1e6).toFixed(2)} MB (${zip.bytes} bytes, ${zip.how})`);
     console.log(`  module init (require in a fresh node, median of 5): ${path.basename(entry)} bundle ${initTime(lambdaBundle).toFixed(0)} ms `
       + `(AWS SDK from node_modules here, from the runtime in Lambda); preprocess.ts bundle ${initTime(preprocessBundle).toFixed(0)} ms`);

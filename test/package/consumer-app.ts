@@ -4,7 +4,7 @@
  * with plain `node`. The install is `npm ci --offline`: every package comes from the npm cache that `npm ci` of this
  * repository filled, at the versions its package-lock.json pins (a fresh CI machine has nothing else).
  */
-import { execFileSync } from 'child_process';
+import { execFile, execFileSync } from 'child_process';
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -110,8 +110,11 @@ new ImageClassifier(stack, 'Classifier', {
 app.synth();
 `;
 
-/** Packs the package, installs it into a new app folder under the system's temporary folder and synthesizes. */
-export function buildConsumerApp(): ConsumerApp {
+/**
+ * Packs the package, installs it into a new app folder under the system's temporary folder and synthesizes.
+ * `whileSynthesizing` runs meanwhile, in this process (synth runs in its own): the two take turns on no core.
+ */
+export async function buildConsumerApp<T>(whileSynthesizing: (app: ConsumerApp) => T): Promise<{ app: ConsumerApp; result: T }> {
   const seconds: Record<string, number> = {};
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'consumer-app-'));
   const packed = path.join(directory, 'packed');
@@ -123,18 +126,26 @@ export function buildConsumerApp(): ConsumerApp {
   const app = path.join(directory, 'app');
   fs.mkdirSync(app);
   const manifest = JSON.parse(execFileSync('tar', ['-xOzf', tarball, 'package/package.json'], { encoding: 'utf8' }));
-  const consumer = consumerLock(`file:../packed/${pack.filename}`, tarball, manifest);
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(consumer.manifest, null, 2));
-  fs.writeFileSync(path.join(app, 'package-lock.json'), JSON.stringify(consumer.lock, null, 2));
+  const install = consumerLock(`file:../packed/${pack.filename}`, tarball, manifest);
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(install.manifest, null, 2));
+  fs.writeFileSync(path.join(app, 'package-lock.json'), JSON.stringify(install.lock, null, 2));
   fs.writeFileSync(path.join(app, 'app.js'), APP);
   timed(seconds, 'install', () => npm(['ci', '--offline', '--no-audit', '--no-fund'], app));
 
   const assembly = path.join(app, 'cdk.out');
-  timed(seconds, 'synth', () => execFileSync(process.execPath, ['app.js', assembly], {
-    cwd: app, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'],
-  }));
-  return {
+  const started = process.hrtime.bigint();
+  const synth = new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, ['app.js', assembly], { cwd: app, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, _stdout, stderr) => {
+      seconds.synth = Number(process.hrtime.bigint() - started) / 1e9;
+      if (error) reject(new Error(`the consumer app failed to synthesize: ${stderr || error.message}`));
+      else resolve();
+    });
+  });
+  const consumer: ConsumerApp = {
     directory: app, tarball, pack, assembly, packageDirectory: path.join(app, 'node_modules', manifest.name),
     seconds: seconds as ConsumerApp['seconds'],
   };
+  const result = whileSynthesizing(consumer);
+  await synth;
+  return { app: consumer, result };
 }
