@@ -93,11 +93,14 @@ function consumerLock(tarballSpec: string, tarball: string, manifest: { name: st
   return { manifest: { ...root, private: true }, lock: { ...root, lockfileVersion: 3, requires: true, packages: { '': root, ...packages } } };
 }
 
-/** A CommonJS CDK app using the package: every handler of the package appears (inbox, new-data trigger, cleanup). */
+/**
+ * A CommonJS CDK app using the package: every handler of the package appears (inbox, new-data trigger, cleanup), and
+ * an inference function packaged as a container image (its Docker build context is in the package).
+ */
 const APP = `const { App, Stack } = require('aws-cdk-lib');
 const kms = require('aws-cdk-lib/aws-kms');
 const s3 = require('aws-cdk-lib/aws-s3');
-const { ImageClassifier } = require('cdk-sagemaker-image-classifier');
+const { ImageClassifier, InferenceFunction, InferencePackaging } = require('cdk-sagemaker-image-classifier');
 
 const app = new App({ outdir: process.argv[2] });
 const stack = new Stack(app, 'Consumer');
@@ -106,6 +109,9 @@ new ImageClassifier(stack, 'Classifier', {
   encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
   retraining: { retrainOnNewData: true },
   inference: { inbox: { bucket: inbox, prefix: 'inbox/' } },
+});
+new InferenceFunction(stack, 'ContainerInference', {
+  endpointName: 'consumer-endpoint', imageSize: 224, packaging: InferencePackaging.containerImage(),
 });
 app.synth();
 `;

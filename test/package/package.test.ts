@@ -30,7 +30,8 @@ interface LambdaFunction {
   readonly id: string;
   readonly Handler: string;
   readonly Runtime: string;
-  readonly Code: { readonly ZipFile?: string; readonly S3Key?: string };
+  readonly PackageType?: string;
+  readonly Code: { readonly ZipFile?: string; readonly S3Key?: string; readonly ImageUri?: unknown };
   readonly Environment?: { readonly Variables?: Record<string, unknown> };
 }
 
@@ -58,6 +59,7 @@ test('every Lambda function of the assembly has code that exports its handler', 
   expect(functions.length).toBeGreaterThanOrEqual(HANDLERS.length);
   const nodeModules: Array<{ id: string; file: string; exported: string; env: Record<string, string> }> = [];
   for (const fn of functions) {
+    if (fn.PackageType === 'Image') continue; // the container image, built at deploy: see its own test
     const [file, exported] = fn.Handler.split('.');
     if (fn.Code.ZipFile !== undefined) {
       expect({ id: fn.id, defines: fn.Code.ZipFile.includes(fn.Runtime.startsWith('python') ? `def ${exported}(` : exported) }).toEqual({ id: fn.id, defines: true });
@@ -90,7 +92,7 @@ process.stdout.write(JSON.stringify(results));`;
 });
 
 test('every handler of the package is in the assembly, byte for byte the bundle the checkout builds from source', () => {
-  const bundles = new Set(lambdaFunctions().filter((fn) => fn.Code.S3Key !== undefined && fn.Handler.startsWith('index.'))
+  const bundles = new Set(lambdaFunctions().filter((fn) => fn.Code.S3Key !== undefined && fn.Handler?.startsWith('index.'))
     .map((fn) => fs.readFileSync(path.join(assetDirectory(fn), 'index.js'), 'utf8')));
   for (const name of HANDLERS) {
     const shipped = fs.readFileSync(path.join(consumer.packageDirectory, 'dist', 'bundles', name, 'index.js'), 'utf8');
@@ -115,6 +117,17 @@ test('the installed tree is aws-cdk-lib, constructs and the package: no test-onl
   const testOnly = Object.keys(MANIFEST.devDependencies).filter((name) => !(name in MANIFEST.peerDependencies));
   expect(testOnly).toContain('jest');
   expect([...names].filter((name) => testOnly.includes(name) || name.startsWith('@tensorflow/'))).toEqual([]);
+});
+
+test('the container image\'s build context in the assembly is the package\'s lambda/ folder', () => {
+  const assets = JSON.parse(fs.readFileSync(path.join(consumer.assembly, 'Consumer.assets.json'), 'utf8'));
+  const images = Object.values(assets.dockerImages ?? {}) as Array<{ source: { directory: string; dockerFile?: string } }>;
+  expect(images).toHaveLength(1);
+  const context = path.join(consumer.assembly, images[0].source.directory);
+  expect(fs.readFileSync(path.join(context, images[0].source.dockerFile ?? 'Dockerfile'), 'utf8'))
+    .toBe(fs.readFileSync(path.join(ROOT, 'lambda', 'Dockerfile'), 'utf8'));
+  expect(fs.readFileSync(path.join(context, 'inference', 'index.ts'), 'utf8'))
+    .toBe(fs.readFileSync(path.join(ROOT, 'lambda', 'inference', 'index.ts'), 'utf8'));
 });
 
 test('the package ships what synth and the container image need, and no tests', () => {
