@@ -70,14 +70,14 @@ describe('the CDK app', () => {
       'imageClassifier:epochs': 3,
       'imageClassifier:spot': 'yes',
       'imageClassifier:hyperparameters': '{epochs: 3}',
-    } }).node)).toThrow(/unknown context key 'imageClassifier:epochs'; known keys: imageClassifier:model[\s\S]*imageClassifier:spot must be true or false, got "yes"[\s\S]*imageClassifier:hyperparameters must be a JSON object/);
+    } }).node)).toThrow(/context key 'imageClassifier:epochs' is not a setting of this app; its settings are imageClassifier:model[\s\S]*imageClassifier:spot must be true or false, got "yes"[\s\S]*imageClassifier:hyperparameters must be a JSON object/);
   });
 
   test.each([
     ['an unknown model id', { 'imageClassifier:model': 'nope' }, "unknown model id 'nope'"],
     ['a learning rate of 3', { 'imageClassifier:hyperparameters': { learningRate: 3 } }, 'hyperparameters.learningRate must be a number in [0, 1], got 3'],
     ['a T2 training instance', { 'imageClassifier:trainingInstanceType': 'ml.t2.medium' }, 'SageMaker training does not accept T2 instances'],
-    ['a bad dataset prefix', { 'imageClassifier:datasetPrefix': '/data' }, "prefix must be an S3 key prefix"],
+    ['a bad dataset prefix', { 'imageClassifier:datasetPrefix': '/data' }, 'imageClassifier:datasetPrefix must be an S3 key prefix'],
   ])('fails synth with a clear message for %s', (_name, context, message) => {
     expect(() => synthApp(context)).toThrow(message);
   });

@@ -8,6 +8,8 @@ export type PipelineStepEvent =
   | {
     readonly action: 'evaluate';
     readonly metricName: string;
+    /** The training job's description (DescribeTrainingJob); FinalMetricDataList is optional in it. */
+    readonly training?: { readonly FinalMetricDataList?: FinalMetric[] };
     readonly finalMetrics?: FinalMetric[];
     /** The champion record as stored (a JSON string), or absent. */
     readonly champion?: string;
@@ -27,7 +29,11 @@ export async function handler(event: PipelineStepEvent): Promise<unknown> {
     case 'prepare':
       return prepareRun(event.execution, event.input, event.config);
     case 'evaluate':
-      return decidePromotion({ ...event, champion: parseChampion(event.champion) });
+      return decidePromotion({
+        ...event,
+        finalMetrics: Array.isArray(event.training?.FinalMetricDataList) ? event.training.FinalMetricDataList : event.finalMetrics,
+        champion: parseChampion(event.champion),
+      });
     case 'selectSuperseded':
       return { names: supersededVersions(event) };
     default:

@@ -42,8 +42,9 @@ export interface AlgorithmLocationOverrides {
    */
   readonly trainingScriptUri?: string;
   /**
-   * `s3://` URI of the pretrained model tarball that training starts from.
-   * @default - `tensorflow-training/v3.0.0/train-<model id>.tar.gz` in the region's JumpStart content bucket
+   * `s3://` URI of the pretrained model tarball that training starts from. Checked at deploy time like the default.
+   * @default - the first of the model's known layouts (`tensorflow-training/v3.0.0/train-<model id>.tar.gz`, then
+   * older ones) that exists in the region's JumpStart content bucket, found by a check at deploy time
    */
   readonly pretrainedModelUri?: string;
   /**
@@ -75,8 +76,11 @@ export class AlgorithmLocations {
 
   /** `s3://` URI of the training script tarball. */
   public readonly trainingScriptUri: string;
-  /** `s3://` URI of the pretrained model tarball training starts from. */
-  public readonly pretrainedModelUri: string;
+  /**
+   * `s3://` URIs the pretrained model tarball training starts from may have, most likely first (one when overridden).
+   * Which one exists is found at deploy time: see `TrainingJobDefinition.pretrainedModelUri`.
+   */
+  public readonly pretrainedModelCandidateUris: string[];
   /** `s3://` URI of the pretrained model ready to serve (a folder, ends with `/`). */
   public readonly pretrainedInferenceModelUri: string;
   /** Environment variables the inference container needs. */
@@ -85,7 +89,7 @@ export class AlgorithmLocations {
   /** @internal */
   public readonly _trainingScript: S3ObjectLocation;
   /** @internal */
-  public readonly _pretrainedModel: S3ObjectLocation;
+  public readonly _pretrainedModelCandidates: S3ObjectLocation[];
   /** @internal */
   public readonly _pretrainedInferenceModel: S3ObjectLocation;
 
@@ -112,14 +116,14 @@ export class AlgorithmLocations {
     this._trainingScript = overrides.trainingScriptUri
       ? parseS3Uri(overrides.trainingScriptUri)!
       : { bucketName: contentBucket, key: TRAINING_SCRIPT_KEY };
-    this._pretrainedModel = overrides.pretrainedModelUri
-      ? parseS3Uri(overrides.pretrainedModelUri)!
-      : { bucketName: contentBucket, key: model.pretrainedModelKey };
+    this._pretrainedModelCandidates = overrides.pretrainedModelUri
+      ? [parseS3Uri(overrides.pretrainedModelUri)!]
+      : model.pretrainedModelKeyCandidates.map((key) => ({ bucketName: contentBucket, key }));
     this._pretrainedInferenceModel = overrides.pretrainedInferenceModelUri
       ? parseS3Uri(overrides.pretrainedInferenceModelUri)!
       : { bucketName: contentBucket, key: model.pretrainedInferenceModelKeyPrefix };
     this.trainingScriptUri = s3Uri(this._trainingScript);
-    this.pretrainedModelUri = s3Uri(this._pretrainedModel);
+    this.pretrainedModelCandidateUris = this._pretrainedModelCandidates.map(s3Uri);
     this.pretrainedInferenceModelUri = s3Uri(this._pretrainedInferenceModel);
     this.inferenceEnvironment = { ...INFERENCE_ENVIRONMENT };
   }

@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import { ImageSizeBasis } from './image-size-basis';
-import { pretrainedInferenceModelKeyPrefix, pretrainedModelKey } from '../private/algorithm-facts';
-import { MODEL_CATALOG } from '../private/model-catalog';
+import { pretrainedInferenceModelKeyPrefix, pretrainedModelKey, pretrainedModelKeyCandidates } from '../private/algorithm-facts';
+import { MODEL_CATALOG, closestModelIds, imageSizeProblem } from '../private/model-catalog';
 
 /** Options for `JumpStartModel.of`. */
 export interface JumpStartModelOptions {
@@ -52,13 +52,8 @@ export class JumpStartModel {
   }
 
   private static suggest(modelId: string): string {
-    const needle = modelId.toLowerCase().replace(/^tensorflow-ic-/, '');
-    const scored = [...JumpStartModel.CATALOG.keys()]
-      .map((id) => ({ id, distance: editDistance(needle, id.replace(/^tensorflow-ic-/, '')) }))
-      .sort((a, b) => a.distance - b.distance)
-      .slice(0, 3)
-      .map(({ id }) => `'${id}'`);
-    return `Use a JumpStartModel constant (for example JumpStartModel.MOBILENET_V2_100_224) or a listed id; closest: ${scored.join(', ')}.`;
+    const closest = closestModelIds(modelId).map((id) => `'${id}'`);
+    return `Use a JumpStartModel constant (for example JumpStartModel.MOBILENET_V2_100_224) or a listed id; closest: ${closest.join(', ')}.`;
   }
 
   /** `tensorflow-ic-bit-m-r101x1-ilsvrc2012-classification-1`: input size not published (BiT models take any size); pass `imageSize` to `JumpStartModel.of` to serve it. */
@@ -486,9 +481,17 @@ export class JumpStartModel {
     this.imageSizeBasis = imageSizeBasis;
   }
 
-  /** Key, in the region's JumpStart content bucket, of the pretrained model that training starts from. */
+  /**
+   * The most likely key, in the region's JumpStart content bucket, of the pretrained model that training starts from.
+   * The deploy-time check of a `TrainingJobDefinition` tries `pretrainedModelKeyCandidates` and uses the first found.
+   */
   public get pretrainedModelKey(): string {
     return pretrainedModelKey(this.modelId);
+  }
+
+  /** Every key the pretrained model that training starts from may have in the JumpStart content bucket, most likely first. */
+  public get pretrainedModelKeyCandidates(): string[] {
+    return pretrainedModelKeyCandidates(this.modelId);
   }
 
   /** Key prefix, in the region's JumpStart content bucket, of the pretrained model ready to serve. */
@@ -503,20 +506,6 @@ export class JumpStartModel {
 
 function validateImageSize(imageSize: number): void {
   if (Token.isUnresolved(imageSize)) return;
-  if (!Number.isInteger(imageSize) || imageSize < 32 || imageSize > 1024) {
-    throw new Error(`JumpStartModel.of: imageSize must be a whole number of pixels in [32, 1024], got ${imageSize}`);
-  }
-}
-
-/** Levenshtein distance, to suggest the ids closest to a mistyped one. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
+  const problem = imageSizeProblem(imageSize, 'imageSize');
+  if (problem) throw new Error(`JumpStartModel.of: ${problem}`);
 }

@@ -1,10 +1,10 @@
-import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { isSafeKeyPrefix } from '../private/locations';
+import { datasetPrefixProblem } from '../private/locations';
 import { acknowledgeWildcardResource, grantHolder } from '../private/nag';
 import { createAccessLogsBucket, createSecureBucket, S3_LOGS_USE_BUCKET_POLICY } from '../private/secure-bucket';
 
@@ -78,8 +78,6 @@ export interface DatasetBucketProps {
   readonly accessLogsRetention?: Duration;
 }
 
-const MAX_PREFIX_LENGTH = 512;
-
 /**
  * The S3 bucket holding the labelled images, laid out the way the algorithm reads them:
  *
@@ -140,11 +138,19 @@ export class DatasetBucket extends Construct {
 
   /**
    * Lets `grantee` read the dataset (training and validation images), as a training job does: `s3:GetObject` under
-   * the dataset prefix, `s3:ListBucket` on the bucket, and `kms:Decrypt` with the bucket's key.
+   * the dataset prefix, `s3:ListBucket` of keys under that prefix, and `kms:Decrypt` with the bucket's key.
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    const grant = this.grantOnBucket(grantee, ['s3:ListBucket'], this.bucket.bucketArn)
-      .combine(this.grantOnObjects(grantee, ['s3:GetObject']));
+    // Listing is limited to keys under the dataset prefix, as reading is (SageMaker lists each channel's prefix).
+    const prefix = this.root.keyPrefix;
+    const listing = iam.Grant.addToPrincipalOrResource({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      resource: this.bucket,
+      ...(prefix ? { conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } } } : {}),
+    });
+    const grant = listing.combine(this.grantOnObjects(grantee, ['s3:GetObject']));
     this.bucket.encryptionKey?.grantDecrypt(grantee);
     return grant;
   }
@@ -200,16 +206,8 @@ export class DatasetBucket extends Construct {
 
 function validateDatasetProps(props: DatasetBucketProps, prefix: string): string[] {
   const problems: string[] = [];
-  if (!Token.isUnresolved(prefix) && prefix !== '') {
-    if (prefix.length > MAX_PREFIX_LENGTH) {
-      problems.push(`prefix must be at most ${MAX_PREFIX_LENGTH} characters, got ${prefix.length}`);
-    } else if (!isSafeKeyPrefix(prefix)) {
-      problems.push(
-        `prefix must be an S3 key prefix of letters, digits and ! - _ . ' in segments separated by single '/', `
-        + `with no leading or trailing '/' and no '.' or '..' segment (for example 'datasets/flowers'), got '${prefix}'`,
-      );
-    }
-  }
+  const prefixProblem = datasetPrefixProblem(prefix, 'prefix');
+  if (prefixProblem) problems.push(prefixProblem);
   for (const name of ['noncurrentVersionExpiration', 'accessLogsRetention'] as const) {
     const duration = props[name];
     if (duration && !duration.isUnresolved() && !Number.isInteger(duration.toHours({ integral: false }) / 24)) {

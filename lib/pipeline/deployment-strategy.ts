@@ -87,6 +87,19 @@ export class DeploymentStrategy {
     return problems;
   }
 
+  /**
+   * The longest a deployment may take by its own bounds: the maximum execution time, then the termination wait
+   * (baking) and every traffic-shift interval. SageMaker may complete an update until then.
+   */
+  public maximumDuration(): Duration {
+    const policy = this.render([]).BlueGreenUpdatePolicy;
+    // A percent token could be as small as 1: up to 100 linear steps.
+    const percent = this.percent === undefined || Token.isUnresolved(this.percent) ? 1 : this.percent;
+    const shifts = this.type === 'LINEAR' ? Math.ceil(100 / percent) : this.type === 'CANARY' ? 1 : 0;
+    return Duration.seconds(policy.MaximumExecutionTimeoutInSeconds + policy.TerminationWaitInSeconds
+      + shifts * policy.TrafficRoutingConfiguration.WaitIntervalInSeconds);
+  }
+
   /** The UpdateEndpoint `DeploymentConfig` with these alarms as rollback triggers. */
   public render(alarmNames: string[]): DeploymentConfigRequest {
     const step = this.percent === undefined ? {} : this.type === 'CANARY'

@@ -11,21 +11,30 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
+import { emailAddressProblem } from '../private/email-address';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
 import { RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
 import type { PipelineConfig, TrainingOption } from '../../lambda/pipeline/prepare-run';
-import { CONTAINER_HYPERPARAMETERS, VALIDATION_ACCURACY_METRIC } from '../private/algorithm-facts';
+import { CONTAINER_HYPERPARAMETERS } from '../private/algorithm-facts';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
 import { Processor } from '../algorithm/algorithm-locations';
 import { TrainingInstanceType } from '../training/training-instance-type';
 import { validateTrainingInstanceType } from '../private/instance-type-checks';
 import { TrainingJobDefinition } from '../training/training-job-definition';
+import { PhaseContext, PipelineArns } from './phases/context';
+import { deploy } from './phases/deploy';
+import { failureAndCleanup } from './phases/failure';
+import { gate } from './phases/gate';
+import { guardAndPrepare } from './phases/guard';
+import { promoteAndHousekeeping } from './phases/promote';
+import { trainWithFallback } from './phases/train';
+import { NO_CHAMPION } from './phases/tasks';
+import { waitAndVerify } from './phases/verify';
 
 /**
  * What the pipeline needs of the endpoint it keeps up to date. `ClassifierEndpoint` provides it; the pipeline
@@ -103,7 +112,9 @@ export interface RetrainingPipelineProps {
    */
   readonly endpointPollInterval?: Duration;
   /**
-   * A run fails if the endpoint is not in service with the new model after this long.
+   * A run fails if the endpoint is not in service with the new model after this long, or after the deployment's own
+   * bounds (`maxExecutionTimeout` + `baking` + every traffic-shift `interval`, plus one poll) if they are longer: the
+   * run never gives up on an update SageMaker may still complete.
    * @default Duration.hours(1)
    */
   readonly endpointTimeout?: Duration;
@@ -134,9 +145,6 @@ const DEFAULT_FALLBACKS: Record<Processor, TrainingInstanceType[]> = {
   [Processor.GPU]: [TrainingInstanceType.ML_G5_XLARGE, TrainingInstanceType.ML_G4DN_XLARGE],
   [Processor.CPU]: [TrainingInstanceType.ML_M5_2XLARGE, TrainingInstanceType.ML_C5_2XLARGE],
 };
-/** Errors of SageMaker API calls worth retrying; the optimized integration reports throttling under these names [U]. */
-const THROTTLING_ERRORS = ['SageMaker.AmazonSageMakerException', 'SageMaker.ThrottlingException', 'ThrottlingException', 'States.Timeout'];
-const TRANSITIONAL_ENDPOINT_STATES = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack'];
 
 /**
  * A Standard Step Functions state machine that retrains the classifier and promotes a better model to the same
@@ -148,8 +156,9 @@ const TRANSITIONAL_ENDPOINT_STATES = ['Creating', 'Updating', 'SystemUpdating', 
  * accuracy with the floor and the serving model's → creates the model and endpoint config → creates the endpoint or
  * updates it blue/green with a DeploymentConfig and alarm rollback → waits until it is in service on this run's
  * config (anything else, including a silent rollback, fails the run) → records the new champion → registers
- * autoscaling → deletes superseded versions → notifies. Any failure deletes what the run created that nothing uses,
- * notifies and ends in Fail, so that the run can be redriven.
+ * autoscaling → deletes superseded versions → notifies. Any failure cleans up what the run started (see
+ * `phases/failure.ts`), keeps the champion record true to what the endpoint serves, notifies once and ends in Fail,
+ * so that the run can be redriven. Each phase is a module under `phases/`.
  *
  * The endpoint belongs to the pipeline, not to CloudFormation: a later `cdk deploy` never reverts a promoted model.
  */
@@ -197,7 +206,7 @@ export class RetrainingPipeline extends Construct {
     }
     this.championParameter = new ssm.StringParameter(this, 'Champion', {
       description: 'The model the retraining pipeline last promoted (JSON); the pipeline overwrites it',
-      stringValue: JSON.stringify({ runId: 'none', validationAccuracy: -1 }),
+      stringValue: JSON.stringify(NO_CHAMPION),
     });
     this.rollbackAlarms = this.createRollbackAlarms(endpoint);
 
@@ -312,430 +321,38 @@ export class RetrainingPipeline extends Construct {
     ];
   }
 
+  /**
+   * The run, phase by phase, as the README's diagram draws it: guard and prepare → train with fallback → gate →
+   * deploy → wait and verify → promote and housekeeping; any failure → failure and cleanup.
+   */
   private definition(config: PipelineConfig, deployment: DeploymentStrategy): sfn.IChainable {
     const props = this.props;
-    const endpoint = props.endpoint;
-    const scaling = endpoint.renderScalingRequests();
-
-    // ---- failure handling -------------------------------------------------------------------------------------
-    const fail = new sfn.Fail(this, 'RunFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' });
-    const notifyFailure = new tasks.SnsPublish(this, 'NotifyFailure', {
+    const ctx: PhaseContext = {
+      scope: this,
+      training: props.training,
+      endpoint: props.endpoint,
+      arns: this.arns,
       topic: this.topic,
-      subject: 'Image classifier retraining failed',
-      message: sfn.TaskInput.fromJsonPathAt(
-        "States.Format('Retraining run {} failed. {}: {}', $$.Execution.Name, $.error.Error, $.error.Cause)"),
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    notifyFailure.next(fail);
-
-    const deleteRunModel = this.sageMakerCall('DeleteRunModel', 'deleteModel', { ModelName: sfn.JsonPath.stringAt('$.run.names.model') }, this.arns.models);
-    const deleteRunConfig = this.sageMakerCall('DeleteRunEndpointConfig', 'deleteEndpointConfig', {
-      EndpointConfigName: sfn.JsonPath.stringAt('$.run.names.endpointConfig'),
-    }, this.arns.endpointConfigs);
-    const deleteFailedEndpoint = this.sageMakerCall('DeleteFailedEndpoint', 'deleteEndpoint', { EndpointName: endpoint.endpointName }, this.arns.endpoint);
-    for (const step of [deleteFailedEndpoint, deleteRunConfig, deleteRunModel]) {
-      step.addCatch(notifyFailure, { resultPath: '$.cleanupError' });
-    }
-    deleteFailedEndpoint.next(deleteRunConfig);
-    deleteRunConfig.next(deleteRunModel);
-    deleteRunModel.next(notifyFailure);
-
-    const inspectForCleanup = this.describeEndpoint('InspectEndpointForCleanup', '$.cleanupEndpoint');
-    inspectForCleanup.addCatch(deleteRunConfig, { resultPath: '$.cleanupEndpoint' });
-    const ours = sfn.Condition.and(
-      sfn.Condition.isPresent('$.cleanupEndpoint.config'),
-      sfn.Condition.stringEqualsJsonPath('$.cleanupEndpoint.config', '$.run.names.endpointConfig'),
-    );
-    const isTransitional = sfn.Condition.and(
-      sfn.Condition.isPresent('$.cleanupEndpoint.status'),
-      sfn.Condition.or(...TRANSITIONAL_ENDPOINT_STATES.map((s) => sfn.Condition.stringEquals('$.cleanupEndpoint.status', s))),
-    );
-    inspectForCleanup.next(new sfn.Choice(this, 'IsRunConfigInUse')
-      .when(sfn.Condition.and(ours, sfn.Condition.stringEquals('$.cleanupEndpoint.status', 'Failed')), deleteFailedEndpoint)
-      // In service on this run's config, or mid-change: deleting it could break the endpoint; a later run cleans up.
-      .when(sfn.Condition.or(ours, isTransitional), notifyFailure)
-      .otherwise(deleteRunConfig));
-    const cleanupFailedRun = inspectForCleanup;
-    const failWith = (id: string, error: string, cause: string) => new sfn.Pass(this, id, {
-      result: sfn.Result.fromObject({ Error: error, Cause: cause }),
-      resultPath: '$.error',
-    }).next(cleanupFailedRun);
-
-    // ---- prepare ------------------------------------------------------------------------------------------------
-    const skipped = new sfn.Succeed(this, 'SkippedAnotherRunInProgress', { comment: 'Another run is in progress' });
-    const guard = new tasks.CallAwsService(this, 'CheckRunsInProgress', {
-      service: 'sfn',
-      action: 'listExecutions',
-      iamAction: 'states:ListExecutions',
-      parameters: { StateMachineArn: sfn.JsonPath.stringAt('$$.StateMachine.Id'), StatusFilter: 'RUNNING', MaxResults: 2 },
-      iamResources: [this.arns.stateMachine],
-      resultSelector: { 'running.$': 'States.ArrayLength($.Executions)' },
-      resultPath: '$.inProgress',
-    });
-    guard.addRetry({ errors: ['Sfn.SfnException', 'Sfn.ThrottlingException'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
-
-    const prepare = new tasks.LambdaInvoke(this, 'PrepareRun', {
-      lambdaFunction: this.stepFunction,
-      payload: sfn.TaskInput.fromObject({
-        action: 'prepare',
-        execution: {
-          id: sfn.JsonPath.stringAt('$$.Execution.Id'),
-          name: sfn.JsonPath.stringAt('$$.Execution.Name'),
-          startTime: sfn.JsonPath.stringAt('$$.Execution.StartTime'),
-        },
-        input: sfn.JsonPath.objectAt('$$.Execution.Input'),
-        config,
-      }),
-      payloadResponseOnly: true,
-      resultPath: '$.run',
-      retryOnServiceExceptions: true,
-    });
-    prepare.addCatch(notifyFailure, { resultPath: '$.error' });
-
-    const readChampion = new tasks.CallAwsService(this, 'ReadChampion', {
-      service: 'ssm',
-      action: 'getParameter',
-      iamAction: 'ssm:GetParameter',
-      parameters: { Name: this.championParameter.parameterName },
-      iamResources: [this.championParameter.parameterArn],
-      resultSelector: { 'record.$': '$.Parameter.Value' },
-      resultPath: '$.champion',
-    });
-    readChampion.addRetry({ errors: ['Ssm.SsmException', 'Ssm.ThrottlingException'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
-    readChampion.addCatch(notifyFailure, { resultPath: '$.error' });
-
-    // ---- train, falling back to the next instance type on a capacity error --------------------------------------
-    const firstAttempt = new sfn.Pass(this, 'FirstAttempt', { result: sfn.Result.fromObject({ index: 0 }), resultPath: '$.current' });
-    const selectAttempt = new sfn.Pass(this, 'SelectAttempt', {
-      parameters: {
-        'index.$': '$.current.index',
-        'attempt.$': 'States.ArrayGetItem($.run.attempts, $.current.index)',
-      },
-      resultPath: '$.current',
-    });
-    const train = this.trainState();
-    const nextAttempt = new sfn.Pass(this, 'NextInstanceType', {
-      parameters: { 'index.$': 'States.MathAdd($.current.index, 1)' },
-      resultPath: '$.current',
-    });
-    const hasAnotherAttempt = new sfn.Choice(this, 'HasAnotherInstanceType')
-      .when(sfn.Condition.numberLessThanJsonPath('$.current.index', '$.run.attemptCount'), selectAttempt)
-      .otherwise(cleanupFailedRun);
-    nextAttempt.next(hasAnotherAttempt);
-    const isCapacityError = sfn.Condition.or(
-      sfn.Condition.stringMatches('$.error.Cause', '*CapacityError*'),
-      sfn.Condition.stringMatches('$.error.Cause', '*InsufficientCapacity*'),
-      sfn.Condition.stringMatches('$.error.Cause', '*ResourceLimitExceeded*'),
-      sfn.Condition.stringEquals('$.error.Error', 'SageMaker.ResourceLimitExceededException'),
-    );
-    train.addCatch(new sfn.Choice(this, 'IsCapacityError')
-      .when(sfn.Condition.and(sfn.Condition.isPresent('$.error.Cause'), isCapacityError), nextAttempt)
-      .otherwise(cleanupFailedRun), { resultPath: '$.error' });
-
-    // ---- gate ---------------------------------------------------------------------------------------------------
-    const evaluate = new tasks.LambdaInvoke(this, 'EvaluateModel', {
-      lambdaFunction: this.stepFunction,
-      payload: sfn.TaskInput.fromObject({
-        action: 'evaluate',
-        metricName: VALIDATION_ACCURACY_METRIC.Name,
-        finalMetrics: sfn.JsonPath.listAt('$.training.FinalMetricDataList'),
-        champion: sfn.JsonPath.stringAt('$.champion.record'),
-        minimumAccuracy: props.minimumAccuracy ?? 0.5,
-        minimumImprovement: props.minimumImprovement ?? 0,
-      }),
-      payloadResponseOnly: true,
-      resultPath: '$.gate',
-      retryOnServiceExceptions: true,
-    });
-    evaluate.addCatch(cleanupFailedRun, { resultPath: '$.error' });
-    const notPromoted = new tasks.SnsPublish(this, 'NotifyNotPromoted', {
-      topic: this.topic,
-      subject: 'Image classifier retrained, not promoted',
-      message: sfn.TaskInput.fromJsonPathAt("States.Format('Run {} trained {} but did not promote it: {}', $.run.runId, $.training.TrainingJobName, $.gate.reason)"),
-      resultPath: sfn.JsonPath.DISCARD,
-    }).next(new sfn.Succeed(this, 'NotPromoted'));
-
-    // ---- deploy -------------------------------------------------------------------------------------------------
-    const createModel = this.sageMakerTask('CreateModel', 'createModel', endpoint.renderCreateModelRequest({
-      modelName: sfn.JsonPath.stringAt('$.run.names.model'),
-      modelDataUrl: sfn.JsonPath.stringAt('$.training.ModelArtifacts.S3ModelArtifacts'),
-    }), cleanupFailedRun);
-    const createConfig = this.sageMakerTask('CreateEndpointConfig', 'createEndpointConfig', endpoint.renderCreateEndpointConfigRequest({
-      endpointConfigName: sfn.JsonPath.stringAt('$.run.names.endpointConfig'),
-      modelName: sfn.JsonPath.stringAt('$.run.names.model'),
-    }), cleanupFailedRun);
-    const deploymentConfig = scaling ? { DeploymentConfig: deployment.render(rollbackAlarmNames(endpoint)) } : {};
-    const createEndpoint = this.sageMakerTask('CreateEndpoint', 'createEndpoint', {
-      EndpointName: endpoint.endpointName,
-      EndpointConfigName: sfn.JsonPath.stringAt('$.run.names.endpointConfig'),
-      ...deploymentConfig,
-    }, cleanupFailedRun);
-    // Blue/green with rollback alarms needs DeploymentConfig on every UpdateEndpoint call; without it SageMaker
-    // applies no guardrail. Serverless endpoints take no DeploymentConfig [U: not supported for serverless].
-    const updateEndpoint = this.sageMakerTask('UpdateEndpoint', 'updateEndpoint', {
-      EndpointName: endpoint.endpointName,
-      EndpointConfigName: sfn.JsonPath.stringAt('$.run.names.endpointConfig'),
-      ...deploymentConfig,
-      // Keep the instance count autoscaling reached (the new fleet starts at it), but take the new config's data
-      // capture and weights.
-      ...(scaling ? {
-        RetainAllVariantProperties: true,
-        ExcludeRetainedVariantProperties: [{ VariantPropertyType: 'DesiredWeight' }, { VariantPropertyType: 'DataCaptureConfig' }],
-      } : {}),
-    }, cleanupFailedRun);
-
-    const findEndpoint = this.describeEndpoint('FindEndpoint', '$.existing');
-    const endpointMissing = new sfn.Choice(this, 'IsEndpointMissing')
-      .when(sfn.Condition.stringMatches('$.existing.Cause', '*Could not find endpoint*'), createEndpoint)
-      .otherwise(cleanupFailedRun);
-    findEndpoint.addCatch(endpointMissing, { resultPath: '$.existing' });
-
-    let update: sfn.IChainable = updateEndpoint;
-    if (scaling) {
-      // Application Auto Scaling refuses an update that changes the instance type of a scaled variant; the target
-      // is removed for the update and registered again once the endpoint is in service.
-      const deregister = new tasks.CallAwsService(this, 'DeregisterAutoScaling', {
-        service: 'applicationautoscaling',
-        action: 'deregisterScalableTarget',
-        iamAction: 'application-autoscaling:DeregisterScalableTarget',
-        parameters: pick(scaling.registerScalableTarget, ['ServiceNamespace', 'ResourceId', 'ScalableDimension']),
-        iamResources: [this.arns.scalableTargets],
-        resultPath: sfn.JsonPath.DISCARD,
-      });
-      deregister.addCatch(updateEndpoint, { resultPath: '$.deregisterError' });
-      deregister.next(updateEndpoint);
-      update = deregister;
-    }
-    findEndpoint.next(new sfn.Choice(this, 'CanUpdateEndpoint')
-      .when(sfn.Condition.stringEquals('$.existing.status', 'InService'), update)
-      .otherwise(failWith('EndpointNotUpdatable', 'EndpointNotUpdatable',
-        `Endpoint ${endpoint.endpointName} is neither in service nor missing; a run can only update an endpoint in service`)));
-
-    // ---- wait until in service on this run's config -------------------------------------------------------------
-    const pollInterval = props.endpointPollInterval ?? Duration.minutes(1);
-    const maxPolls = Math.max(1, Math.ceil((props.endpointTimeout ?? Duration.hours(1)).toSeconds() / pollInterval.toSeconds()));
-    const startPolling = new sfn.Pass(this, 'StartWaiting', { result: sfn.Result.fromObject({ count: 0 }), resultPath: '$.poll' });
-    const wait = new sfn.Wait(this, 'WaitForEndpoint', { time: sfn.WaitTime.duration(pollInterval) });
-    const describe = this.describeEndpoint('DescribeEndpoint', '$.endpoint');
-    describe.addCatch(cleanupFailedRun, { resultPath: '$.error' });
-    const countPoll = new sfn.Pass(this, 'CountPoll', { parameters: { 'count.$': 'States.MathAdd($.poll.count, 1)' }, resultPath: '$.poll' });
-    createEndpoint.next(startPolling);
-    updateEndpoint.next(startPolling);
-    startPolling.next(wait).next(describe);
-
-    const recordChampion = this.promotionSteps(scaling, notifyFailure);
-    countPoll.next(new sfn.Choice(this, 'TimedOut')
-      .when(sfn.Condition.numberGreaterThanEquals('$.poll.count', maxPolls), failWith('EndpointTimeout', 'EndpointTimeout',
-        `Endpoint ${endpoint.endpointName} was not in service within ${(props.endpointTimeout ?? Duration.hours(1)).toHumanString()}`))
-      .otherwise(wait));
-    describe.next(new sfn.Choice(this, 'CheckEndpoint')
-      .when(sfn.Condition.and(
-        sfn.Condition.stringEquals('$.endpoint.status', 'InService'),
-        sfn.Condition.stringEqualsJsonPath('$.endpoint.config', '$.run.names.endpointConfig'),
-      ), recordChampion)
-      .when(sfn.Condition.stringEquals('$.endpoint.status', 'InService'), failWith('SilentRollback', 'SilentRollback',
-        `Endpoint ${endpoint.endpointName} is in service on another endpoint config: SageMaker rolled the update back`))
-      .when(sfn.Condition.or(
-        sfn.Condition.stringEquals('$.endpoint.status', 'Failed'),
-        sfn.Condition.stringEquals('$.endpoint.status', 'UpdateRollbackFailed'),
-        sfn.Condition.stringEquals('$.endpoint.status', 'OutOfService'),
-      ), failWith('EndpointFailed', 'EndpointFailed', `Endpoint ${endpoint.endpointName} failed to deploy the new model; see DescribeEndpoint FailureReason`))
-      .otherwise(countPoll));
-
-    return guard
-      .next(new sfn.Choice(this, 'IsAnotherRunInProgress')
-        .when(sfn.Condition.numberGreaterThan('$.inProgress.running', 1), skipped)
-        .otherwise(prepare
-          .next(readChampion)
-          .next(firstAttempt)
-          .next(selectAttempt)
-          .next(train)
-          .next(evaluate)
-          .next(new sfn.Choice(this, 'Promote')
-            .when(sfn.Condition.booleanEquals('$.gate.promote', true), createModel.next(createConfig).next(findEndpoint))
-            .otherwise(notPromoted))));
-  }
-
-  /** Record the champion, register autoscaling, delete superseded versions, notify. */
-  private promotionSteps(scaling: ReturnType<IRetrainableEndpoint['renderScalingRequests']>, notifyFailure: sfn.IChainable): sfn.IChainable {
-    const P = this.props.endpoint.resourceNamePrefix;
-    const record = new tasks.CallAwsService(this, 'RecordChampion', {
-      service: 'ssm',
-      action: 'putParameter',
-      iamAction: 'ssm:PutParameter',
-      parameters: {
-        Name: this.championParameter.parameterName,
-        Overwrite: true,
-        Type: 'String',
-        Value: sfn.JsonPath.jsonToString(sfn.JsonPath.objectAt('$.promotion')),
-      },
-      iamResources: [this.championParameter.parameterArn],
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    record.addRetry({ errors: ['Ssm.SsmException', 'Ssm.ThrottlingException'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
-    record.addCatch(notifyFailure, { resultPath: '$.error' });
-    const promotion = new sfn.Pass(this, 'DescribePromotion', {
-      parameters: {
-        'runId.$': '$.run.runId',
-        'validationAccuracy.$': '$.gate.candidateAccuracy',
-        'modelArtifact.$': '$.training.ModelArtifacts.S3ModelArtifacts',
-        'trainingJobName.$': '$.training.TrainingJobName',
-        'modelName.$': '$.run.names.model',
-        'endpointConfigName.$': '$.run.names.endpointConfig',
-        'runStartedAt.$': '$$.Execution.StartTime',
-      },
-      resultPath: '$.promotion',
-    });
-
-    let chain: sfn.Chain = promotion.next(record);
-    if (scaling) {
-      const register = new tasks.CallAwsService(this, 'RegisterAutoScaling', {
-        service: 'applicationautoscaling',
-        action: 'registerScalableTarget',
-        iamAction: 'application-autoscaling:RegisterScalableTarget',
-        parameters: scaling.registerScalableTarget as Record<string, unknown>,
-        iamResources: [this.arns.scalableTargets],
-        resultPath: sfn.JsonPath.DISCARD,
-      });
-      const policy = new tasks.CallAwsService(this, 'PutScalingPolicy', {
-        service: 'applicationautoscaling',
-        action: 'putScalingPolicy',
-        iamAction: 'application-autoscaling:PutScalingPolicy',
-        parameters: scaling.putScalingPolicy as Record<string, unknown>,
-        iamResources: [this.arns.scalableTargets],
-        resultPath: sfn.JsonPath.DISCARD,
-      });
-      for (const step of [register, policy]) {
-        step.addRetry({ errors: ['ApplicationAutoScaling.ConcurrentUpdateException', 'ApplicationAutoScaling.ApplicationAutoScalingException'], interval: Duration.seconds(10), maxAttempts: 4, backoffRate: 2 });
-        step.addCatch(notifyFailure, { resultPath: '$.error' });
-      }
-      chain = chain.next(register).next(policy);
-    }
-
-    // Delete the endpoint configs and models of this endpoint older than the newest `keepVersions`.
-    const keep = this.props.keepVersions ?? 3;
-    const notifyPromoted = new tasks.SnsPublish(this, 'NotifyPromoted', {
-      topic: this.topic,
-      subject: 'Image classifier promoted a new model',
-      message: sfn.TaskInput.fromJsonPathAt("States.Format('Run {} promoted {} to endpoint {}: {}', $.run.runId, $.run.names.model, '"
-        + `${this.props.endpoint.endpointName}', $.gate.reason)`),
-      resultPath: sfn.JsonPath.DISCARD,
-    }).next(new sfn.Succeed(this, 'Promoted'));
-    const list = new tasks.CallAwsService(this, 'ListEndpointConfigs', {
-      service: 'sagemaker',
-      action: 'listEndpointConfigs',
-      iamAction: 'sagemaker:ListEndpointConfigs',
-      parameters: { NameContains: P, SortBy: 'CreationTime', SortOrder: 'Descending', MaxResults: 100 },
-      // List actions have no resource type in IAM; the Map below deletes only names with this endpoint's prefix.
-      // (Acknowledged for cdk-nag where the state machine is created.)
-      iamResources: ['*'],
-      resultSelector: { 'configs.$': '$.EndpointConfigs' },
-      resultPath: '$.versions',
-    });
-    const select = new tasks.LambdaInvoke(this, 'SelectSupersededVersions', {
-      lambdaFunction: this.stepFunction,
-      payload: sfn.TaskInput.fromObject({
-        action: 'selectSuperseded',
-        configs: sfn.JsonPath.listAt('$.versions.configs'),
-        resourceNamePrefix: P,
-        keep,
-        current: sfn.JsonPath.stringAt('$.run.names.endpointConfig'),
-      }),
-      payloadResponseOnly: true,
-      resultPath: '$.superseded',
-      retryOnServiceExceptions: true,
-    });
-    const deleteOld = new sfn.Map(this, 'DeleteSupersededVersions', {
-      itemsPath: '$.superseded.names',
-      itemSelector: { 'name.$': '$$.Map.Item.Value' },
-      maxConcurrency: 1,
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    const deleteConfig = this.sageMakerCall('DeleteSupersededEndpointConfig', 'deleteEndpointConfig', {
-      EndpointConfigName: sfn.JsonPath.stringAt('$.name'),
-    }, this.arns.endpointConfigs);
-    const deleteModel = this.sageMakerCall('DeleteSupersededModel', 'deleteModel', { ModelName: sfn.JsonPath.stringAt('$.name') }, this.arns.models);
-    const deleted = new sfn.Pass(this, 'VersionDeleted');
-    // Already gone is fine: the next version is still deleted.
-    deleteConfig.addCatch(deleteModel, { resultPath: '$.deleteError' });
-    deleteModel.addCatch(deleted, { resultPath: '$.deleteError' });
-    deleteOld.itemProcessor(deleteConfig.next(deleteModel).next(deleted));
-    // Cleanup is housekeeping: a failure here is logged in the execution history, not a failed promotion.
-    for (const step of [list, select, deleteOld]) step.addCatch(notifyPromoted, { resultPath: '$.cleanupError' });
-    return chain.next(list).next(select).next(deleteOld).next(notifyPromoted);
-  }
-
-  private trainState(): sfn.CustomState {
-    const training = this.props.training;
-    const request = training.renderRequest({
-      trainingJobName: sfn.JsonPath.stringAt('$.current.attempt.trainingJobName'),
-      checkpointS3Uri: sfn.JsonPath.stringAt('$.current.attempt.checkpointConfig.S3Uri'),
-    });
-    const parameters = {
-      ...request,
-      AlgorithmSpecification: { ...request.AlgorithmSpecification, TrainingImage: sfn.JsonPath.stringAt('$.current.attempt.trainingImage') },
-      HyperParameters: sfn.JsonPath.objectAt('$.run.hyperparameters'),
-      ResourceConfig: sfn.JsonPath.objectAt('$.current.attempt.resourceConfig'),
+      championParameter: this.championParameter,
+      stepFunction: this.stepFunction,
+      config,
+      deployment,
+      scaling: props.endpoint.renderScalingRequests(),
+      rollbackAlarmNames: rollbackAlarmNames(props.endpoint),
+      minimumAccuracy: props.minimumAccuracy ?? 0.5,
+      minimumImprovement: props.minimumImprovement ?? 0,
+      keepVersions: props.keepVersions ?? 3,
+      pollIntervalSeconds: (props.endpointPollInterval ?? Duration.minutes(1)).toSeconds(),
+      endpointTimeoutSeconds: (props.endpointTimeout ?? Duration.hours(1)).toSeconds(),
     };
-    const train = new sfn.CustomState(this, 'Train', {
-      stateJson: {
-        Type: 'Task',
-        Resource: `arn:${Stack.of(this).partition}:states:::sagemaker:createTrainingJob.sync`,
-        Parameters: sfn.FieldUtils.renderObject(parameters),
-        ResultSelector: {
-          'TrainingJobName.$': '$.TrainingJobName',
-          'ModelArtifacts.$': '$.ModelArtifacts',
-          'FinalMetricDataList.$': '$.FinalMetricDataList',
-          'BillableTimeInSeconds.$': '$.BillableTimeInSeconds',
-        },
-        ResultPath: '$.training',
-      },
-    });
-    train.addRetry({ errors: THROTTLING_ERRORS, interval: Duration.seconds(30), maxAttempts: 5, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    return train;
-  }
-
-  /** An optimized-integration SageMaker call with throttling retries and a catch into the failure path. */
-  private sageMakerTask(id: string, api: string, request: object, onError: sfn.IChainable): sfn.CustomState {
-    const state = new sfn.CustomState(this, id, {
-      stateJson: {
-        Type: 'Task',
-        Resource: `arn:${Stack.of(this).partition}:states:::sagemaker:${api}`,
-        Parameters: sfn.FieldUtils.renderObject(request as Record<string, unknown>),
-        ResultPath: null,
-      },
-    });
-    state.addRetry({ errors: THROTTLING_ERRORS, interval: Duration.seconds(5), maxAttempts: 6, backoffRate: 2, jitterStrategy: sfn.JitterType.FULL });
-    state.addCatch(onError, { resultPath: '$.error' });
-    return state;
-  }
-
-  /** A SageMaker SDK call whose result is discarded (deletes). */
-  private sageMakerCall(id: string, action: string, parameters: Record<string, unknown>, resource: string): tasks.CallAwsService {
-    const call = new tasks.CallAwsService(this, id, {
-      service: 'sagemaker',
-      action,
-      iamAction: `sagemaker:${action[0].toUpperCase()}${action.slice(1)}`,
-      parameters,
-      iamResources: [resource],
-      resultPath: sfn.JsonPath.DISCARD,
-    });
-    call.addRetry({ errors: ['SageMaker.ThrottlingException', 'SageMaker.SageMakerException'], interval: Duration.seconds(5), maxAttempts: 4, backoffRate: 2 });
-    return call;
-  }
-
-  private describeEndpoint(id: string, resultPath: string): tasks.CallAwsService {
-    const call = new tasks.CallAwsService(this, id, {
-      service: 'sagemaker',
-      action: 'describeEndpoint',
-      iamAction: 'sagemaker:DescribeEndpoint',
-      parameters: { EndpointName: this.props.endpoint.endpointName },
-      iamResources: [this.arns.endpoint],
-      resultSelector: { 'status.$': '$.EndpointStatus', 'config.$': '$.EndpointConfigName' },
-      resultPath,
-    });
-    call.addRetry({ errors: ['SageMaker.ThrottlingException'], interval: Duration.seconds(5), maxAttempts: 4, backoffRate: 2 });
-    return call;
+    // Every phase's errors enter the failure phase; each phase continues to the one below it.
+    const failure = failureAndCleanup(ctx);
+    return guardAndPrepare(ctx, failure,
+      trainWithFallback(ctx, failure,
+        gate(ctx, failure,
+          deploy(ctx, failure,
+            waitAndVerify(ctx, failure,
+              promoteAndHousekeeping(ctx, failure))))));
   }
 
   /**
@@ -912,10 +529,8 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
   if (quiet.seconds !== undefined && quiet.seconds < 300) {
     problems.push(`quietPeriod must be at least 5 minutes, got ${props.quietPeriod!.toHumanString()}`);
   }
-  const email = props.notificationEmail;
-  if (email !== undefined && !Token.isUnresolved(email) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) {
-    problems.push(`notificationEmail must be an email address like owner@example.com, got '${email}'`);
-  }
+  const emailProblem = props.notificationEmail === undefined ? undefined : emailAddressProblem(props.notificationEmail, 'notificationEmail');
+  if (emailProblem) problems.push(emailProblem);
   if (props.endpoint.resourceNamePrefix.length > 38) {
     problems.push(`endpoint.resourceNamePrefix must be at most 38 characters, got '${props.endpoint.resourceNamePrefix}'`);
   }
@@ -936,24 +551,6 @@ function uniqueTypes(types: TrainingInstanceType[]): TrainingInstanceType[] {
 
 function lower(name: string): string {
   return Token.isUnresolved(name) ? name : name.toLowerCase();
-}
-
-function pick(source: object, keys: string[]): Record<string, unknown> {
-  const record = source as Record<string, unknown>;
-  return Object.fromEntries(keys.map((key) => [key, record[key]]));
-}
-
-/** ARNs of what the pipeline touches; SageMaker lowercases names in ARNs. */
-interface PipelineArns {
-  readonly endpoint: string;
-  /** Exactly `<prefix>-<run id>`, as lambda/pipeline/run-names.ts makes them: one `?` per run id character. */
-  readonly endpointConfigs: string;
-  readonly models: string;
-  /** Exactly `<job prefix>-<run id>-<attempt digit>`. */
-  readonly trainingJobs: string;
-  readonly stateMachine: string;
-  /** Scalable targets get random ids, so their ARNs cannot be named in advance. */
-  readonly scalableTargets: string;
 }
 
 function pipelineArns(stack: Stack, endpoint: IRetrainableEndpoint, stateMachineName: string): PipelineArns {

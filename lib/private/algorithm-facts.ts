@@ -26,12 +26,36 @@ export const TRAINING_SCRIPT_KEY = 'source-directory-tarballs/tensorflow/transfe
 export const TRAINING_ENTRY_POINT = 'transfer_learning.py';
 
 /**
- * Pretrained model for fine-tuning, delivered through the `model` channel. The pattern is verified for
- * bit-m-r101x1 [V]; that every TF IC model id uses the same v3.0.0 folder is inferred from the shared script and
- * version numbers of the family [I, medium-high].
+ * The layouts JumpStart has published the pretrained training tarball under, most likely first. Each model's spec names
+ * its own `training_artifact_key`, and the folder follows the spec's version, so which layout holds a given model id is
+ * not known offline: the deploy-time check (lambda/algorithm-check) tries them in this order in the deploy region and
+ * the training uses the first that exists.
+ *
+ * 1. `tensorflow-training/v3.0.0/train-<id>.tar.gz` [V for tensorflow-ic-bit-m-r101x1-ilsvrc2012-classification-1,
+ *    spec 4.0.6: SageMaker Python SDK v2.257.6, tests/unit/sagemaker/jumpstart/constants.py; I, medium-high, for the
+ *    other TF IC ids, which share that spec's script, container and version numbers].
+ * 2. `tensorflow-training/v2.0.0/train-<id>.tar.gz` [I, low-medium: the SDK's unit test of JumpStartModelSpecs
+ *    (tests/unit/sagemaker/jumpstart, BASE_SPEC) asserts `pytorch-training/v2.0.0/train-pytorch-ic-mobilenet-v2.tar.gz`
+ *    for the sibling PyTorch IC family's spec 3.0.6: the framework folders were versioned v2.0.0 in the spec generation
+ *    before TF IC's 4.x; the same folder for TF IC is unconfirmed].
+ * 3. `tensorflow-training/train-<id>.tar.gz` [V for the same bit-m-r101x1 id at spec 1.0.0: the SDK's fixture before
+ *    commit 132660835 (2024-12-12); the unversioned layout of the first JumpStart specs (the PyTorch IC fixture of
+ *    that generation uses `pytorch-training/train-pytorch-ic-mobilenet-v2.tar.gz`)].
  */
+export const PRETRAINED_MODEL_KEY_LAYOUTS: readonly ((modelId: string) => string)[] = [
+  (modelId) => `tensorflow-training/v3.0.0/train-${modelId}.tar.gz`,
+  (modelId) => `tensorflow-training/v2.0.0/train-${modelId}.tar.gz`,
+  (modelId) => `tensorflow-training/train-${modelId}.tar.gz`,
+];
+
+/** Every key the pretrained training tarball of `modelId` may have, most likely first. */
+export function pretrainedModelKeyCandidates(modelId: string): string[] {
+  return PRETRAINED_MODEL_KEY_LAYOUTS.map((layout) => layout(modelId));
+}
+
+/** The most likely key of the pretrained training tarball; the deploy-time check decides which one is used. */
 export function pretrainedModelKey(modelId: string): string {
-  return `tensorflow-training/v3.0.0/train-${modelId}.tar.gz`;
+  return pretrainedModelKeyCandidates(modelId)[0];
 }
 
 /** The pretrained model ready to serve (S3 prefix, uncompressed, with inference code) [V pattern, I per model]. */

@@ -49,3 +49,18 @@ export function isSafeKeyPrefix(prefix: string): boolean {
   return /^[A-Za-z0-9!_.'-]+(\/[A-Za-z0-9!_.'-]+)*$/.test(prefix)
     && !prefix.split('/').some((segment) => segment === '.' || segment === '..');
 }
+
+/** Longest dataset key prefix a `DatasetBucket` takes. */
+const MAX_DATASET_PREFIX_LENGTH = 512;
+
+/**
+ * The problem with `prefix` as a dataset's key prefix, naming `path`; `undefined` for a usable prefix, `''` (the
+ * bucket's root) or a token.
+ */
+export function datasetPrefixProblem(prefix: string, path: string): string | undefined {
+  if (Token.isUnresolved(prefix) || prefix === '') return undefined;
+  if (prefix.length > MAX_DATASET_PREFIX_LENGTH) return `${path} must be at most ${MAX_DATASET_PREFIX_LENGTH} characters, got ${prefix.length}`;
+  if (isSafeKeyPrefix(prefix)) return undefined;
+  return `${path} must be an S3 key prefix of letters, digits and ! - _ . ' in segments separated by single '/', `
+    + `with no leading or trailing '/' and no '.' or '..' segment (for example 'datasets/flowers'), got '${prefix}'`;
+}

@@ -1,4 +1,5 @@
 import { ImageSizeBasis } from '../algorithm/image-size-basis';
+import { editDistance } from './edit-distance';
 
 /**
  * The algorithm's TensorFlow Hub model ids with their input image size, transcribed from the SageMaker SDK's
@@ -144,3 +145,18 @@ export const MODEL_CATALOG: ReadonlyArray<readonly [modelId: string, imageSize: 
   ['tensorflow-ic-tf2-preview-mobilenet-v2-classification-4', 224, ImageSizeBasis.MODEL_CARD],
   ['tensorflow-ic-imagenet-resnet-50-classification-4', 224, ImageSizeBasis.MODEL_NAME],
 ];
+
+/** The `count` catalog ids closest to a mistyped `modelId` (edit distance, ignoring the common `tensorflow-ic-`). */
+export function closestModelIds(modelId: string, count = 3): string[] {
+  const needle = modelId.toLowerCase().replace(/^tensorflow-ic-/, '');
+  return MODEL_CATALOG.map(([id]) => ({ id, distance: editDistance(needle, id.replace(/^tensorflow-ic-/, '')) }))
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, count)
+    .map(({ id }) => id);
+}
+
+/** The problem with an input image edge given for a model, naming `path`; `undefined` when it is usable. */
+export function imageSizeProblem(imageSize: number, path: string): string | undefined {
+  if (Number.isInteger(imageSize) && imageSize >= 32 && imageSize <= 1024) return undefined;
+  return `${path} must be a whole number of pixels in [32, 1024], got ${imageSize}`;
+}

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { AlgorithmObjectsCheck, keysByBucket } from './algorithm-objects-check';
 import { CreateTrainingJobRequest, TrainingChannel } from './training-job-request';
 import { TrainingInstanceType } from './training-instance-type';
 import { validateTrainingInstanceType } from '../private/instance-type-checks';
@@ -155,6 +156,10 @@ const TRAINED_MODELS_REASON = 'Trained models are <model output>/<job name>/outp
  * isolation and inter-container encryption, optional spot training, KMS and VPC, and a least-privilege execution role.
  *
  * It starts nothing by itself; the retraining pipeline (or any caller of the SageMaker API) sends `renderRequest()`.
+ *
+ * At deploy time a check (`algorithmCheck`) makes sure the training script and the pretrained model exist in the deploy
+ * region, trying the pretrained model's known key layouts in order; the request and the role use the key it found, so
+ * a missing object fails the deployment, naming the model id, the keys tried and the override to set.
  */
 export class TrainingJobDefinition extends Construct {
   /** The role SageMaker assumes to run the job. */
@@ -163,6 +168,13 @@ export class TrainingJobDefinition extends Construct {
   public readonly model: JumpStartModel;
   /** The algorithm's resolved locations. */
   public readonly locations: AlgorithmLocations;
+  /**
+   * The deploy-time check that the training script and the pretrained model exist in the deploy region; it finds
+   * which of the pretrained model's candidate keys exists. Training requests and the role's policy read its result.
+   */
+  public readonly algorithmCheck: AlgorithmObjectsCheck;
+  /** `s3://` URI of the pretrained model training starts from, as found by `algorithmCheck` at deploy time. */
+  public readonly pretrainedModelUri: string;
   /** The instance type jobs run on unless a run says otherwise. */
   public readonly instanceType: TrainingInstanceType;
   /** The bucket receiving trained models and checkpoints. */
@@ -171,6 +183,8 @@ export class TrainingJobDefinition extends Construct {
   public readonly modelOutput: S3Folder;
   /** Spot checkpoints land in `<checkpoints><job name>/`. */
   public readonly checkpoints: S3Folder;
+  /** The folder holding `modelOutput` and `checkpoints` (`<artifactsPrefix>/`). */
+  private readonly artifactsRoot: S3Folder;
   /** The hyperparameter map sent to the algorithm, including the container's own keys. */
   public readonly renderedHyperparameters: Readonly<Record<string, string>>;
   /** Security groups of the training instance, when it runs in a VPC. */
@@ -205,6 +219,14 @@ export class TrainingJobDefinition extends Construct {
       throw new Error(`${this.node.path}: invalid TrainingJobDefinition props:\n  ${problems.join('\n  ')}`);
     }
     this.locations = AlgorithmLocations.of(this, this.model, props.locations);
+    this.algorithmCheck = new AlgorithmObjectsCheck(this, 'AlgorithmCheck', {
+      modelId: this.model.modelId,
+      locations: this.locations,
+      trainingScriptOverridden: props.locations?.trainingScriptUri !== undefined,
+      pretrainedModelOverridden: props.locations?.pretrainedModelUri !== undefined,
+      logEncryptionKey: props.encryptionKey,
+    });
+    this.pretrainedModelUri = this.algorithmCheck.pretrainedModelUri;
     this.renderedHyperparameters = { ...renderHyperparameters(props.hyperparameters), ...CONTAINER_HYPERPARAMETERS };
     if (props.spot) {
       Annotations.of(this).addWarningV2('cdk-sagemaker-image-classifier:spotRestarts',
@@ -220,9 +242,9 @@ export class TrainingJobDefinition extends Construct {
         ?? createAccessLogsBucket(this, 'AccessLogsBucket', { removalPolicy, retention: Duration.days(365) }),
       serverAccessLogsPrefix: 'artifacts-bucket/',
     });
-    const artifactsRoot = new S3Folder(this.artifactsBucket, `${props.artifactsPrefix ?? 'training'}/`);
-    this.modelOutput = artifactsRoot.folder('models');
-    this.checkpoints = artifactsRoot.folder('checkpoints');
+    this.artifactsRoot = new S3Folder(this.artifactsBucket, `${props.artifactsPrefix ?? 'training'}/`);
+    this.modelOutput = this.artifactsRoot.folder('models');
+    this.checkpoints = this.artifactsRoot.folder('checkpoints');
 
     this.securityGroups = props.vpc
       ? props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {
@@ -246,7 +268,8 @@ export class TrainingJobDefinition extends Construct {
     if (this.props.useValidationChannel) {
       channels.push(channel('validation', this.props.dataset.validationData.s3Uri));
     }
-    channels.push(channel('model', this.locations.pretrainedModelUri, 'application/x-sagemaker-model'));
+    // The location the deploy-time check found: a request that holds it cannot reach CloudFormation before the check.
+    channels.push(channel('model', this.pretrainedModelUri, 'application/x-sagemaker-model'));
     // Under network isolation the script cannot be downloaded by the container, so it comes in as a channel and
     // `sagemaker_submit_directory` points at the mounted file.
     channels.push(channel('code', this.locations.trainingScriptUri));
@@ -351,11 +374,18 @@ export class TrainingJobDefinition extends Construct {
     const stack = Stack.of(this);
     this.props.dataset.grantRead(role);
 
-    // SageMaker uploads <job>/output/model.tar.gz (in parts when large) and lists the bucket for the output path.
+    // SageMaker uploads <job>/output/model.tar.gz (in parts when large) and lists the output path (and, for spot
+    // jobs, the checkpoint folder): listing is limited to keys under the artifacts prefix.
     const artifacts = (actions: string[], folder: S3Folder) => iam.Grant.addToPrincipalOrResource({
       grantee: role, actions, resourceArns: [folder.objectsArn], resource: this.artifactsBucket,
     });
-    iam.Grant.addToPrincipalOrResource({ grantee: role, actions: ['s3:ListBucket'], resourceArns: [this.artifactsBucket.bucketArn], resource: this.artifactsBucket });
+    iam.Grant.addToPrincipalOrResource({
+      grantee: role,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.artifactsBucket.bucketArn],
+      resource: this.artifactsBucket,
+      conditions: { StringLike: { 's3:prefix': [`${this.artifactsRoot.keyPrefix}*`] } },
+    });
     artifacts(['s3:PutObject', 's3:AbortMultipartUpload'], this.modelOutput);
     acknowledgeWildcardResource(role, this.modelOutput.objectsArn, TRAINED_MODELS_REASON);
     if (this.spot) {
@@ -378,11 +408,21 @@ export class TrainingJobDefinition extends Construct {
       artifactsKey.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
     }
 
+    const algorithmObjects = [this.locations._trainingScript, this.algorithmCheck.pretrainedModel];
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadAlgorithmScriptAndPretrainedModel',
       actions: ['s3:GetObject'],
-      resources: [s3ObjectArn(this, this.locations._trainingScript), s3ObjectArn(this, this.locations._pretrainedModel)],
+      resources: algorithmObjects.map((object) => s3ObjectArn(this, object)),
     }));
+    // SageMaker lists every S3Prefix channel (with the channel's key as prefix) before it downloads it.
+    for (const [bucketName, keys] of keysByBucket(algorithmObjects)) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({
+        sid: `ListAlgorithmChannels${bucketName === this.locations._trainingScript.bucketName ? '' : 'Model'}`,
+        actions: ['s3:ListBucket'],
+        resources: [`arn:${stack.partition}:s3:::${bucketName}`],
+        conditions: { StringEquals: { 's3:prefix': keys } },
+      }));
+    }
     const images = imageRepositories([Processor.GPU, Processor.CPU].map((p) => this.locations.trainingImageLocation(p)));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'PullTrainingImage',

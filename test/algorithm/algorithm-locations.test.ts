@@ -34,8 +34,12 @@ describe('AlgorithmLocations in a stack with a concrete region', () => {
     const locations = AlgorithmLocations.of(testStack('eu-west-1'), MODEL);
     expect(locations.trainingScriptUri).toBe(
       's3://jumpstart-cache-prod-eu-west-1/source-directory-tarballs/tensorflow/transfer_learning/ic/prepack/v1.1.2/sourcedir.tar.gz');
-    expect(locations.pretrainedModelUri).toBe(
-      `s3://jumpstart-cache-prod-eu-west-1/tensorflow-training/v3.0.0/train-${MODEL.modelId}.tar.gz`);
+    // The candidates in the order the deploy-time check tries them: the confirmed v3.0.0 layout first.
+    expect(locations.pretrainedModelCandidateUris).toEqual([
+      `s3://jumpstart-cache-prod-eu-west-1/tensorflow-training/v3.0.0/train-${MODEL.modelId}.tar.gz`,
+      `s3://jumpstart-cache-prod-eu-west-1/tensorflow-training/v2.0.0/train-${MODEL.modelId}.tar.gz`,
+      `s3://jumpstart-cache-prod-eu-west-1/tensorflow-training/train-${MODEL.modelId}.tar.gz`,
+    ]);
     expect(locations.pretrainedInferenceModelUri).toBe(
       `s3://jumpstart-cache-prod-eu-west-1/tensorflow-ic/${MODEL.modelId}/artifacts/inference-prepack/v1.0.0/`);
     expect(Object.keys(locations.inferenceEnvironment)).toHaveLength(8);
@@ -97,7 +101,7 @@ describe('location overrides', () => {
     expect(locations.trainingImage(Processor.GPU)).toBe(overrides.trainingImage);
     expect(locations.inferenceImage(Processor.CPU)).toBe(overrides.inferenceImage);
     expect(locations.trainingScriptUri).toBe(overrides.trainingScriptUri);
-    expect(locations.pretrainedModelUri).toBe(overrides.pretrainedModelUri);
+    expect(locations.pretrainedModelCandidateUris).toEqual([overrides.pretrainedModelUri]);
     expect(locations.pretrainedInferenceModelUri).toBe(overrides.pretrainedInferenceModelUri);
   });
 

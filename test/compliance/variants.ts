@@ -4,6 +4,7 @@ import * as path from 'path';
 import { App, CfnResource, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { imageClassifierPropsFromContext } from '../../lib/app-context';
 import { ImageClassifier } from '../../lib/image-classifier';
 import { ImageClassifierStack } from '../../lib/image-classifier-stack';
@@ -16,7 +17,13 @@ const CDK_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cd
  * classifier (dataset seeded from a local folder, first run started at creation).
  */
 export const VARIANTS = ['app', 'kms', 'vpc', 'seed'] as const;
+/**
+ * More settings whose permissions differ, for the access proof (test/access): an inference inbox with the new-data
+ * trigger, the validation channel, managed spot training with checkpoints.
+ */
+export const SETTING_VARIANTS = ['inbox', 'validation', 'spot'] as const;
 export type Variant = typeof VARIANTS[number];
+export type SettingVariant = typeof SETTING_VARIANTS[number];
 
 export interface BuiltVariant {
   readonly app: App;
@@ -29,7 +36,7 @@ export interface BuiltVariant {
  * Builds `variant` in a new app with cdk.json's context. `bundle: false` skips Lambda bundling (the templates' IAM
  * does not depend on it); the app variant bundles like `cdk synth` does unless told not to.
  */
-export function buildVariant(variant: Variant, options: { readonly bundle?: boolean } = {}): BuiltVariant {
+export function buildVariant(variant: Variant | SettingVariant, options: { readonly bundle?: boolean } = {}): BuiltVariant {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `compliance-${variant}-`));
   const bundle = options.bundle ?? variant === 'app';
   const app = new App({
@@ -44,7 +51,18 @@ export function buildVariant(variant: Variant, options: { readonly bundle?: bool
     return { app, stack, outdir };
   }
   const stack = new Stack(app, `${variant[0].toUpperCase()}${variant.slice(1)}Stack`);
-  if (variant === 'seed') {
+  if (variant === 'inbox') {
+    const inbox = new s3.Bucket(stack, 'Inbox', { enforceSSL: true, minimumTLSVersion: 1.2, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL });
+    new ImageClassifier(stack, 'Classifier', {
+      ...classifier,
+      inference: { ...classifier.inference, inbox: { bucket: inbox, prefix: 'inbox/' } },
+      retraining: { ...classifier.retraining, retrainOnNewData: true },
+    });
+  } else if (variant === 'validation') {
+    new ImageClassifier(stack, 'Classifier', { ...classifier, training: { ...classifier.training, useValidationChannel: true } });
+  } else if (variant === 'spot') {
+    new ImageClassifier(stack, 'Classifier', { ...classifier, training: { ...classifier.training, spot: true } });
+  } else if (variant === 'seed') {
     new ImageClassifier(stack, 'Classifier', { ...classifier, seedDatasetFrom: path.join(__dirname, '..', 'fixtures', 'mini-dataset') });
   } else if (variant === 'kms') {
     new ImageClassifier(stack, 'Classifier', { ...classifier, encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }) });

@@ -3,7 +3,7 @@
  * SDK's modelled exception with its fields, and a success deserializes. If an emulator drifted from the protocol,
  * the handler tests built on it would prove nothing.
  */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient, ServiceUnavailable, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
 import { useEmulatorEnvironment } from './aws-environment';
 import { S3Emulator } from './s3-emulator';
@@ -124,6 +124,34 @@ describe('S3Emulator', () => {
     s3.deniedBuckets.add('secret');
     const error = await s3Client.send(new GetObjectCommand({ Bucket: 'secret', Key: 'a.jpg' })).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+  });
+
+  test('ListObjectsV2 lists the keys under a prefix in order, up to MaxKeys', async () => {
+    s3.reset();
+    for (const key of ['m/b.tar.gz', 'm/a.tar.gz.part', 'm/a.tar.gz', 'other/a.tar.gz']) s3.putObject('models', key, 'x');
+    const listed = await s3Client.send(new ListObjectsV2Command({ Bucket: 'models', Prefix: 'm/a.tar.gz', MaxKeys: 1 }));
+    expect(listed.Contents?.map((object) => object.Key)).toEqual(['m/a.tar.gz']);
+    expect(listed.IsTruncated).toBe(true);
+    const all = await s3Client.send(new ListObjectsV2Command({ Bucket: 'models', Prefix: 'm/' }));
+    expect(all.Contents?.map((object) => object.Key)).toEqual(['m/a.tar.gz', 'm/a.tar.gz.part', 'm/b.tar.gz']);
+    const none = await s3Client.send(new ListObjectsV2Command({ Bucket: 'models', Prefix: 'z' }));
+    expect(none.Contents ?? []).toEqual([]);
+  });
+
+  test('authorize: a read of a missing key is 404 only with an unconditioned list permission, 403 otherwise', async () => {
+    s3.reset();
+    s3.putObject('models', 'm/a.tar.gz', 'x');
+    s3.authorize = (access) => access.action === 's3:GetObject' || (access.action === 's3:ListBucket' && access.prefix === 'm/missing.tar.gz');
+    const head = await s3Client.send(new HeadObjectCommand({ Bucket: 'models', Key: 'm/missing.tar.gz' })).catch((e: unknown) => e);
+    expect(head).toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    // The conditioned grant allows the list with exactly that prefix, and nothing else.
+    await expect(s3Client.send(new ListObjectsV2Command({ Bucket: 'models', Prefix: 'm/missing.tar.gz' }))).resolves.toBeDefined();
+    await expect(s3Client.send(new ListObjectsV2Command({ Bucket: 'models', Prefix: 'm/' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    s3.authorize = (access) => access.action !== 's3:GetObject';
+    await expect(s3Client.send(new HeadObjectCommand({ Bucket: 'models', Key: 'm/a.tar.gz' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
+    s3.authorize = () => true;
+    await expect(s3Client.send(new HeadObjectCommand({ Bucket: 'models', Key: 'm/missing.tar.gz' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    s3.reset();
   });
 
   test('PutObject stores and records the body, and its CRC32 checksum is verified', async () => {

@@ -1,8 +1,11 @@
 /**
- * A loopback S3 for GetObject, HeadObject and PutObject, path-style (`/bucket/key`: the AWS SDK uses path-style by
- * itself when AWS_ENDPOINT_URL_S3 is an IP address). Errors are S3's XML documents with S3's status codes:
- * NoSuchKey 404, NoSuchBucket 404, AccessDenied 403, BadDigest 400 (when a PutObject's x-amz-checksum-crc32 does
+ * A loopback S3 for GetObject, HeadObject, PutObject and ListObjectsV2, path-style (`/bucket/key`: the AWS SDK uses
+ * path-style by itself when AWS_ENDPOINT_URL_S3 is an IP address). Errors are S3's XML documents with S3's status
+ * codes: NoSuchKey 404, NoSuchBucket 404, AccessDenied 403, BadDigest 400 (when a PutObject's x-amz-checksum-crc32 does
  * not match its body, as the SDK sends one by default).
+ *
+ * `authorize` stands in for the caller's IAM permissions, with S3's rule for reads of a missing key: 404 only when the
+ * caller may also list the bucket (asked with no prefix, as no list request is made), 403 otherwise.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import * as zlib from 'node:zlib';
@@ -27,6 +30,14 @@ export interface RecordedRequest {
   readonly key: string;
 }
 
+/** One permission check: the IAM action, the bucket, and the key (object actions) or the prefix (ListBucket). */
+export interface S3Access {
+  readonly action: 's3:GetObject' | 's3:PutObject' | 's3:ListBucket';
+  readonly bucket: string;
+  readonly key?: string;
+  readonly prefix?: string;
+}
+
 export class S3Emulator extends LoopbackEmulator {
   public static async start(): Promise<S3Emulator> {
     return new S3Emulator().listen();
@@ -36,6 +47,8 @@ export class S3Emulator extends LoopbackEmulator {
   public readonly requests: RecordedRequest[] = [];
   /** buckets whose every request answers AccessDenied (as with a bucket policy or KMS key that refuses us) */
   public readonly deniedBuckets = new Set<string>();
+  /** the caller's permissions; default: everything allowed */
+  public authorize: (access: S3Access) => boolean = () => true;
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
 
   private constructor() {
@@ -47,6 +60,7 @@ export class S3Emulator extends LoopbackEmulator {
     this.requests.length = 0;
     this.deniedBuckets.clear();
     this.buckets.clear();
+    this.authorize = () => true;
   }
 
   public createBucket(bucket: string): void {
@@ -64,6 +78,10 @@ export class S3Emulator extends LoopbackEmulator {
   }
 
   protected route(request: LoopbackRequest): LoopbackResponse {
+    const bucketOnly = /^\/([^/]+)\/?$/.exec(request.rawPath);
+    if (bucketOnly !== null && request.method === 'GET' && request.query.get('list-type') === '2') {
+      return this.listObjectsV2(decodeURIComponent(bucketOnly[1]), request.query);
+    }
     const match = /^\/([^/]+)\/(.+)$/.exec(request.rawPath);
     if (match === null) return s3Error(400, 'InvalidRequest', 'This emulator serves only path-style object requests.', {});
     const bucket = decodeURIComponent(match[1]);
@@ -77,6 +95,9 @@ export class S3Emulator extends LoopbackEmulator {
       case 'GET':
       case 'HEAD': {
         const object = objects.get(key);
+        const denied = !this.authorize({ action: 's3:GetObject', bucket, key })
+          || (object === undefined && !this.authorize({ action: 's3:ListBucket', bucket }));
+        if (denied) return request.method === 'HEAD' ? { status: 403 } : s3Error(403, 'AccessDenied', 'Access Denied', {});
         if (object === undefined) {
           // HEAD responses have no body; the SDK then names the error NotFound from the status alone.
           return request.method === 'HEAD' ? { status: 404 } : s3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
@@ -94,6 +115,7 @@ export class S3Emulator extends LoopbackEmulator {
         };
       }
       case 'PUT': {
+        if (!this.authorize({ action: 's3:PutObject', bucket, key })) return s3Error(403, 'AccessDenied', 'Access Denied', {});
         const checksum = request.headers['x-amz-checksum-crc32'];
         if (typeof checksum === 'string' && checksum !== crc32Base64(request.body)) {
           return s3Error(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.', {});
@@ -106,6 +128,27 @@ export class S3Emulator extends LoopbackEmulator {
       default:
         return s3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', {});
     }
+  }
+
+  private listObjectsV2(bucket: string, query: URLSearchParams): LoopbackResponse {
+    const prefix = query.get('prefix') ?? '';
+    this.requests.push({ method: 'LIST', bucket, key: prefix });
+    if (this.deniedBuckets.has(bucket) || !this.authorize({ action: 's3:ListBucket', bucket, prefix })) {
+      return s3Error(403, 'AccessDenied', 'Access Denied', {});
+    }
+    const objects = this.buckets.get(bucket);
+    if (objects === undefined) return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
+    const maxKeys = Number(query.get('max-keys') ?? '1000');
+    const matching = [...objects.keys()].filter((key) => key.startsWith(prefix)).sort();
+    const page = matching.slice(0, maxKeys);
+    const contents = page.map((key) => `<Contents><Key>${escapeXml(key)}</Key><Size>${objects.get(key)!.body.length}</Size></Contents>`).join('');
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/xml', 'x-amz-request-id': randomUUID() },
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name>`
+        + `<Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys>`
+        + `<IsTruncated>${matching.length > page.length}</IsTruncated>${contents}</ListBucketResult>`,
+    };
   }
 }
 

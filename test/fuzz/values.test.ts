@@ -7,7 +7,7 @@ import {
 import { expectCleanOutcome, mentions } from './expect-clean-outcome';
 import { ConstructFuzz, ValueFuzz, expectBothOutcomes, fuzzConstruct, fuzzStack, fuzzValues, throwProblems } from './fuzz-construct';
 import {
-  Gen, Recipe, anyNumber, anyString, cases, durationOfSeconds, durationToken, field, fractionalDuration, mapShape, numberOutside, numberToken,
+  Gen, Recipe, anyNumber, anyString, cases, durationOfMinutes, durationOfSeconds, durationToken, field, fractionalDuration, mapShape, numberOutside, numberToken,
   optional, record, stringOutside, stringToken, under, wholeIn,
 } from './generators';
 import { knownBugsOf, knownValueBugsOf, testKnownValueBugs } from './known-library-bugs';
@@ -19,6 +19,7 @@ import { hyperparameterWireName } from '../../lib/algorithm/hyperparameter-spec'
 import { renderHyperparameters } from '../../lib/private/hyperparameter-rendering';
 import { validateInferenceInstanceType, validateTrainingInstanceType } from '../../lib/private/instance-type-checks';
 import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES } from '../../lib/private/algorithm-facts';
+import { invalidScheduleExpression, validScheduleExpression } from '../support/schedule-expressions';
 
 const WIRE_NAMES = HYPERPARAMETER_FIELDS.map((name) => hyperparameterWireName(name as keyof Hyperparameters)).sort();
 
@@ -284,26 +285,27 @@ const SCHEDULE_EXPRESSION: ValueFuzz<Recipe<{ expression: string }>, string | un
   check: (expression, gen) => expect(expression).toBe(gen.value.expression),
 };
 
-const SCHEDULE_SHAPE = /^(rate|cron)\(.+\)$/;
+const SCHEDULE_SHAPE = /^(rate|cron|at)\(.+\)$/;
 
 describe('RetrainingSchedule fuzzing', () => {
   test('every() takes an hour or more and renders the same rate, and refuses less naming the interval', () => {
     expectBothOutcomes(fuzzValues(cases(record<{ interval: Duration }>({
       interval: field({
-        valid: durationOfSeconds(3600, 10 ** 8),
-        invalid: durationOfSeconds(0, 3599),
+        valid: durationOfMinutes(60, 10 ** 6),
+        // Under an hour, or not whole minutes (a Scheduler rate counts minutes).
+        invalid: fc.oneof(durationOfSeconds(0, 3599), durationOfSeconds(3600, 10 ** 8).filter((d) => d.toSeconds() % 60 !== 0)),
         open: fc.oneof(fractionalDuration(), durationToken('minutes', 120), durationToken('seconds', 7200)),
         required: true,
       }),
     })), SCHEDULE_EVERY));
   });
 
-  test('expression() takes rate(…) and cron(…) as they are, and refuses anything else', () => {
+  test('expression() takes what EventBridge Scheduler accepts as it is, and refuses anything else naming itself', () => {
     expectBothOutcomes(fuzzValues(cases(record<{ expression: string }>({
       expression: field({
-        valid: fc.constantFrom('rate(1 day)', 'rate(5 minutes)', 'cron(0 3 ? * MON *)', 'cron(15 10 ? * 6L 2026-2030)'),
-        open: fc.tuple(fc.constantFrom('rate', 'cron'), anyString()).map(([kind, inner]) => `${kind}(${inner})`).filter((text) => SCHEDULE_SHAPE.test(text)),
-        invalid: stringOutside((text) => SCHEDULE_SHAPE.test(text)),
+        valid: validScheduleExpression(),
+        open: fc.tuple(fc.constantFrom('rate', 'cron', 'at'), anyString()).map(([kind, inner]) => `${kind}(${inner})`),
+        invalid: fc.oneof(invalidScheduleExpression().map((invalid) => invalid.expression), stringOutside((text) => SCHEDULE_SHAPE.test(text))),
         token: stringToken('rate(7 days)'),
         required: true,
       }),
@@ -315,9 +317,9 @@ describe('RetrainingSchedule fuzzing', () => {
     expect(!outcome.ok && outcome.error.message).toMatch(/the interval must be at least 1 hour, got 30 minutes/);
   });
 
-  test('rejects an expression that is neither rate(…) nor cron(…)', () => {
+  test('rejects an expression that is neither rate(…), cron(…) nor at(…)', () => {
     const outcome = expectCleanOutcome(() => RetrainingSchedule.expression('weekly'), ['RetrainingSchedule.expression']);
-    expect(!outcome.ok && outcome.error.message).toMatch(/expected 'rate\(…\)' or 'cron\(…\)', got 'weekly'/);
+    expect(!outcome.ok && outcome.error.message).toMatch(/'weekly' is not a schedule expression; use rate\(7 days\)/);
   });
 
   testKnownValueBugs('RetrainingSchedule.every', SCHEDULE_EVERY);

@@ -67,7 +67,7 @@ describe('RetrainingPipeline template', () => {
     const off = pipelineFixture({ schedule: RetrainingSchedule.DISABLED });
     off.template.resourceCountIs('AWS::Scheduler::Schedule', 0);
     expect(RetrainingSchedule.every(Duration.days(1)).expression).toBe('rate(1 day)');
-    expect(RetrainingSchedule.every(Duration.hours(12)).expression).toBe('rate(720 minutes)');
+    expect(RetrainingSchedule.every(Duration.hours(12)).expression).toBe('rate(12 hours)');
     expect(() => RetrainingSchedule.every(Duration.minutes(5))).toThrow('the interval must be at least 1 hour, got 5 minutes');
   });
 

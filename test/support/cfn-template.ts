@@ -36,6 +36,7 @@ function refValue(template: TemplateJson, logicalId: string): string {
 function getAtt(template: TemplateJson, logicalId: string, attribute: string): string {
   const resource = template.Resources[logicalId];
   if (!resource) throw new Error(`GetAtt of unknown logical id ${logicalId}`);
+  if (resource.Type === 'Custom::ImageClassifierAlgorithmCheck') return algorithmCheckAttribute(template, logicalId, attribute);
   if (attribute !== 'Arn') return `${logicalId}.${attribute}`;
   switch (resource.Type) {
     case 'AWS::IAM::Role': return `arn:aws:iam::${PSEUDO['AWS::AccountId']}:role/${logicalId}`;
@@ -45,6 +46,26 @@ function getAtt(template: TemplateJson, logicalId: string, attribute: string): s
     case 'AWS::SNS::Topic': return `arn:aws:sns:${ACCOUNT}:${logicalId}`;
     default: return `arn:aws:${resource.Type}:${ACCOUNT}:${logicalId}`;
   }
+}
+
+/**
+ * What the deploy-time algorithm check answers when its first pretrained model candidate exists (as the handler tests
+ * prove it does; see lambda/algorithm-check/handler.ts for the attribute names).
+ */
+function algorithmCheckAttribute(template: TemplateJson, logicalId: string, attribute: string): string {
+  const properties = resolveIntrinsics(template, template.Resources[logicalId].Properties) as {
+    PretrainedModelCandidates: { Bucket: string; Key: string }[];
+    TrainingScript: { Bucket: string; Key: string };
+  };
+  const [first] = properties.PretrainedModelCandidates;
+  const values: Record<string, string> = {
+    PretrainedModelKey: first.Key,
+    PretrainedModelBucket: first.Bucket,
+    PretrainedModelUri: `s3://${first.Bucket}/${first.Key}`,
+    TrainingScriptUri: `s3://${properties.TrainingScript.Bucket}/${properties.TrainingScript.Key}`,
+  };
+  if (!(attribute in values)) throw new Error(`the algorithm check has no attribute ${attribute}`);
+  return values[attribute];
 }
 
 /** Resolves Ref, Fn::GetAtt, Fn::Join, Fn::FindInMap, Fn::Select and Fn::Split in `value`. */

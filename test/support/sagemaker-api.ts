@@ -91,3 +91,36 @@ export function sageMakerRequestProblems(operation: string, request: unknown): s
   check(request, schema, operation, problems);
   return problems;
 }
+
+/**
+ * The members of `response` (the output of SageMaker API `operation`) that the API marks optional, as dotted paths
+ * (`FinalMetricDataList[].Value` for a member of every item of a list), found by walking the SDK's output shape.
+ */
+export function optionalResponseMembers(operation: string, response: unknown): string[] {
+  const exports = sagemaker as unknown as Record<string, Schema | undefined>;
+  const schema = exports[`${operation}Response$`] ?? exports[`${operation}Output$`];
+  // Deletes answer nothing (their output shape is Unit).
+  if (!schema && (exports[`${operation}Request$`] ?? exports[`${operation}Input$`])) return [];
+  if (!schema) throw new Error(`no SDK output schema for SageMaker operation ${operation}`);
+  const found = new Set<string>();
+  const walk = (value: unknown, shape: Schema, path: string): void => {
+    const s = unwrap(shape);
+    if (typeof s === 'number' || value === null || typeof value !== 'object') return;
+    if (s[0] === 1) {
+      if (Array.isArray(value)) value.forEach((item) => walk(item, s[4] as Schema, `${path}[]`));
+      return;
+    }
+    if (s[0] !== 3) return;
+    const members = s[4] as string[];
+    const required = (s[6] as number | undefined) ?? 0;
+    members.forEach((member, index) => {
+      const memberValue = (value as Record<string, unknown>)[member];
+      if (memberValue === undefined) return;
+      const memberPath = path ? `${path}.${member}` : member;
+      if (index >= required) found.add(memberPath);
+      walk(memberValue, (s[5] as Schema[])[index], memberPath);
+    });
+  };
+  walk(response, schema, '');
+  return [...found];
+}

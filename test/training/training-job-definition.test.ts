@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import {
-  CreateTrainingJobRequest, DatasetBucket, JumpStartModel, Processor, TrainingInstanceType, TrainingJobDefinition,
+  CreateTrainingJobRequest, DatasetBucket, Processor, TrainingInstanceType, TrainingJobDefinition,
   TrainingJobDefinitionProps,
 } from '../../lib';
 import { REFERENCE, testStack } from '../helpers';
@@ -18,6 +18,13 @@ function definition(props: Partial<TrainingJobDefinitionProps> = {}, region: str
   const dataset = new DatasetBucket(stack, 'Dataset');
   const training = new TrainingJobDefinition(stack, 'Training', { dataset, ...props });
   return { stack, dataset, training };
+}
+
+/** Logical id of the stack's one algorithm check resource. */
+function checkId(stack: Stack): string {
+  const ids = Object.keys(Template.fromStack(stack).findResources('Custom::ImageClassifierAlgorithmCheck'));
+  expect(ids).toHaveLength(1);
+  return ids[0];
 }
 
 /** Compile-time check that the rendered request is a valid SDK input; the instance type is checked at run time. */
@@ -48,9 +55,10 @@ describe('TrainingJobDefinition.renderRequest', () => {
     expect(request.InputDataConfig[0].DataSource.S3DataSource).toEqual({
       S3DataType: 'S3Prefix', S3DataDistributionType: 'FullyReplicated', S3Uri: stack.resolve(dataset.trainingData.s3Uri),
     });
+    // The pretrained model is where the deploy-time check found it (see algorithm-objects-check.test.ts).
     expect(request.InputDataConfig[1]).toMatchObject({
       ContentType: 'application/x-sagemaker-model',
-      DataSource: { S3DataSource: { S3Uri: `s3://jumpstart-cache-prod-us-east-1/tensorflow-training/v3.0.0/train-${JumpStartModel.MOBILENET_V2_100_224.modelId}.tar.gz` } },
+      DataSource: { S3DataSource: { S3Uri: { 'Fn::GetAtt': [checkId(stack), 'PretrainedModelUri'] } } },
     });
     expect(request.InputDataConfig[2].DataSource.S3DataSource.S3Uri)
       .toBe('s3://jumpstart-cache-prod-us-east-1/source-directory-tarballs/tensorflow/transfer_learning/ic/prepack/v1.1.2/sourcedir.tar.gz');
@@ -227,12 +235,12 @@ describe('TrainingJobDefinition execution role', () => {
     for (const role of Object.values(template.findResources('AWS::IAM::Role'))) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  test('reads exactly the algorithm script and pretrained model from the JumpStart bucket', () => {
+  test('reads exactly the algorithm script and the pretrained model the check found from the JumpStart bucket', () => {
     const { stack } = definition();
     const statement = policy(stack).find((s) => s.Sid === 'ReadAlgorithmScriptAndPretrainedModel')!;
     expect(statement.Resource).toEqual([
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::jumpstart-cache-prod-us-east-1/source-directory-tarballs/tensorflow/transfer_learning/ic/prepack/v1.1.2/sourcedir.tar.gz']] },
-      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:s3:::jumpstart-cache-prod-us-east-1/tensorflow-training/v3.0.0/train-${JumpStartModel.MOBILENET_V2_100_224.modelId}.tar.gz`]] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::jumpstart-cache-prod-us-east-1/', { 'Fn::GetAtt': [checkId(stack), 'PretrainedModelKey'] }]] },
     ]);
   });
 
