@@ -54,3 +54,16 @@ export async function makeInputs(dir: string): Promise<BenchInput[]> {
   }
   return inputs;
 }
+
+/**
+ * The first-request benchmark's input: a 12 MP photo-like JPEG (quality 90) as a phone stores it, landscape pixels
+ * with EXIF orientation 6 (rotate 90° to view), so both handlers do the orientation work.
+ */
+export async function makeFirstRequestInput(dir: string): Promise<BenchInput> {
+  const { data, info } = await photoLike(4000, 3000, 12);
+  const encoded = await sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } })
+    .withMetadata({ orientation: 6 }).jpeg({ quality: 90 }).toBuffer();
+  const file = path.join(dir, 'jpeg-12mp-orientation-6.jpg');
+  writeFileSync(file, encoded);
+  return { name: 'jpeg-12mp-orientation-6', file, bytes: encoded.length, width: 4000, height: 3000, runs: 10 };
+}

@@ -2,7 +2,10 @@
  * `npm run bench`: our preprocessing against sharp (the speed anchor) on photo-like inputs, the Lambda zip size and
  * module init time. Each engine × input is measured in a fresh child process running an esbuild bundle (minified,
  * target node22, like the Lambda), so that its peak RSS is its own. Ends with `ratio_vs_sharp_12mp=<x>`: median of
- * the zip package's engine (tfjs-cpu: tfjs-node cannot go into a zip) over sharp's median, 12 MP JPEG → 224² JPEG.
+ * the zip package's engine (js: tfjs-node cannot go into a zip) over sharp's median, 12 MP JPEG → 224² JPEG.
+ * Then the first-request benchmark (bench/first-request.ts): the whole handler as the InferenceFunction construct
+ * packages it against a reference handler on sharp, in new processes; ends with `cold_ratio_vs_sharp=` and
+ * `warm_ratio_vs_sharp=`.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
@@ -10,15 +13,15 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { deflateRawSync } from 'zlib';
 import { buildSync } from 'esbuild';
+import { firstRequestBench, synthesizedInferenceFunction } from './first-request';
 import { BenchInput, makeInputs } from './inputs';
-import { handlerBuildOptions, handlerSource } from '../lib/private/handler-bundles';
 import type { Report, Stages } from './worker';
 
 const ROOT = path.join(__dirname, '..');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
 /** Our engines (tfjs-node is measured only where it loads) and the one that goes into the zip package. */
-const OUR_ENGINES = ['tfjs-cpu', 'tfjs-node'] as const;
-const ZIP_ENGINE = 'tfjs-cpu';
+const OUR_ENGINES = ['js', 'tfjs-cpu', 'tfjs-node'] as const;
+const ZIP_ENGINE = 'js';
 /** Timed runs of a `single` measurement (peak RSS does not need many). */
 const SINGLE_RUNS = 3;
 
@@ -117,21 +120,22 @@ async function main(): Promise<void> {
       console.log(`  sharp              alone: peak RSS ${sharp.peakRssMb.toFixed(0)} MB, first call ${sharp.firstMs.toFixed(0)} ms`);
     }
 
-    const entry = handlerSource('inference/index');
-    const lambdaBundle = path.join(dir, 'lambda', 'index.js');
-    // The inference function's own bundle: the options the package build and synth use.
-    buildSync({ ...handlerBuildOptions('inference/index', lambdaBundle), logLevel: 'error' });
+    // The function's code as the construct bundles it (its own esbuild options and external modules).
+    const entry = path.join(ROOT, 'lambda', 'inference', 'index.ts');
+    const lambdaBundle = synthesizedInferenceFunction(path.join(dir, 'cdk.out-package')).bundle;
     const preprocessBundle = path.join(dir, 'preprocess', 'index.js');
     bundle(path.join(ROOT, 'lambda', 'inference', 'preprocess.ts'), preprocessBundle, []);
     const zip = zipSize(lambdaBundle, dir);
-    console.log(`\nLambda package (${path.relative(ROOT, entry)}, the package's bundle options: minified, @aws-sdk/* and tfjs-node external):`);
+    console.log(`\nLambda package (${path.relative(ROOT, entry)} as the InferenceFunction construct bundles it):`);
     console.log(`  bundle ${(statSync(lambdaBundle).size / 1e6).toFixed(2)} MB, zip ${(zip.bytes / 1e6).toFixed(2)} MB (${zip.bytes} bytes, ${zip.how})`);
     console.log(`  module init (require in a fresh node, median of 5): ${path.basename(entry)} bundle ${initTime(lambdaBundle).toFixed(0)} ms `
       + `(AWS SDK from node_modules here, from the runtime in Lambda); preprocess.ts bundle ${initTime(preprocessBundle).toFixed(0)} ms`);
-    console.log('  (tfjs loads lazily on the first image: see "first call" above)');
+    const firstRequest = await firstRequestBench(dir);
     writeFileSync(path.join(dir, 'done'), '');
     console.log(`\nbench took ${((Date.now() - started) / 1000).toFixed(0)} s`);
     console.log(`ratio_vs_sharp_12mp=${ratio.toFixed(2)}`);
+    console.log(`cold_ratio_vs_sharp=${firstRequest.coldRatio.toFixed(2)}`);
+    console.log(`warm_ratio_vs_sharp=${firstRequest.warmRatio.toFixed(2)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

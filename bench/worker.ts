@@ -5,7 +5,7 @@
  *   node worker.js paired <engine> <input file> <runs>   our engine and sharp alternating, for a fair time ratio on a
  *                                                         shared machine (load changes hit both sides alike)
  *   node worker.js stages <engine> <input file> <runs>   our JPEG pipeline step by step (median ms of each step)
- * engine: tfjs-cpu | tfjs-node (our preprocessing with that tensor engine) | sharp (single only).
+ * engine: js | tfjs-cpu | tfjs-node (our preprocessing with that resize engine) | sharp (single only).
  * Prints one JSON line (see `Report`).
  */
 import { readFileSync } from 'fs';
@@ -88,7 +88,7 @@ async function stages(engineName: TensorEngineName, bytes: Uint8Array, runs: num
     const decoded = lap(`decode at 1/${scale}`, () => decodeJpeg(bytes, scale));
     const factors = boxFactors(decoded.width, decoded.height, SIZE);
     const reduced = lap(`area average ${factors.x}×${factors.y}`, () => boxShrink(decoded, factors.x, factors.y));
-    const rgb = lap('tfjs resize + orient', () => resizeAndOrient(engine, reduced, SIZE, header.orientation));
+    const rgb = lap('resize + orient', () => resizeAndOrient(engine, reduced, SIZE, header.orientation));
     lap('encode', () => encodeJpeg(rgb, SIZE, SIZE, QUALITY));
   }
   const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];

@@ -23,7 +23,7 @@ export type ImageClassifierServingOptions = Omit<ClassifierEndpointProps, 'model
 export type ImageClassifierRetrainingOptions = Omit<RetrainingPipelineProps, 'training' | 'endpoint' | 'encryptionKey'>;
 
 /** Inference function settings of an `ImageClassifier`. */
-export interface ImageClassifierInferenceOptions extends Omit<InferenceFunctionProps, 'endpointName' | 'imageSize' | 'readableBuckets'> {
+export interface ImageClassifierInferenceOptions extends Omit<InferenceFunctionProps, 'endpointName' | 'imageSize' | 'readableBuckets' | 'binaryMode'> {
   /**
    * Edge of the square image sent to the endpoint.
    * @default - the model's input size
@@ -224,6 +224,8 @@ export class ImageClassifier extends Construct {
       ...props.inference,
       endpointName: this.endpoint.endpointName,
       imageSize: imageSize!,
+      // The model's answer has one probability when it was trained in binary mode.
+      binaryMode: props.hyperparameters?.binaryMode,
       logEncryptionKey: props.inference?.logEncryptionKey ?? props.encryptionKey,
       readableBuckets: props.inference?.readableBuckets ?? [this.dataset.bucket],
     });

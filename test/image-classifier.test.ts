@@ -26,6 +26,14 @@ describe('ImageClassifier', () => {
     template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
   });
 
+  test.each([true, false, undefined])('hyperparameters.binaryMode %s tells the inference function whether the model answers with one probability', (binaryMode) => {
+    const stack = testStack();
+    const classifier = new ImageClassifier(stack, 'Classifier', { hyperparameters: { binaryMode } });
+    const functionId = stack.getLogicalId(classifier.inference.function.node.defaultChild as never);
+    const variables = Template.fromStack(stack).toJSON().Resources[functionId].Properties.Environment.Variables;
+    expect(variables.BINARY_MODE).toBe(binaryMode === true ? 'true' : undefined);
+  });
+
   test('the cleanup is deleted before the pipeline and the model role', () => {
     const stack = testStack();
     const classifier = new ImageClassifier(stack, 'Classifier');

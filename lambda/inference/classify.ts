@@ -3,7 +3,7 @@
  * endpoint and shape the top-k answer. Used by every entry point of the handler; its dependencies are passed in so
  * the same code runs against the real services, the loopback emulators, or fakes.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { InferenceConfig } from './environment';
 import { invokeEndpoint } from './invoke-endpoint';
@@ -19,7 +19,8 @@ export type Preprocess = (bytes: Uint8Array, options: PreprocessOptions) => Prom
 export interface ClassifierDependencies {
   readonly config: InferenceConfig;
   readonly sageMaker: SageMakerRuntimeClient;
-  readonly s3: S3Client;
+  /** the S3 client, created on first use (only S3 requests need it) */
+  readonly s3: () => S3Client;
   readonly preprocess: Preprocess;
   readonly log: Logger;
 }
@@ -27,7 +28,7 @@ export interface ClassifierDependencies {
 export async function loadImage(source: ImageSource, deps: ClassifierDependencies): Promise<Uint8Array> {
   if (source.type === 'bytes') return source.bytes;
   assertReadable(source.location, deps.config);
-  return readObject(deps.s3, source.location, deps.config.maxImageBytes);
+  return readObject(deps.s3(), source.location, deps.config.maxImageBytes);
 }
 
 export async function classifyImage(bytes: Uint8Array, topK: number, deps: ClassifierDependencies): Promise<ClassificationResult> {
@@ -35,7 +36,7 @@ export async function classifyImage(bytes: Uint8Array, topK: number, deps: Class
   const started = Date.now();
   const image = await deps.preprocess(bytes, { size: config.imageSize, maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels });
   const preprocessedMs = Date.now() - started;
-  const prediction = await invokeEndpoint(deps.sageMaker, config.endpointName, image.jpeg);
+  const prediction = await invokeEndpoint(deps.sageMaker, config.endpointName, image.jpeg, config.binaryMode);
   deps.log.info('classified', {
     engine: image.engine,
     source: image.source,

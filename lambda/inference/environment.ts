@@ -23,6 +23,11 @@ export const EnvironmentVariable = {
   INBOX_PREFIX: 'INBOX_PREFIX',
   /** how many inbox objects one invocation classifies at the same time (optional) */
   INBOX_CONCURRENCY: 'INBOX_CONCURRENCY',
+  /**
+   * `true` when the model was trained with the `binary_mode` hyperparameter "True" and answers with one probability
+   * (optional, `true` or `false`, default false)
+   */
+  BINARY_MODE: 'BINARY_MODE',
 } as const;
 
 export type EnvironmentVariableName = (typeof EnvironmentVariable)[keyof typeof EnvironmentVariable];
@@ -51,6 +56,8 @@ export interface InferenceConfig {
   readonly maxImageBytes: number;
   readonly maxImagePixels: number;
   readonly defaultTopK: number;
+  /** the endpoint answers with one probability, of the second of its two labels (see invoke-endpoint.ts) */
+  readonly binaryMode: boolean;
   readonly inbox?: { readonly bucket: string; readonly prefix: string; readonly concurrency: number };
 }
 
@@ -101,6 +108,12 @@ export function loadConfig(env: Env): InferenceConfig {
   const maxImagePixels = integer(EnvironmentVariable.MAX_IMAGE_PIXELS, DEFAULT_MAX_IMAGE_PIXELS, { min: 1, max: Number.MAX_SAFE_INTEGER });
   const defaultTopK = integer(EnvironmentVariable.DEFAULT_TOP_K, DEFAULT_TOP_K, TOP_K_RANGE);
 
+  const binaryText = text(EnvironmentVariable.BINARY_MODE)?.toLowerCase() ?? 'false';
+  if (binaryText !== 'true' && binaryText !== 'false') {
+    problems.push(`${EnvironmentVariable.BINARY_MODE} must be true or false, got ${JSON.stringify(env[EnvironmentVariable.BINARY_MODE])}`);
+  }
+  const binaryMode = binaryText === 'true';
+
   const readableBuckets = (text(EnvironmentVariable.READABLE_BUCKETS) ?? '')
     .split(',')
     .map((name) => name.trim())
@@ -128,5 +141,5 @@ export function loadConfig(env: Env): InferenceConfig {
   }
 
   if (problems.length > 0) throw new ConfigurationError(problems);
-  return { endpointName, imageSize, readableBuckets, maxImageBytes, maxImagePixels, defaultTopK, inbox };
+  return { endpointName, imageSize, readableBuckets, maxImageBytes, maxImagePixels, defaultTopK, binaryMode, inbox };
 }

@@ -11,7 +11,7 @@
  *   retry may fix (and a ConfigurationError-backed InferenceError if the function is misconfigured), so that
  *   Lambda's retries and on-failure destination see the event. See s3-notifications.ts.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { ClassifierDependencies, classifyImage, loadImage, Preprocess } from './classify';
 import { ConfigurationError, InferenceConfig, loadConfig } from './environment';
@@ -51,7 +51,8 @@ export function readConfiguration(env: Readonly<Record<string, string | undefine
 export interface HandlerDependencies {
   readonly configuration: Configuration;
   readonly sageMaker: SageMakerRuntimeClient;
-  readonly s3: S3Client;
+  /** the S3 client, created on first use (only S3 requests need it) */
+  readonly s3: () => S3Client;
   readonly preprocess: Preprocess;
   /** where log lines go; default stdout */
   readonly logSink?: LogSink;

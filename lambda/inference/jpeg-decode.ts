@@ -31,10 +31,24 @@ const MAX_SCANS = 256;
 const FAST_SHIFT = 16 - FAST_BITS;
 const MULTI_SHIFT = 16 - MULTI_BITS;
 
+/**
+ * The unstuffed scan data of the image being decoded, kept from one image to the next: a photo's is megabytes, and
+ * allocating (and zeroing) it per image made the garbage collector a tenth of a warm request. Decoding is synchronous
+ * from start to end, so one buffer serves every decode; it only grows. unstuff writes every byte it reads.
+ */
+let sharedScratch = new Uint8Array(0);
+
+function scratchBuffer(length: number): Uint8Array {
+  if (sharedScratch.length < length) sharedScratch = new Uint8Array(length);
+  return sharedScratch.subarray(0, length);
+}
+
 /** Decodes a JPEG at 1/`scale` of its size: ceil(width / scale) × ceil(height / scale) pixels, RGB, not oriented. */
 export function decodeJpeg(bytes: Uint8Array, scale: ScaleDenominator): RgbImage {
   const header = readJpegHeader(bytes);
-  const decoder = new JpegDecoder(bytes, header.frame, scale);
+  // A plain Uint8Array view of the same memory: the handler passes a Buffer, whose own indexOf and subarray (used per
+  // stuffed byte while unstuffing) are much slower than the typed array builtins.
+  const decoder = new JpegDecoder(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), header.frame, scale);
   decoder.run();
   const { frame } = header;
   const width = Math.ceil(frame.width / scale);
@@ -140,7 +154,7 @@ class JpegDecoder {
       : [];
     this.componentQuant = frame.components.map(() => undefined);
     this.seen = frame.components.map(() => false);
-    this.scratch = new Uint8Array(bytes.length + PADDING);
+    this.scratch = scratchBuffer(bytes.length + PADDING);
   }
 
   public run(): void {

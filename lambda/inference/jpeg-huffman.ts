@@ -61,14 +61,21 @@ export function buildHuffmanLookup(spec: HuffmanSpec): HuffmanLookup {
 /** Derives the skip table for AC coefficients that the scaled decoder does not need. */
 export function buildAcSkipLookup(lookup: HuffmanLookup): AcSkipLookup {
   const skip = new Uint16Array(lookup.full.length);
-  for (let i = 0; i < skip.length; i++) {
+  // Code by code: each code of length L fills the 2^(16 - L) aligned entries that start with it (a fill per code,
+  // not a JavaScript step per entry: this runs on every image, cold in a new Lambda container).
+  for (let i = 0; i < skip.length;) {
     const entry = lookup.full[i];
-    if (entry === 0) continue;
+    if (entry === 0) {
+      i++;
+      continue;
+    }
     const symbol = entry >> 8;
     const run = symbol >> 4;
     const size = symbol & 15;
     const advance = size !== 0 ? run + 1 : run === 15 ? 16 : END_OF_BLOCK;
-    skip[i] = (advance << 5) | ((entry & 0xff) + size);
+    const span = 1 << (LOOKUP_BITS - (entry & 0xff));
+    skip.fill((advance << 5) | ((entry & 0xff) + size), i, i + span);
+    i += span;
   }
   const single = withFastTable(skip, (_entry, i) => lookup.full[i] & 0xff);
   return { ...single, multi: buildAcMultiSkip(single) };

@@ -13,7 +13,7 @@
  *   or dead-letter queue, see the event (a retry re-classifies the whole event; the writes are idempotent);
  * - `skipped`: our own output objects, folder markers, and non-ObjectCreated events, each with the reason.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ClassifierDependencies, classifyImage } from './classify';
 import { ERROR_SUFFIX, InferenceConfig, PREDICTION_SUFFIX } from './environment';
 import { InferenceError } from './inference-error';
@@ -185,16 +185,16 @@ export async function processInbox(event: S3NotificationEvent, deps: ClassifierD
 async function processObject(object: InboxObject, deps: ClassifierDependencies): Promise<InboxSuccess | InboxFailure> {
   const log = deps.log.child({ s3Uri: formatS3Uri(object) });
   try {
-    const bytes = await readObject(deps.s3, object, deps.config.maxImageBytes);
+    const bytes = await readObject(deps.s3(), object, deps.config.maxImageBytes);
     const result = await classifyImage(bytes, deps.config.defaultTopK, { ...deps, log });
     const resultKey = resultKeyFor(object.key);
     const document: PredictionDocument = { source: object, classifiedAt: new Date().toISOString(), result };
-    await writeJson(deps.s3, { bucket: object.bucket, key: resultKey }, document);
+    await writeJson(deps.s3(), { bucket: object.bucket, key: resultKey }, document);
     return { bucket: object.bucket, key: object.key, resultKey, predictedLabel: result.predictedLabel };
   } catch (error) {
     const outcome = failure(object.bucket, object.key, error);
     log.error('inbox-object-failed', { ...outcome, error });
-    return outcome.retryable ? outcome : recordError(object, outcome, deps.s3, log);
+    return outcome.retryable ? outcome : recordError(object, outcome, deps.s3(), log);
   }
 }
 

@@ -2,7 +2,19 @@
  * Images stored in S3: parsing `s3://bucket/key`, deciding whether the function may read a location, and reading
  * or writing an object with the AWS SDK, with S3's errors turned into InferenceErrors.
  */
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+
+type S3Sdk = typeof import('@aws-sdk/client-s3');
+let s3Sdk: S3Sdk | undefined;
+
+/**
+ * @aws-sdk/client-s3, loaded on first use: it is the largest module the function loads (tens of ms of a cold start,
+ * bench/README.md), and a request that carries its image needs no S3.
+ */
+export function loadS3Sdk(): S3Sdk {
+  s3Sdk ??= require('@aws-sdk/client-s3') as S3Sdk;
+  return s3Sdk;
+}
 import { BUCKET_NAME_PATTERN, InferenceConfig } from './environment';
 import { InferenceError } from './inference-error';
 
@@ -67,7 +79,7 @@ export function assertReadable(location: S3Location, config: Pick<InferenceConfi
 export async function readObject(s3: S3Client, location: S3Location, maxBytes: number): Promise<Uint8Array> {
   const uri = formatS3Uri(location);
   try {
-    const output = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    const output = await s3.send(new (loadS3Sdk().GetObjectCommand)({ Bucket: location.bucket, Key: location.key }));
     if (output.ContentLength !== undefined && output.ContentLength > maxBytes) {
       destroyBody(output.Body);
       throw new InferenceError(413, 'OBJECT_TOO_LARGE', `${uri} is ${output.ContentLength} bytes, above the limit of ${maxBytes}`);
@@ -87,7 +99,7 @@ export async function readObject(s3: S3Client, location: S3Location, maxBytes: n
 /** Writes a JSON document; any failure is a 502 S3_ERROR. */
 export async function writeJson(s3: S3Client, location: S3Location, document: unknown): Promise<void> {
   try {
-    await s3.send(new PutObjectCommand({
+    await s3.send(new (loadS3Sdk().PutObjectCommand)({
       Bucket: location.bucket,
       Key: location.key,
       Body: `${JSON.stringify(document, undefined, 2)}\n`,

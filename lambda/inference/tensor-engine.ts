@@ -1,26 +1,40 @@
 /**
- * The TensorFlow.js engine that does the final resize and the EXIF orientation.
+ * The engine that does the final resize and the EXIF orientation, with TensorFlow 2's bilinear semantics.
  *
- * `@tensorflow/tfjs-node` (native libtensorflow) is used when it can be required: only the container image
- * (lambda/Dockerfile) installs it, since its install downloads libtensorflow, too big for a zip Lambda; it is no
- * dependency of this package, and absent from the zip function and the tests. Otherwise the pure JavaScript CPU backend: `@tensorflow/tfjs-core`
- * with `@tensorflow/tfjs-backend-cpu`, the two parts of `@tensorflow/tfjs` that it needs (the union package adds
- * layers, converter, data and WebGL: 1.4 MB more bundle and ~150 ms more cold start for nothing used here).
+ * - `tfjs-node` (native libtensorflow) when it can be required: only the container image (lambda/Dockerfile)
+ *   installs it, since its install downloads libtensorflow, too big for a zip Lambda; it is no dependency of this
+ *   package, and absent from the zip function and the tests.
+ * - Otherwise `js`: a port of the two kernels of TensorFlow.js's CPU backend that this needs (ResizeBilinear with
+ *   half-pixel centres, and the nearest-neighbour Transform of an exact orientation matrix), written here because
+ *   the library costs far more than the work: `@tensorflow/tfjs-core` with `@tensorflow/tfjs-backend-cpu` is 760 KB
+ *   of the function's bundle and 3.4 MB of its source map, and loading them took ~65 ms of CPU at every cold start
+ *   (`npm run bench`, first-request figures in bench/README.md) for a resize of a picture of at most 2 × 2 × size².
+ *   The port does the same arithmetic in the same order, so its output is identical to `tfjs-cpu`'s, byte for byte;
+ *   test/lambda/image-tensor-engine.test.ts checks that against TensorFlow.js on generated pictures.
+ * - `tfjs-cpu` (TensorFlow.js on its CPU backend) only on request: the reference the port is checked against. The
+ *   zip package leaves TensorFlow.js out of its bundle, so there it cannot load.
  *
- * Both engines expose the same `tf` API and get the same decoded pixels, so they produce the same output up to
- * float rounding. tfjs keeps its backend in global state: use one engine per process.
+ * tfjs keeps its backend in global state: use one tfjs engine per process.
  */
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { ExifOrientation } from './exif';
 import { RgbImage } from './rgb-image';
 
-export type TensorEngineName = 'tfjs-node' | 'tfjs-cpu';
+export type TensorEngineName = 'tfjs-node' | 'tfjs-cpu' | 'js';
 export type Tf = typeof TfCore;
 
-export interface TensorEngine {
-  readonly name: TensorEngineName;
+export interface TfjsEngine {
+  readonly name: 'tfjs-node' | 'tfjs-cpu';
   readonly tf: Tf;
 }
+
+export interface JsEngine {
+  readonly name: 'js';
+}
+
+export type TensorEngine = TfjsEngine | JsEngine;
+
+const JS_ENGINE: JsEngine = { name: 'js' };
 
 /** A variable, so that bundlers leave this native package to a runtime require (it cannot be bundled). */
 const TFJS_NODE = '@tensorflow/tfjs-node';
@@ -28,7 +42,9 @@ const TFJS_NODE = '@tensorflow/tfjs-node';
 /** The only module state: the engines, loaded on first use. */
 const engines = new Map<TensorEngineName | 'auto', Promise<TensorEngine>>();
 
-/** Loads (once) the requested engine, or by default tfjs-node when it loads and the CPU backend otherwise. */
+/** Loads (once) the requested engine, or by default tfjs-node when it loads and the JavaScript port otherwise. */
+export function loadTensorEngine(preferred: TfjsEngine['name']): Promise<TfjsEngine>;
+export function loadTensorEngine(preferred?: TensorEngineName): Promise<TensorEngine>;
 export function loadTensorEngine(preferred?: TensorEngineName): Promise<TensorEngine> {
   const key = preferred ?? 'auto';
   let engine = engines.get(key);
@@ -41,12 +57,14 @@ export function loadTensorEngine(preferred?: TensorEngineName): Promise<TensorEn
 }
 
 async function createEngine(preferred?: TensorEngineName): Promise<TensorEngine> {
+  if (preferred === 'js') return JS_ENGINE;
   if (preferred !== 'tfjs-cpu') {
     try {
       const tf = require(TFJS_NODE) as Tf;
       return { name: 'tfjs-node', tf };
     } catch (error) {
       if (preferred === 'tfjs-node') throw error;
+      return JS_ENGINE;
     }
   }
   const tf = await import('@tensorflow/tfjs-core');
@@ -65,6 +83,7 @@ async function createEngine(preferred?: TensorEngineName): Promise<TensorEngine>
  * the same pixels as rotating first and then squashing H×W to S×S, and it moves S² pixels instead of millions.
  */
 export function resizeAndOrient(engine: TensorEngine, image: RgbImage, size: number, orientation: ExifOrientation): Uint8Array {
+  if (engine.name === 'js') return resizeAndOrientInJs(image, size, orientation);
   const { tf } = engine;
   const method = tf.getKernel('Transform', tf.getBackend()) ? 'transform' : 'reverse';
   // tidy() returns the tensor, not its values: it walks whatever it returns, element by element for a typed array.
@@ -127,4 +146,53 @@ export function orientationTransform(orientation: ExifOrientation, size: number)
     case 7: return [0, -1, n, -1, 0, n, 0, 0];
     case 8: return [0, -1, n, 1, 0, 0, 0, 0];
   }
+}
+
+/**
+ * resizeAndOrient without TensorFlow.js: the arithmetic of tfjs-backend-cpu's ResizeBilinear kernel (half-pixel
+ * centres, no corner alignment; doubles, stored as float32), then the orientation as the exact pixel permutation
+ * that its Transform kernel makes of orientationTransform's matrix, then the same rounding to 8 bits.
+ */
+export function resizeAndOrientInJs(image: RgbImage, size: number, orientation: ExifOrientation): Uint8Array {
+  const { width, height, data } = image;
+  const resized = new Float32Array(size * size * 3);
+  const rowRatio = height / size;
+  const columnRatio = width / size;
+  const stride = width * 3;
+  let at = 0;
+  for (let row = 0; row < size; row++) {
+    const sourceRow = rowRatio * (row + 0.5) - 0.5;
+    const rowFloor = Math.max(0, Math.floor(sourceRow));
+    const rowFraction = sourceRow - rowFloor;
+    const top = rowFloor * stride;
+    const bottom = Math.min(height - 1, Math.ceil(sourceRow)) * stride;
+    for (let column = 0; column < size; column++) {
+      const sourceColumn = columnRatio * (column + 0.5) - 0.5;
+      const columnFloor = Math.max(0, Math.floor(sourceColumn));
+      const columnFraction = sourceColumn - columnFloor;
+      const left = columnFloor * 3;
+      const right = Math.min(width - 1, Math.ceil(sourceColumn)) * 3;
+      for (let channel = 0; channel < 3; channel++) {
+        const topLeft = data[top + left + channel];
+        const topRight = data[top + right + channel];
+        const bottomLeft = data[bottom + left + channel];
+        const bottomRight = data[bottom + right + channel];
+        const upper = topLeft + (topRight - topLeft) * columnFraction;
+        const lower = bottomLeft + (bottomRight - bottomLeft) * columnFraction;
+        resized[at++] = upper + (lower - upper) * rowFraction;
+      }
+    }
+  }
+  const [a0, a1, a2, b0, b1, b2] = orientationTransform(orientation, size);
+  // Uint8ClampedArray rounds to nearest (ties to even) and clamps to [0, 255], as in resizeAndOrient.
+  const upright = new Uint8ClampedArray(size * size * 3);
+  for (let y = 0, to = 0; y < size; y++) {
+    for (let x = 0; x < size; x++, to += 3) {
+      const from = ((b0 * x + b1 * y + b2) * size + (a0 * x + a1 * y + a2)) * 3;
+      upright[to] = resized[from];
+      upright[to + 1] = resized[from + 1];
+      upright[to + 2] = resized[from + 2];
+    }
+  }
+  return new Uint8Array(upright.buffer);
 }

@@ -30,8 +30,8 @@ import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowle
 /** How the inference function's code is packaged. */
 export class InferencePackaging {
   /**
-   * A zip package: the handler bundle that ships with this library. Images are decoded and resized by the
-   * pure JavaScript engine (tfjs-core with the CPU backend). No Docker is needed, at synth or at deploy.
+   * A zip package: the handler bundle that ships with this library. Images are decoded and resized in pure
+   * JavaScript. No Docker is needed, at synth or at deploy.
    */
   public static zip(): InferencePackaging {
     return new InferencePackaging('zip');
@@ -161,6 +161,13 @@ export interface InferenceFunctionProps {
    * @default 50_000_000
    */
   readonly maxImagePixels?: number;
+  /**
+   * The model was trained with the `binaryMode` hyperparameter: the endpoint answers with one probability (of the
+   * second of its two labels, in alphabetical order) and the function answers with both labels, the first with
+   * 1 - p. `ImageClassifier` sets this from its `hyperparameters.binaryMode`.
+   * @default false
+   */
+  readonly binaryMode?: boolean;
 }
 
 const MEMORY_RANGE_MIB = { min: 128, max: 10240 } as const;
@@ -354,9 +361,11 @@ function functionEnvironment(props: InferenceFunctionProps): Record<string, stri
     [EnvironmentVariable.DEFAULT_TOP_K]: Tokenization.stringifyNumber(props.defaultTopK ?? DEFAULT_TOP_K),
     [EnvironmentVariable.MAX_IMAGE_BYTES]: Tokenization.stringifyNumber(props.maxImageSize?.toBytes({ rounding: SizeRoundingBehavior.FLOOR }) ?? DEFAULT_MAX_IMAGE_BYTES),
     [EnvironmentVariable.MAX_IMAGE_PIXELS]: Tokenization.stringifyNumber(props.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS),
-    // Stack traces in the logs point into the TypeScript sources (the bundle ships its source map).
+    // Stack traces in the logs point into the TypeScript sources (the bundle ships its source map). Node reads the
+    // map when the module loads: keep the bundle small (see EXTERNAL_MODULES), it was 3.8 MB with TensorFlow.js.
     NODE_OPTIONS: '--enable-source-maps',
   };
+  if (props.binaryMode === true) environment[EnvironmentVariable.BINARY_MODE] = 'true';
   const buckets = props.readableBuckets ?? [];
   if (buckets.length > 0) environment[EnvironmentVariable.READABLE_BUCKETS] = buckets.map((bucket) => bucket.bucketName).join(',');
   if (props.inbox) {
@@ -397,6 +406,9 @@ function validateInferenceFunctionProps(props: InferenceFunctionProps): string[]
   const maxImageBytes = props.maxImageSize?.toBytes({ rounding: SizeRoundingBehavior.FLOOR });
   if (maxImageBytes !== undefined && !Token.isUnresolved(maxImageBytes) && maxImageBytes < 1) {
     problems.push(`maxImageSize must be at least 1 byte, got ${maxImageBytes} bytes`);
+  }
+  if (props.binaryMode !== undefined && typeof props.binaryMode !== 'boolean') {
+    problems.push('binaryMode must be true or false (not a token): the function must know at synth whether the model answers with one probability');
   }
   if (props.vpcSubnets && !props.vpc) {
     problems.push('vpcSubnets needs vpc');

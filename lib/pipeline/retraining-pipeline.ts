@@ -374,7 +374,9 @@ export class RetrainingPipeline extends Construct {
     const statements = [
       new iam.PolicyStatement({
         sid: 'RunTrainingJobs',
-        actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:StopTrainingJob', 'sagemaker:ListTags'],
+        // sagemaker:StopTrainingJob, which createTrainingJob.sync also needs (to stop the job of an aborted execution),
+        // is granted on the same ARNs by the failure phase's StopRunTrainingJob task.
+        actions: ['sagemaker:CreateTrainingJob', 'sagemaker:DescribeTrainingJob', 'sagemaker:ListTags'],
         resources: [this.arns.trainingJobs],
       }),
       new iam.PolicyStatement({

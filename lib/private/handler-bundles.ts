@@ -9,8 +9,10 @@ import type { BuildOptions } from 'esbuild';
  * `bundledLambdaCode(name)` accepts only these names.
  */
 export const LAMBDA_HANDLERS = {
-  // @tensorflow/tfjs-node: present only in the container image; the handler falls back to pure JavaScript without it.
-  'inference/index': { external: ['@tensorflow/tfjs-node'] },
+  // The native engine, present only in the container image (the handler falls back to pure JavaScript without it),
+  // and TensorFlow.js on its CPU backend, only the reference the JavaScript port is tested against
+  // (lambda/inference/tensor-engine.ts).
+  'inference/index': { external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'] },
   'pipeline/index': { external: [] },
   'pipeline/new-data-trigger': { external: [] },
   'cleanup/index': { external: [] },

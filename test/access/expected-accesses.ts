@@ -190,6 +190,8 @@ class AccessDerivation {
       case 'sagemaker:DeleteEndpoint': return sagemaker('endpoint', p.EndpointName);
       case 'sagemaker:DeleteEndpointConfig': return sagemaker('endpoint-config', p.EndpointConfigName);
       case 'sagemaker:DeleteModel': return sagemaker('model', p.ModelName);
+      case 'sagemaker:DescribeTrainingJob':
+      case 'sagemaker:StopTrainingJob': return sagemaker('training-job', p.TrainingJobName);
       case 'sagemaker:ListEndpointConfigs':
       case 'sagemaker:ListModels': return '*';
       case 'application-autoscaling:RegisterScalableTarget':

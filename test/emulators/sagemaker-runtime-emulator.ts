@@ -10,6 +10,11 @@
  * The model is a deterministic stub of the Image Classification - TensorFlow algorithm: fixed labels, probabilities
  * derived from a SHA-256 of the received bytes (so a test can predict them), summing to 1; the verbose answer for
  * `Accept: application/json;verbose`, the probabilities only for `application/json`.
+ *
+ * The `binary` behaviour stands for a model trained with `binary_mode` "True": one probability (given, or derived
+ * from the bytes), for the second of exactly two labels. ASSUMED shape (the algorithm documents only "a single
+ * probability"): the verbose object with a one-element `probabilities` (or the bare number with `scalar`), both labels,
+ * and `predicted_label` as an argmax over the one probability would give it (always the first label).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { LoopbackEmulator, LoopbackRequest, LoopbackResponse } from './loopback-server';
@@ -24,6 +29,7 @@ export type EndpointStatus = 'InService' | 'Creating' | 'Updating' | 'Failed';
 /** How the endpoint's container answers an invocation that reaches it. */
 export type ContainerBehaviour =
   | { readonly kind: 'verbose' }
+  | { readonly kind: 'binary'; readonly probability?: number; readonly scalar?: boolean }
   | { readonly kind: 'model-error'; readonly originalStatusCode: number; readonly originalMessage: string }
   | { readonly kind: 'malformed'; readonly body: string }
   | { readonly kind: 'service-unavailable' };
@@ -48,6 +54,11 @@ export function stubAnswer(body: Uint8Array, labels: readonly string[] = DEFAULT
   const probabilities = weights.map((weight) => weight / total);
   const best = probabilities.indexOf(Math.max(...probabilities));
   return { probabilities, labels: [...labels], predicted_label: labels[best] };
+}
+
+/** The binary stub model: the second label's probability for these bytes, in [0, 1]. */
+export function stubBinaryProbability(body: Uint8Array): number {
+  return createHash('sha256').update(body).digest().readUInt16BE(0) / 0xffff;
 }
 
 export class SageMakerRuntimeEmulator extends LoopbackEmulator {
@@ -113,6 +124,15 @@ export class SageMakerRuntimeEmulator extends LoopbackEmulator {
           status: 200,
           headers: { 'content-type': accept, 'x-amzn-invoked-production-variant': 'AllTraffic', 'x-amzn-requestid': requestId() },
           body: JSON.stringify(accept === 'application/json' ? { probabilities: answer.probabilities } : answer),
+        };
+      }
+      case 'binary': {
+        if (this.labels.length !== 2) throw new Error(`a binary-mode model has two labels, this emulator has ${this.labels.length}`);
+        const probability = behaviour.probability ?? stubBinaryProbability(request.body);
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json;verbose', 'x-amzn-invoked-production-variant': 'AllTraffic', 'x-amzn-requestid': requestId() },
+          body: JSON.stringify({ probabilities: behaviour.scalar === true ? probability : [probability], labels: [...this.labels], predicted_label: this.labels[0] }),
         };
       }
       case 'malformed':

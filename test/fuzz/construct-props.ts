@@ -562,11 +562,13 @@ export const inferenceOptions = withUnknownFields(record<ImageClassifierInferenc
   imageSize: field(imageSizeSpec),
 }, inferenceRules), INFERENCE_OPTION_NAMES, false);
 
-export const INFERENCE_FUNCTION_NAMES = ['endpointName', ...INFERENCE_OPTION_NAMES];
+export const INFERENCE_FUNCTION_NAMES = ['endpointName', ...INFERENCE_OPTION_NAMES, 'binaryMode'];
 export const inferenceFunctionProps = withUnknownFields(record<InferenceFunctionProps>({
   ...inferenceOptionFields,
   endpointName: field({ valid: sageMakerName(), invalid: stringOutside((name) => isSageMakerName(name)), token: stringToken('flowers'), required: true }),
   imageSize: field({ ...imageSizeSpec, required: true }),
+  // ImageClassifier sets it from hyperparameters.binaryMode, so only the function's own props have it.
+  binaryMode: field({ valid: fc.boolean(), invalid: fc.constantFrom<unknown>('true', 1, null) }),
 }, inferenceRules), INFERENCE_FUNCTION_NAMES, false);
 
 // ---- EndpointCleanup ----------------------------------------------------------------------------------------------

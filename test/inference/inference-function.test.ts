@@ -190,6 +190,16 @@ describe('inbox', () => {
 });
 
 describe('options', () => {
+  test.each([true, false, undefined])('binaryMode %s sets BINARY_MODE only when true', (binaryMode) => {
+    const { template } = synth({ binaryMode });
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }));
+    expect(fn.Properties.Environment.Variables.BINARY_MODE).toBe(binaryMode === true ? 'true' : undefined);
+  });
+
+  test('binaryMode that is not a literal boolean is refused, naming the prop', () => {
+    expect(() => synth({ binaryMode: Token.asAny('yes') as never })).toThrow('binaryMode must be true or false (not a token)');
+  });
+
   test('functionUrl: false creates no URL', () => {
     const { template, construct } = synth({ functionUrl: false });
     template.resourceCountIs('AWS::Lambda::Url', 0);
@@ -342,4 +352,7 @@ test('the zip package is bundled by the local esbuild, minified with a source ma
   expect(bundle).not.toContain('parseHttpRequest'); // and internal names mangled
   expect(bundle).toContain('require("@aws-sdk/client-sagemaker-runtime")'); // left to the runtime
   expect(bundle).toContain('application/json;verbose'); // the handler's own code is inlined
+  // TensorFlow.js stays out (760 KB): the JavaScript port does the resize; tfjs is only the tests' reference engine.
+  expect(bundle).toContain('import("@tensorflow/tfjs-core")');
+  expect(bundle.length).toBeLessThan(150_000);
 });

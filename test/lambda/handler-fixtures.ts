@@ -26,7 +26,9 @@ export interface HandlerTestBed {
  * Before each test the emulators are reset: the endpoint ENDPOINT_NAME is InService, S3 holds what `seed` puts,
  * and the handler's logs are captured.
  */
-export function useHandlerTestBed(environment: Readonly<Record<string, string>>, seed: (s3: S3Emulator) => void): HandlerTestBed {
+/** `labels`: the stub model's labels (default DEFAULT_LABELS; two for a binary-mode model). */
+export function useHandlerTestBed(environment: Readonly<Record<string, string>>, seed: (s3: S3Emulator) => void,
+  labels?: readonly string[]): HandlerTestBed {
   let started: { handler: Handler; sageMaker: SageMakerRuntimeEmulator; s3: S3Emulator } | undefined;
   let restoreEnvironment = (): void => {};
   let logs: ReturnType<typeof captureLogs> | undefined;
@@ -36,7 +38,7 @@ export function useHandlerTestBed(environment: Readonly<Record<string, string>>,
   };
 
   beforeAll(async () => {
-    const [sageMaker, s3] = await Promise.all([SageMakerRuntimeEmulator.start(), S3Emulator.start()]);
+    const [sageMaker, s3] = await Promise.all([SageMakerRuntimeEmulator.start(labels), S3Emulator.start()]);
     restoreEnvironment = useEmulatorEnvironment({ sageMakerRuntime: sageMaker.url, s3: s3.url }, environment);
     const { handler } = await import('../../lambda/inference/index');
     started = { handler, sageMaker, s3 };

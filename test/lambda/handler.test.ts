@@ -172,6 +172,7 @@ describe('endpoint failures', () => {
     ['not JSON', '<html>502 Bad Gateway</html>'],
     ['the non-verbose answer', '{"probabilities": [0.2, 0.8]}'],
     ['mismatched arrays', '{"probabilities": [0.2, 0.8], "labels": ["a"], "predicted_label": "a"}'],
+    ['a binary-mode answer to a function not told so', '{"probabilities": [0.8], "labels": ["a", "b"], "predicted_label": "a"}'],
   ])('a malformed answer (%s) → 502 MALFORMED_ENDPOINT_RESPONSE', async (_name, body) => {
     bed.sageMaker.behaviour = { kind: 'malformed', body };
     const response = await classifyLandscape();

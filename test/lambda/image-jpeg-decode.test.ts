@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import sharp from 'sharp';
 import { ImageError } from '../../lambda/inference/image-error';
 import { planesToRgb, jpegColorModel } from '../../lambda/inference/jpeg-color';
@@ -184,6 +185,32 @@ describe('Huffman lookup tables', () => {
     expect(skip.multi[0b1001_1011_1100]).toBe(((2 + 2) << 5) | 8);
     // ZRL "1110" advances 16.
     expect(skip.multi[0b1110_1110_1111]).toBe(((16 + 16 + END_OF_BLOCK) << 5) | 12);
+  });
+
+  it('skip every AC code entry by entry as its symbol says, for generated tables (complete or not)', () => {
+    // counts per length that fit (Kraft), with random symbols: the skip table must equal the per-entry formula.
+    const spec = fc.array(fc.nat(8), { minLength: 16, maxLength: 16 }).chain((wanted) => {
+      let room = 1;
+      const counts = wanted.map((n, i) => {
+        room *= 2;
+        const count = Math.max(0, Math.min(n, room - (i === 15 ? 1 : 0)));
+        room -= count;
+        return count;
+      });
+      const total = counts.reduce((sum, n) => sum + n, 0);
+      return fc.record({ counts: fc.constant(Uint8Array.from(counts)), symbols: fc.uint8Array({ minLength: total, maxLength: total }) });
+    }).filter((table) => table.symbols.length > 0);
+    fc.assert(fc.property(spec, (table) => {
+      const lookup = buildHuffmanLookup(table);
+      const skip = buildAcSkipLookup(lookup);
+      for (let i = 0; i < lookup.full.length; i++) {
+        const entry = lookup.full[i];
+        const symbol = entry >> 8;
+        const size = symbol & 15;
+        const advance = size !== 0 ? (symbol >> 4) + 1 : symbol >> 4 === 15 ? 16 : END_OF_BLOCK;
+        if (skip.full[i] !== (entry === 0 ? 0 : (advance << 5) | ((entry & 0xff) + size))) throw new Error(`entry ${i} differs`);
+      }
+    }), { numRuns: 60 });
   });
 
   it('refuse a table with more codes than fit their lengths', () => {

@@ -1,12 +1,13 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
+import * as fc from 'fast-check';
 import type { ExifOrientation } from '../../lambda/inference/exif';
-import { loadTensorEngine, orientationTransform, orientImage, resizeAndOrient } from '../../lambda/inference/tensor-engine';
+import { loadTensorEngine, orientationTransform, orientImage, resizeAndOrient, resizeAndOrientInJs, Tf } from '../../lambda/inference/tensor-engine';
 import { nativeTfjsLoads, orientationFixture } from './image-fixtures';
 
 describe('loadTensorEngine', () => {
-  it('uses tfjs-node when it loads and falls back to the pure JavaScript CPU backend otherwise', async () => {
+  it('uses tfjs-node when it loads and falls back to the JavaScript port otherwise', async () => {
     const engine = await loadTensorEngine();
-    expect(engine.name).toBe(nativeTfjsLoads() ? 'tfjs-node' : 'tfjs-cpu');
+    expect(engine.name).toBe(nativeTfjsLoads() ? 'tfjs-node' : 'js');
     expect(await loadTensorEngine()).toBe(engine); // loaded once
   });
 
@@ -20,7 +21,7 @@ describe('loadTensorEngine', () => {
 });
 
 describe('orientImage', () => {
-  let tf: Awaited<ReturnType<typeof loadTensorEngine>>['tf'];
+  let tf: Tf;
   beforeAll(async () => {
     tf = (await loadTensorEngine('tfjs-cpu')).tf;
   });
@@ -66,6 +67,34 @@ describe('resizeAndOrient', () => {
     const out = resizeAndOrient(engine, { width: 2, height: 1, data: Uint8Array.from([0, 0, 0, 255, 255, 255]) }, 4, 1);
     expect(Array.from(out.filter((_, i) => i % 3 === 0 && i < 12))).toEqual([0, 64, 191, 255]);
     expect(out).toHaveLength(4 * 4 * 3);
+  });
+});
+
+describe('the JavaScript port', () => {
+  const ORIENTATIONS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+
+  it('gives the same bytes as TensorFlow.js on its CPU backend, for generated pictures, sizes and orientations', async () => {
+    const tfjs = await loadTensorEngine('tfjs-cpu');
+    const picture = fc.record({ width: fc.integer({ min: 1, max: 48 }), height: fc.integer({ min: 1, max: 48 }) })
+      .chain(({ width, height }) => fc.record({
+        width: fc.constant(width),
+        height: fc.constant(height),
+        data: fc.uint8Array({ minLength: width * height * 3, maxLength: width * height * 3 }),
+      }));
+    fc.assert(fc.property(picture, fc.integer({ min: 1, max: 40 }), fc.constantFrom(...ORIENTATIONS), (image, size, orientation) => {
+      expect(resizeAndOrientInJs(image, size, orientation)).toEqual(resizeAndOrient(tfjs, image, size, orientation));
+    }), { numRuns: 300 });
+  });
+
+  it('gives the same bytes as TensorFlow.js on a photo-sized reduction to 224, every orientation', async () => {
+    const tfjs = await loadTensorEngine('tfjs-cpu');
+    const js = await loadTensorEngine('js');
+    let state = 7;
+    const data = Uint8Array.from({ length: 500 * 375 * 3 }, () => (state = (state * 1103515245 + 12345) >>> 0) >>> 24);
+    const image = { width: 500, height: 375, data };
+    for (const orientation of ORIENTATIONS) {
+      expect(resizeAndOrient(js, image, 224, orientation)).toEqual(resizeAndOrient(tfjs, image, 224, orientation));
+    }
   });
 });
 

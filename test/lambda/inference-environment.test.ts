@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       maxImageBytes: DEFAULT_MAX_IMAGE_BYTES,
       maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
       defaultTopK: 5,
+      binaryMode: false,
       inbox: undefined,
     });
   });
@@ -44,6 +45,16 @@ describe('loadConfig', () => {
       inbox: { bucket: 'inbox-bucket', prefix: 'inbox/', concurrency: 4 },
     });
     expect(loadConfig({ ...minimal, INBOX_BUCKET: 'inbox-bucket', INBOX_PREFIX: 'in/' }).inbox?.concurrency).toBe(DEFAULT_INBOX_CONCURRENCY);
+  });
+
+  test.each([
+    ['true', true], ['TRUE', true], [' True ', true], ['false', false], ['False', false], ['', false],
+  ])('reads BINARY_MODE %j as %s', (value, expected) => {
+    expect(loadConfig({ ...minimal, BINARY_MODE: value }).binaryMode).toBe(expected);
+  });
+
+  test.each(['yes', '1', 'on', 'truee'])('rejects BINARY_MODE %j, naming the accepted values', (value) => {
+    expect(problemsOf({ ...minimal, BINARY_MODE: value })).toEqual([`BINARY_MODE must be true or false, got ${JSON.stringify(value)}`]);
   });
 
   test('rejects an empty environment, naming both required variables', () => {

@@ -8,7 +8,7 @@ import * as tensorEngine from '../../lambda/inference/tensor-engine';
 import { meanAbsDiff, nativeTfjsLoads, orientationFixture, pngChunk, rawRgb, scene, seededRandom, toBytes } from './image-fixtures';
 
 const SIZE = 224;
-const expectedEngine = nativeTfjsLoads() ? 'tfjs-node' : 'tfjs-cpu';
+const expectedEngine = nativeTfjsLoads() ? 'tfjs-node' : 'js';
 
 async function expectImageError(bytes: Uint8Array, code: ImageErrorCode, options = {}): Promise<ImageError> {
   const error = await preprocessImage(bytes, { size: SIZE, ...options }).then(() => undefined, (e: unknown) => e);
