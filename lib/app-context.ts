@@ -2,17 +2,18 @@ import { Duration } from 'aws-cdk-lib';
 import { Node } from 'constructs';
 import { checkHyperparameters, Hyperparameters } from './algorithm/hyperparameter-spec';
 import { JumpStartModel } from './algorithm/jumpstart-model';
-import { inspectImageFolder } from './dataset/dataset-seed';
 import { ImageClassifierProps } from './image-classifier';
 import { RetrainingSchedule } from './pipeline/retraining-schedule';
 import { editDistance } from './private/edit-distance';
+import { inspectImageFolder } from './private/image-folder';
 import { emailAddressProblem } from './private/email-address';
 import { datasetPrefixProblem } from './private/locations';
+import { validateInferenceInstanceType, validateTrainingInstanceType } from './private/instance-type-checks';
 import { closestModelIds, imageSizeProblem } from './private/model-catalog';
 import { scheduleExpressionProblem } from './private/schedule-expression';
 import { EndpointCapacity } from './serving/endpoint-capacity';
-import { InferenceInstanceType, validateInferenceInstanceType } from './serving/inference-instance-type';
-import { TrainingInstanceType, validateTrainingInstanceType } from './training/training-instance-type';
+import { InferenceInstanceType } from './serving/inference-instance-type';
+import { TrainingInstanceType } from './training/training-instance-type';
 
 /** Prefix of every context key the app reads from cdk.json or `cdk synth -c key=value`. */
 export const CONTEXT_PREFIX = 'imageClassifier:';

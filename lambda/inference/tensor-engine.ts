@@ -1,9 +1,9 @@
 /**
  * The engine that does the final resize and the EXIF orientation, with TensorFlow 2's bilinear semantics.
  *
- * - `tfjs-node` (native libtensorflow) when it can be required: an optionalDependency whose install downloads
- *   libtensorflow, so it is absent wherever that download failed, and too big for a zip Lambda anyway (container
- *   image only).
+ * - `tfjs-node` (native libtensorflow) when it can be required: only the container image (lambda/Dockerfile)
+ *   installs it, since its install downloads libtensorflow, too big for a zip Lambda; it is no dependency of this
+ *   package, and absent from the zip function and the tests.
  * - Otherwise `js`: a port of the two kernels of TensorFlow.js's CPU backend that this needs (ResizeBilinear with
  *   half-pixel centres, and the nearest-neighbour Transform of an exact orientation matrix), written here because
  *   the library costs far more than the work: `@tensorflow/tfjs-core` with `@tensorflow/tfjs-backend-cpu` is 760 KB

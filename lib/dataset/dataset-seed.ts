@@ -1,17 +1,11 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { DatasetBucket } from './dataset-bucket';
+import { inspectImageFolder } from '../private/image-folder';
 import { acknowledgeRule, acknowledgeWildcardResource } from '../private/nag';
-
-/** Image file endings the algorithm reads. */
-const IMAGE_FILE = /\.(jpe?g|png)$/i;
-/** Files an image folder may hold besides images; everything else is an error. */
-const IGNORED_FILE = /^(\.DS_Store|Thumbs\.db|desktop\.ini|\..*)$/;
 
 /** Properties of a `DatasetSeed`. */
 export interface DatasetSeedProps {
@@ -79,38 +73,4 @@ function acknowledgeDeploymentGrants(role: iam.Role, dataset: DatasetBucket): vo
   const assets = Stack.of(role).synthesizer as { readonly bucketName?: string };
   const assetBucket = typeof assets.bucketName === 'string' ? assets.bucketName : undefined;
   if (assetBucket) acknowledgeWildcardResource(role, `arn:${Stack.of(role).partition}:s3:::${assetBucket}/*`, reason);
-}
-
-/**
- * Checks that `folder` holds at least two class folders, each with at least one .jpg/.jpeg/.png image and nothing
- * else but hidden files, and returns the classes in label order. Every problem is reported at once.
- */
-export function inspectImageFolder(folder: string, name: string): Array<{ name: string; images: number }> {
-  if (Token.isUnresolved(folder)) throw new Error(`${name} must be a literal path, got a token`);
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(folder, { withFileTypes: true });
-  } catch {
-    throw new Error(`${name} '${folder}' is not a readable folder; give a folder laid out as <class>/<image>.jpg`);
-  }
-  const problems: string[] = [];
-  const classes: Array<{ name: string; images: number }> = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (IGNORED_FILE.test(entry.name)) continue;
-    if (!entry.isDirectory()) {
-      problems.push(`'${entry.name}' is a file at the top level; images go in one folder per class, like roses/${entry.name}`);
-      continue;
-    }
-    const files = fs.readdirSync(path.join(folder, entry.name), { withFileTypes: true }).filter((f) => !IGNORED_FILE.test(f.name));
-    const others = files.filter((f) => !f.isFile() || !IMAGE_FILE.test(f.name)).map((f) => f.name);
-    if (others.length > 0) {
-      problems.push(`class '${entry.name}' holds ${others.length} entries that are not .jpg, .jpeg or .png images (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})`);
-    }
-    const images = files.length - others.length;
-    if (images === 0) problems.push(`class '${entry.name}' has no images`);
-    classes.push({ name: entry.name, images });
-  }
-  if (classes.length < 2) problems.push(`found ${classes.length} class folder(s); the algorithm needs at least two`);
-  if (problems.length > 0) throw new Error(problems.map((problem) => `${name} '${folder}': ${problem}`).join('\n  '));
-  return classes;
 }

@@ -30,7 +30,7 @@ import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowle
 /** How the inference function's code is packaged. */
 export class InferencePackaging {
   /**
-   * A zip package bundled at synth time by the locally installed esbuild. Images are decoded and resized in pure
+   * A zip package: the handler bundle that ships with this library. Images are decoded and resized in pure
    * JavaScript. No Docker is needed, at synth or at deploy.
    */
   public static zip(): InferencePackaging {
@@ -173,11 +173,6 @@ export interface InferenceFunctionProps {
 const MEMORY_RANGE_MIB = { min: 128, max: 10240 } as const;
 const MAX_TIMEOUT = Duration.minutes(15);
 const MAX_PREFIX_LENGTH = 512;
-/** The handler bundle leaves these to the runtime: the AWS SDK (in every Node.js runtime), the native engine
- * (present only in the container image; the code falls back to pure JavaScript without it), and TensorFlow.js on its
- * CPU backend (only the reference the JavaScript port is tested against; see lambda/inference/tensor-engine.ts). */
-const EXTERNAL_MODULES = ['@aws-sdk/*', '@tensorflow/tfjs-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'];
-
 /**
  * The Lambda function that classifies images with the SageMaker endpoint: it validates the image, decodes it,
  * applies the EXIF orientation, resizes it to the model's input size and asks the endpoint for the top-k labels.
@@ -259,7 +254,7 @@ export class InferenceFunction extends Construct {
       : new lambda.Function(this, 'Function', {
         ...common,
         environment: { ...common.environment, ...SOURCE_MAPS_ENVIRONMENT },
-        code: bundledLambdaCode('inference/index', [...EXTERNAL_MODULES]),
+        code: bundledLambdaCode('inference/index'),
         handler: 'index.handler',
         runtime: lambda.Runtime.NODEJS_24_X,
       });

@@ -23,7 +23,8 @@ import type { PipelineConfig, TrainingOption } from '../../lambda/pipeline/prepa
 import { CONTAINER_HYPERPARAMETERS } from '../private/algorithm-facts';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
 import { Processor } from '../algorithm/algorithm-locations';
-import { TrainingInstanceType, validateTrainingInstanceType } from '../training/training-instance-type';
+import { TrainingInstanceType } from '../training/training-instance-type';
+import { validateTrainingInstanceType } from '../private/instance-type-checks';
 import { TrainingJobDefinition } from '../training/training-job-definition';
 import { PhaseContext, PipelineArns } from './phases/context';
 import { deploy } from './phases/deploy';

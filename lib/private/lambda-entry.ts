@@ -2,34 +2,40 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { BUNDLES_DIRECTORY, LambdaHandlerName, handlerBuildOptions, handlerSource, loadEsbuild } from './handler-bundles';
 
 /**
- * The entry file of one of this package's Lambda handlers, for NodejsFunction: the TypeScript source in a checkout
- * of this repository (`lambda/<name>.ts`), or the compiled JavaScript next to the compiled library in the published
- * package (`dist/lambda/<name>.js`). `name` is relative to `lambda/`, without extension, e.g. `pipeline/index`.
+ * Whether this code runs from its TypeScript sources (a checkout: tests, `cdk synth` through ts-node) rather than
+ * compiled (the installed package, whose build put the handler bundles next to it).
  */
-export function lambdaEntry(name: string): string {
-  // This file is lib/private/lambda-entry.ts in the repository, dist/lib/private/lambda-entry.js in the package;
-  // either way the handlers are in ../../lambda.
-  const base = path.join(__dirname, '..', '..', 'lambda', name);
-  for (const extension of ['.ts', '.js']) {
-    if (fs.existsSync(base + extension)) return base + extension;
-  }
-  throw new Error(`Lambda handler ${name} is missing: neither ${base}.ts nor ${base}.js exists (is the package installed completely?)`);
+const RUNNING_FROM_SOURCE = path.extname(__filename) === '.ts';
+
+/**
+ * The code of one of this package's Lambda handlers (listed in LAMBDA_HANDLERS). The handler is `index.<export>`.
+ *
+ * - Installed package: the bundle the package build made (`dist/bundles/<name>/`), as aws-cdk-lib ships its own
+ *   handlers; the consumer needs neither esbuild nor Docker.
+ * - Checkout: bundled from the sources at synth by esbuild through its JavaScript API (no Docker, and none of the
+ *   `npx` start-up that NodejsFunction pays per function, ~0.6 s each), with the same options as the package build,
+ *   so the bytes and the asset hash are the same. The asset is hashed from the bundle, so it changes exactly when
+ *   the code that goes into it changes.
+ */
+export function bundledLambdaCode(name: LambdaHandlerName): lambda.Code {
+  return RUNNING_FROM_SOURCE ? bundleFromSource(name) : prebuiltBundle(name);
 }
 
-/** Node.js version the bundles target; the functions run on the matching Lambda runtime. */
-export const BUNDLE_TARGET = 'node24';
+function prebuiltBundle(name: LambdaHandlerName): lambda.Code {
+  const directory = path.join(BUNDLES_DIRECTORY, name);
+  if (!fs.existsSync(path.join(directory, 'index.js'))) {
+    throw new Error(`The bundle of Lambda handler ${name} is missing from ${directory}: the package was built or `
+      + 'installed incompletely; reinstall it (a checkout builds it with `npm run build`)');
+  }
+  return lambda.Code.fromAsset(directory);
+}
 
-/**
- * The bundled code of one of this package's Lambda handlers: esbuild, run in this process through its JavaScript API
- * (no Docker, and none of the `npx` start-up that NodejsFunction pays per function, ~0.6 s each), minified, with a
- * source map, CommonJS, `external` left out (the AWS SDK v3 comes with every Node.js runtime). The asset is hashed
- * from the bundle, so it changes exactly when the code that goes into it changes. The handler is `index.<export>`;
- * set `NODE_OPTIONS=--enable-source-maps` (SOURCE_MAPS_ENVIRONMENT) so stack traces point at the sources.
- */
-export function bundledLambdaCode(name: string, external: string[] = ['@aws-sdk/*']): lambda.Code {
-  const entry = lambdaEntry(name);
+function bundleFromSource(name: LambdaHandlerName): lambda.Code {
+  const entry = handlerSource(name);
+  if (!fs.existsSync(entry)) throw new Error(`Lambda handler ${name} is missing: ${entry} does not exist`);
   return lambda.Code.fromAsset(path.dirname(entry), {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
@@ -37,24 +43,10 @@ export function bundledLambdaCode(name: string, external: string[] = ['@aws-sdk/
       image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24'),
       local: {
         tryBundle(outputDir: string): boolean {
-          let esbuild: typeof import('esbuild');
-          try {
-            esbuild = require('esbuild');
-          } catch {
-            throw new Error(`Bundling Lambda handler ${name} needs esbuild: run 'npm install --save-dev esbuild'`);
-          }
-          esbuild.buildSync({
-            entryPoints: [entry],
-            outfile: path.join(outputDir, 'index.js'),
-            bundle: true,
-            platform: 'node',
-            target: BUNDLE_TARGET,
-            format: 'cjs',
-            minify: true,
-            sourcemap: true,
-            external,
-            logLevel: 'warning',
-          });
+          const esbuild = loadEsbuild(`Bundling Lambda handler ${name}`);
+          // Built for the package's bundle path (source map paths relative to it), written to outputDir.
+          const result = esbuild.buildSync({ ...handlerBuildOptions(name), write: false });
+          for (const file of result.outputFiles) fs.writeFileSync(path.join(outputDir, path.basename(file.path)), file.contents);
           return true;
         },
       },

@@ -1,6 +1,7 @@
 import { Duration, Size, SizeRoundingBehavior, Token } from 'aws-cdk-lib';
 import { EndpointScalingRequests, ProductionVariantRequest } from './endpoint-requests';
-import { InferenceInstanceType, validateInferenceInstanceType } from './inference-instance-type';
+import { InferenceInstanceType } from './inference-instance-type';
+import { validateInferenceInstanceType } from '../private/instance-type-checks';
 import { Processor } from '../algorithm/algorithm-locations';
 
 /** Options of `EndpointCapacity.instances`. */

@@ -1,18 +1,7 @@
-import { Token } from 'aws-cdk-lib';
 import { Processor } from '../algorithm/algorithm-locations';
-import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES, LOCAL_STORAGE_INSTANCE_FAMILIES } from '../private/algorithm-facts';
-import { instanceFamily, instanceNameProblem } from '../private/instance-type-name';
-
-/**
- * Families of the algorithm's instance lists that SageMaker real-time hosting does not offer: they are absent from
- * the API's `ProductionVariantInstanceType` enum (AWS SDK v3.11xx, checked by the test suite).
- */
-const NOT_HOSTED_FAMILIES: readonly string[] = ['p3dn', 'c5n', 'c6id', 'm6id', 'r6id', 't3'];
-
-/** GPU families an endpoint of this algorithm can run on. */
-export const HOSTING_GPU_FAMILIES: readonly string[] = GPU_INSTANCE_FAMILIES.filter((f) => !NOT_HOSTED_FAMILIES.includes(f));
-/** CPU families an endpoint of this algorithm can run on. */
-export const HOSTING_CPU_FAMILIES: readonly string[] = CPU_INSTANCE_FAMILIES.filter((f) => !NOT_HOSTED_FAMILIES.includes(f));
+import { LOCAL_STORAGE_INSTANCE_FAMILIES } from '../private/algorithm-facts';
+import { HOSTING_CPU_FAMILIES, HOSTING_GPU_FAMILIES } from '../private/instance-type-checks';
+import { instanceFamily } from '../private/instance-type-name';
 
 /**
  * A SageMaker real-time hosting instance type, such as `ml.m5.large`.
@@ -91,29 +80,4 @@ export class InferenceInstanceType {
   public toString(): string {
     return this.name;
   }
-}
-
-/**
- * Problems with hosting this algorithm on `instanceType`, each naming `path`, the value and the fix.
- * A token is accepted as it is.
- */
-export function validateInferenceInstanceType(instanceType: InferenceInstanceType, path: string): string[] {
-  const name = instanceType.name;
-  if (Token.isUnresolved(name)) return [];
-  const shape = instanceNameProblem(name, path, 'ml.m5.large');
-  if (shape) return [shape];
-  const family = instanceType.family!;
-  if (family === 't2') {
-    return [
-      `${path} '${name}': T2 instances are not in the algorithm's hosting list and their burstable CPU runs out of credits `
-      + `under steady inference; use 'ml.m5.large' (CPU), 'ml.c6i.large' (CPU) or 'ml.g4dn.xlarge' (GPU)`,
-    ];
-  }
-  if (instanceType.processor === undefined) {
-    return [
-      `${path} '${name}': the algorithm is not hosted on the ${family} family; use a CPU family (${HOSTING_CPU_FAMILIES.join(', ')}) `
-      + `or a GPU family (${HOSTING_GPU_FAMILIES.join(', ')})`,
-    ];
-  }
-  return [];
 }

@@ -1,7 +1,6 @@
-import { Token } from 'aws-cdk-lib';
 import { Processor } from '../algorithm/algorithm-locations';
 import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES, LOCAL_STORAGE_INSTANCE_FAMILIES } from '../private/algorithm-facts';
-import { instanceFamily, instanceNameProblem } from '../private/instance-type-name';
+import { instanceFamily } from '../private/instance-type-name';
 
 /**
  * A SageMaker training instance type, such as `ml.p3.2xlarge`.
@@ -68,38 +67,4 @@ export class TrainingInstanceType {
   public toString(): string {
     return this.name;
   }
-}
-
-/**
- * Problems with using `instanceType` for this algorithm's training, each naming `path`, the value and the fix.
- * A token is accepted as it is.
- */
-export function validateTrainingInstanceType(instanceType: TrainingInstanceType, path: string, processor?: Processor): string[] {
-  const name = instanceType.name;
-  if (Token.isUnresolved(name)) return [];
-  const shape = instanceNameProblem(name, path, 'ml.p3.2xlarge');
-  if (shape) return [shape];
-  const family = instanceType.family!;
-  if (family === 't2') {
-    return [`${path} '${name}': SageMaker training does not accept T2 instances; use 'ml.m5.xlarge' (CPU) or 'ml.g4dn.xlarge' (GPU)`];
-  }
-  if (instanceType.processor === undefined) {
-    return [
-      `${path} '${name}': the algorithm does not run on the ${family} family; use a GPU family (${GPU_INSTANCE_FAMILIES.join(', ')}) `
-      + `or a CPU family (${CPU_INSTANCE_FAMILIES.join(', ')})`,
-    ];
-  }
-  if (processor === Processor.GPU && instanceType.processor === Processor.CPU) {
-    return [
-      `${path} '${name}' is a CPU instance, but the training is configured for GPU (processor: Processor.GPU or a GPU training image); `
-      + `use a GPU instance such as 'ml.p3.2xlarge' or 'ml.g4dn.xlarge', or leave 'processor' unset to follow the instance type`,
-    ];
-  }
-  if (processor === Processor.CPU && instanceType.processor === Processor.GPU) {
-    return [
-      `${path} '${name}' is a GPU instance, but the training is configured for CPU (processor: Processor.CPU or a CPU training image); `
-      + `use a CPU instance such as 'ml.m5.xlarge', or leave 'processor' unset to follow the instance type`,
-    ];
-  }
-  return [];
 }

@@ -6,9 +6,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AlgorithmObjectsCheck, keysByBucket } from './algorithm-objects-check';
 import { CreateTrainingJobRequest, TrainingChannel } from './training-job-request';
-import { TrainingInstanceType, validateTrainingInstanceType } from './training-instance-type';
+import { TrainingInstanceType } from './training-instance-type';
+import { validateTrainingInstanceType } from '../private/instance-type-checks';
 import { AlgorithmLocationOverrides, AlgorithmLocations, Processor } from '../algorithm/algorithm-locations';
-import { Hyperparameters, renderHyperparameters, validateHyperparameters } from '../algorithm/hyperparameters';
+import { Hyperparameters } from '../algorithm/hyperparameters';
+import { renderHyperparameters, validateHyperparameters } from '../private/hyperparameter-rendering';
 import { JumpStartModel } from '../algorithm/jumpstart-model';
 import { DatasetBucket, S3Folder } from '../dataset/dataset-bucket';
 import {

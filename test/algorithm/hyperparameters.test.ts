@@ -1,7 +1,8 @@
 import {
   EvalMetric, Hyperparameters, ImageResizeInterpolation, Optimizer, ReinitializeTopLayer, AugmentationRandomFlip,
-  hyperparameterWireName, pythonFloat, renderHyperparameters, validateHyperparameters,
 } from '../../lib';
+import { hyperparameterWireName, pythonFloat } from '../../lib/algorithm/hyperparameter-spec';
+import { renderHyperparameters, validateHyperparameters } from '../../lib/private/hyperparameter-rendering';
 import { REFERENCE } from '../helpers';
 
 describe('renderHyperparameters', () => {

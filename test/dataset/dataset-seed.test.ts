@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DatasetBucket } from '../../lib';
-import { DatasetSeed, inspectImageFolder } from '../../lib/dataset/dataset-seed';
+import { DatasetSeed } from '../../lib/dataset/dataset-seed';
+import { inspectImageFolder } from '../../lib/private/image-folder';
 import { testStack } from '../helpers';
 
 const MINI = path.join(__dirname, '..', 'fixtures', 'mini-dataset');

@@ -31,7 +31,7 @@ import {
   TrainingInstanceType, TrainingJobDefinition, TrainingJobDefinitionProps,
 } from '../../lib';
 import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES } from '../../lib/private/algorithm-facts';
-import { HOSTING_CPU_FAMILIES, HOSTING_GPU_FAMILIES } from '../../lib/serving/inference-instance-type';
+import { HOSTING_CPU_FAMILIES, HOSTING_GPU_FAMILIES } from '../../lib/private/instance-type-checks';
 
 // ---- things built in the stack ----------------------------------------------------------------------------------
 

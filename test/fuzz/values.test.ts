@@ -14,8 +14,10 @@ import { knownBugsOf, knownValueBugsOf, testKnownValueBugs } from './known-libra
 import {
   ClassifierEndpoint, DeploymentStrategy, EndpointCapacity, Hyperparameters, ImageSizeBasis, InferenceInstanceType, InstanceCapacityOptions,
   JumpStartModel, JumpStartModelOptions, Processor, RetrainingSchedule, ServerlessCapacityOptions, TrainingInstanceType,
-  hyperparameterWireName, renderHyperparameters, validateInferenceInstanceType, validateTrainingInstanceType,
 } from '../../lib';
+import { hyperparameterWireName } from '../../lib/algorithm/hyperparameter-spec';
+import { renderHyperparameters } from '../../lib/private/hyperparameter-rendering';
+import { validateInferenceInstanceType, validateTrainingInstanceType } from '../../lib/private/instance-type-checks';
 import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES } from '../../lib/private/algorithm-facts';
 import { invalidScheduleExpression, validScheduleExpression } from '../support/schedule-expressions';
 

@@ -7,9 +7,8 @@ import { Processor } from '../../lib/algorithm/algorithm-locations';
 import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES } from '../../lib/private/algorithm-facts';
 import { ClassifierEndpoint } from '../../lib/serving/classifier-endpoint';
 import { EndpointCapacity } from '../../lib/serving/endpoint-capacity';
-import {
-  HOSTING_CPU_FAMILIES, HOSTING_GPU_FAMILIES, InferenceInstanceType, validateInferenceInstanceType,
-} from '../../lib/serving/inference-instance-type';
+import { InferenceInstanceType } from '../../lib/serving/inference-instance-type';
+import { HOSTING_CPU_FAMILIES, HOSTING_GPU_FAMILIES, validateInferenceInstanceType } from '../../lib/private/instance-type-checks';
 import { ModelArtifact } from '../../lib/serving/model-artifact';
 import { testStack } from '../helpers';
 
