@@ -3,7 +3,9 @@
  * through the real @aws-sdk/client-sagemaker and @aws-sdk/client-application-auto-scaling clients.
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { isComplete, onEvent } from '../../lambda/cleanup';
 import { CleanupEvent, createCleanupHandlers } from '../../lambda/cleanup/handler';
 import { runName, useControlPlane } from './control-plane-fixture';
@@ -16,12 +18,13 @@ const PHYSICAL_ID = 'sagemaker-endpoint-cleanup:flowers-endpoint';
 const PROPERTIES = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:framework', EndpointName: ENDPOINT, ResourceNamePrefix: PREFIX };
 const VARIANT_TARGET = `endpoint/${ENDPOINT}/variant/AllTraffic`;
 
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/TestStack/1';
 const context = { awsRequestId: 'lambda-request-1' };
 const deleteEvent = (overrides: Partial<CleanupEvent> = {}): CleanupEvent => ({
   RequestType: 'Delete',
   RequestId: 'cfn-request-1',
   LogicalResourceId: 'Cleanup',
-  StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/TestStack/1',
+  StackId: STACK_ID,
   PhysicalResourceId: PHYSICAL_ID,
   ResourceProperties: PROPERTIES,
   ...overrides,
@@ -29,6 +32,8 @@ const deleteEvent = (overrides: Partial<CleanupEvent> = {}): CleanupEvent => ({
 
 let logLines: string[];
 beforeEach(() => {
+  // The usual Delete: the stack is being deleted (the claim tests below set other states).
+  fixture.cloudFormation.putStack(STACK_ID, 'DELETE_IN_PROGRESS');
   logLines = [];
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     logLines.push(...String(chunk).split('\n').filter((line) => line !== ''));
@@ -286,7 +291,12 @@ describe('giving up', () => {
     fixture.emulator.describesToSettle = 1000;
     fixture.emulator.putEndpoint(ENDPOINT, { status: 'Deleting' });
     let now = new Date('2026-11-28T12:00:00Z');
-    const clients = { sageMaker: new SageMakerClient({ maxAttempts: 1 }), autoScaling: new ApplicationAutoScalingClient({ maxAttempts: 1 }) };
+    const clients = {
+      sageMaker: new SageMakerClient({ maxAttempts: 1 }),
+      autoScaling: new ApplicationAutoScalingClient({ maxAttempts: 1 }),
+      ssm: new SSMClient({ maxAttempts: 1 }),
+      cloudFormation: new CloudFormationClient({ maxAttempts: 1 }),
+    };
     const handlers = createCleanupHandlers({ clients: () => clients, giveUpAfterSeconds: 60, now: () => now, logSink: () => undefined });
     try {
       const started = await handlers.onEvent(deleteEvent(), context);
@@ -298,8 +308,7 @@ describe('giving up', () => {
         `endpoint cleanup gave up after 61 s with 1 resource(s) left: endpoint ${ENDPOINT}: Deleting`,
       );
     } finally {
-      clients.sageMaker.destroy();
-      clients.autoScaling.destroy();
+      for (const client of Object.values(clients)) client.destroy();
     }
   });
 });
