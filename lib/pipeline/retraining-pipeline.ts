@@ -18,7 +18,7 @@ import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grant
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
-import { RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
+import { championParameterName, RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
 import type { PipelineConfig, TrainingOption } from '../../lambda/pipeline/prepare-run';
 import { CONTAINER_HYPERPARAMETERS } from '../private/algorithm-facts';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
@@ -33,7 +33,6 @@ import { gate } from './phases/gate';
 import { guardAndPrepare } from './phases/guard';
 import { promoteAndHousekeeping } from './phases/promote';
 import { trainWithFallback } from './phases/train';
-import { NO_CHAMPION } from './phases/tasks';
 import { waitAndVerify } from './phases/verify';
 
 /**
@@ -167,7 +166,11 @@ export class RetrainingPipeline extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   /** Run outcomes are published here. */
   public readonly topic: sns.ITopic;
-  /** The last promotion: run id, validation accuracy, model artifact, names and time, as JSON. */
+  /**
+   * The last promotion (run id, validation accuracy, model artifact, names and time, as JSON) in the SSM parameter
+   * `/sagemaker-image-classifier/<endpoint name>/champion`. The pipeline creates and writes it; it is not part of the
+   * template (absent until the first promotion). Grant reads with `championParameter.grantRead(grantee)`.
+   */
   public readonly championParameter: ssm.IStringParameter;
   /** Roll back a deployment when they fire: endpoint 5xx errors and model latency. */
   public readonly rollbackAlarms: cloudwatch.Alarm[];
@@ -204,9 +207,12 @@ export class RetrainingPipeline extends Construct {
     if (props.notificationEmail) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
     }
-    this.championParameter = new ssm.StringParameter(this, 'Champion', {
-      description: 'The model the retraining pipeline last promoted (JSON); the pipeline overwrites it',
-      stringValue: JSON.stringify(NO_CHAMPION),
+    // The pipeline's own parameter, named after the endpoint: created by its first promotion, written only by its
+    // runs, deleted by the cleanup with the endpoint. Never a template resource, so no deploy can change or reset it,
+    // and moving the construct keeps it.
+    this.championParameter = ssm.StringParameter.fromStringParameterAttributes(this, 'Champion', {
+      parameterName: championParameterName(endpoint.endpointName),
+      simpleName: false,
     });
     this.rollbackAlarms = this.createRollbackAlarms(endpoint);
 

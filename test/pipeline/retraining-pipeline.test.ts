@@ -103,10 +103,6 @@ describe('RetrainingPipeline template', () => {
     });
   });
 
-  test('the champion record starts empty', () => {
-    defaults.template.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Value: '{"runId":"none","validationAccuracy":-1}' });
-  });
-
   test('SageMaker permissions are scoped to this endpoint\'s names; the only wildcards are explained', () => {
     const all = statements(defaults);
     const sagemaker = all.filter((s) => [s.Action].flat().some((a) => a.startsWith('sagemaker:')));
