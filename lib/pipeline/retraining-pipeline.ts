@@ -304,7 +304,6 @@ export class RetrainingPipeline extends Construct {
     const threshold = this.props.latencyAlarmThreshold ?? Duration.seconds(2);
     return [
       new cloudwatch.Alarm(this, 'Endpoint5xxAlarm', {
-        alarmName: rollbackAlarmNames(endpoint)[0],
         alarmDescription: 'Endpoint invocations fail with 5xx; rolls back a deployment in progress',
         metric: endpoint.metricInvocation5XXErrors({ statistic: 'Sum', period: Duration.minutes(1) }),
         threshold: 1,
@@ -314,7 +313,6 @@ export class RetrainingPipeline extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       new cloudwatch.Alarm(this, 'EndpointLatencyAlarm', {
-        alarmName: rollbackAlarmNames(endpoint)[1],
         alarmDescription: `Average model latency above ${threshold.toHumanString()}; rolls back a deployment in progress`,
         // ModelLatency is reported in microseconds.
         metric: endpoint.metricModelLatency({ statistic: 'Average', period: Duration.minutes(1) }),
@@ -344,7 +342,9 @@ export class RetrainingPipeline extends Construct {
       config,
       deployment,
       scaling: props.endpoint.renderScalingRequests(),
-      rollbackAlarmNames: rollbackAlarmNames(props.endpoint),
+      // Names CloudFormation makes: a fixed name would be lost when the construct moves (CloudFormation creates the
+      // alarm under the new logical id, then deletes the old one, by the same name, at the end of the update).
+      rollbackAlarmNames: [this.rollbackAlarms[0].alarmName, this.rollbackAlarms[1].alarmName],
       minimumAccuracy: props.minimumAccuracy ?? 0.5,
       minimumImprovement: props.minimumImprovement ?? 0,
       keepVersions: props.keepVersions ?? 3,
@@ -544,11 +544,6 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
   }
   problems.push(...deployment.validate('deployment'));
   return problems;
-}
-
-/** The rollback alarms' names, literal so that the UpdateEndpoint request names them without a reference. */
-function rollbackAlarmNames(endpoint: IRetrainableEndpoint): [string, string] {
-  return [`${endpoint.endpointName}-5xx-errors`, `${endpoint.endpointName}-model-latency`];
 }
 
 function uniqueTypes(types: TrainingInstanceType[]): TrainingInstanceType[] {
