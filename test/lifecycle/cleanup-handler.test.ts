@@ -210,6 +210,27 @@ describe('Delete', () => {
     );
   });
 
+  test('a Delete that cannot read its stack fails, naming the stack, and deletes nothing (it cannot tell who claims the endpoint)', async () => {
+    seedPipelineResources(1);
+    fixture.cloudFormation.reset();
+    await expect(onEvent(deleteEvent(), context)).rejects.toThrow(`could not describe stack ${STACK_ID}: ValidationError: Stack with id ${STACK_ID} does not exist`);
+    expect(fixture.emulator.calls).toEqual([]);
+  });
+
+  test('a Delete while another resource of the stack claims the endpoint touches nothing; isComplete agrees at once', async () => {
+    seedPipelineResources(2);
+    fixture.cloudFormation.setStackStatus(STACK_ID, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')
+      .setResource(STACK_ID, { logicalResourceId: 'Cleanup', physicalResourceId: PHYSICAL_ID, resourceType: 'Custom::SageMakerEndpointCleanup', status: 'DELETE_IN_PROGRESS' })
+      .setResource(STACK_ID, { logicalResourceId: 'Unrelated', physicalResourceId: 'sagemaker-endpoint-cleanup:tulips', resourceType: 'Custom::SageMakerEndpointCleanup', status: 'CREATE_COMPLETE' })
+      .setResource(STACK_ID, { logicalResourceId: 'MovedCleanup', physicalResourceId: PHYSICAL_ID, resourceType: 'Custom::SageMakerEndpointCleanup', status: 'CREATE_COMPLETE' });
+    const started = await onEvent(deleteEvent(), context);
+    expect(started).toEqual({ PhysicalResourceId: PHYSICAL_ID, ClaimedBy: 'MovedCleanup' });
+    await expect(isComplete({ ...deleteEvent(), ...started }, context)).resolves.toEqual({ IsComplete: true });
+    expect(fixture.emulator.calls).toEqual([]);
+    // the stack's resources were read page by page (one per page here)
+    expect(fixture.cloudFormation.calls.filter((call) => call.action === 'ListStackResources')).toHaveLength(3);
+  });
+
   test('a failing listing fails with a message naming what was listed', async () => {
     fixture.emulator.failNext('DescribeScalableTargets', { type: 'AccessDeniedException', message: 'not authorized' });
     await expect(onEvent(deleteEvent(), context)).rejects.toThrow(
