@@ -8,6 +8,7 @@ import { DatasetSeed } from './dataset/dataset-seed';
 import { inspectImageFolder } from './private/image-folder';
 import { InferenceFunction, InferenceFunctionProps } from './inference/inference-function';
 import { EndpointCleanup } from './lifecycle/endpoint-cleanup';
+import { deriveEndpointName } from './serving/private/endpoint-names';
 import { FirstRetrainingRun } from './lifecycle/first-run';
 import { RetrainingPipeline, RetrainingPipelineProps } from './pipeline/retraining-pipeline';
 import { ClassifierEndpoint, ClassifierEndpointProps } from './serving/classifier-endpoint';
@@ -193,6 +194,8 @@ export class ImageClassifier extends Construct {
       // A serverless endpoint runs outside any VPC; the classifier's VPC applies to training and the function.
       ...(props.serving?.capacity?.isServerless ? {} : network),
       ...props.serving,
+      // Derived from this construct's id, not the path: wrapping the classifier keeps its endpoint.
+      endpointName: props.serving?.endpointName ?? deriveEndpointName(this, [id, 'Endpoint']),
       model: this.model,
       encryptionKey: props.encryptionKey,
       locations: props.training?.locations,

@@ -97,3 +97,16 @@ export function isPipelineResourceName(name: string, prefix: string): boolean {
 export function variantResourceIdPrefix(endpointName: string): string {
   return `endpoint/${endpointName}/variant/`;
 }
+
+/** The CloudFormation type of the cleanup custom resource. */
+export const CLEANUP_RESOURCE_TYPE = 'Custom::SageMakerEndpointCleanup';
+
+/**
+ * The SSM parameter holding the champion record of `endpointName`: created, overwritten and cleared by the retraining
+ * pipeline alone (never by CloudFormation, so no deploy can change it), deleted by the cleanup when the endpoint goes.
+ * The pipeline and the cleanup are given the same endpoint name string, so the name is used as it is (no case
+ * folding: it may be a CDK token when the construct builds it).
+ */
+export function championParameterName(endpointName: string): string {
+  return `/sagemaker-image-classifier/${endpointName}/champion`;
+}

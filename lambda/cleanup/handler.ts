@@ -8,6 +8,9 @@
  *   and the previous prefix's models and configs; never the new endpoint, whose name differs. When the prefix stayed
  *   the same, those are the current prefix's models and configs: at that point they served only the old endpoint,
  *   unless a pipeline run raced the deployment (it then fails and the next run starts afresh).
+ * - Delete of a resource whose endpoint another resource of the stack still claims (claims.ts: the classifier moved in
+ *   the construct tree, so CloudFormation created its new cleanup resource and now deletes the old one; or an update
+ *   rolling back deletes the new one): nothing is touched, the endpoint keeps serving.
  * - Delete: `onEvent` runs one sweep (sweep.ts) and records when it began; `isComplete` sweeps again on every poll
  *   (which also removes what a pipeline run still in flight created meanwhile) until a pass finds nothing left.
  *   A Delete whose physical id is not the one this version derives from its properties (a resource left by a different
@@ -16,6 +19,7 @@
  */
 import { createLogger, Logger, LogSink } from '../inference/log';
 import { CleanupTarget, EnvironmentVariable, parseTarget, physicalResourceId, ResourceProperty } from './contract';
+import { otherClaimant } from './claims';
 import { CleanupClients, sweep } from './sweep';
 
 /** The parts of a CloudFormation custom resource request (as the Provider framework forwards it) the handler reads. */
@@ -29,11 +33,14 @@ export interface CleanupEvent {
   readonly OldResourceProperties?: Readonly<Record<string, unknown>>;
   /** Set by `onEvent` on a Delete (ISO 8601) and passed on to `isComplete` by the framework. */
   readonly CleanupStartedAt?: string;
+  /** Set by `onEvent` on a Delete that another resource's claim stops: the logical id of that resource. */
+  readonly ClaimedBy?: string;
 }
 
 export interface OnEventResponse {
   readonly PhysicalResourceId: string;
   readonly CleanupStartedAt?: string;
+  readonly ClaimedBy?: string;
 }
 
 export interface IsCompleteResponse {
@@ -87,6 +94,11 @@ export function createCleanupHandlers(deps: CleanupHandlerDependencies): Cleanup
           const physicalId = event.PhysicalResourceId ?? '';
           const target = deletionTarget(event, log);
           if (target === undefined) return { PhysicalResourceId: physicalId };
+          const claimedBy = await claimant(event, deps.clients(), log);
+          if (claimedBy !== undefined) {
+            log.info('delete-skipped-still-claimed', { ...target, claimedBy });
+            return { PhysicalResourceId: physicalId, ClaimedBy: claimedBy };
+          }
           const startedAt = now().toISOString();
           log.info('cleanup-started', { ...target });
           const result = await sweep(target, deps.clients(), log);
@@ -99,7 +111,7 @@ export function createCleanupHandlers(deps: CleanupHandlerDependencies): Cleanup
     },
 
     async isComplete(event, context) {
-      if (event.RequestType !== 'Delete') return { IsComplete: true };
+      if (event.RequestType !== 'Delete' || event.ClaimedBy !== undefined) return { IsComplete: true };
       const log = loggerFor(event, context);
       const target = deletionTarget(event, log);
       if (target === undefined) return { IsComplete: true };
@@ -161,6 +173,15 @@ function deletionTarget(event: CleanupEvent, log: Logger): CleanupTarget | undef
     return undefined;
   }
   return parsed.target;
+}
+
+/**
+ * The logical id of another resource of the stack that still claims this Delete's endpoint (claims.ts), or undefined.
+ * Without a stack id (never the case for CloudFormation's requests) nothing can claim it.
+ */
+async function claimant(event: CleanupEvent, clients: CleanupClients, log: Logger): Promise<string | undefined> {
+  if (event.StackId === undefined || event.LogicalResourceId === undefined || event.PhysicalResourceId === undefined) return undefined;
+  return otherClaimant(event.StackId, event.LogicalResourceId, event.PhysicalResourceId, clients.cloudFormation, log);
 }
 
 function secondsSince(iso: string | undefined, now: Date): number | undefined {

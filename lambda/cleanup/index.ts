@@ -4,7 +4,9 @@
  * by the SDK (standard retry mode, up to 8 attempts).
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { createCleanupHandlers, readGiveUpAfterSeconds } from './handler';
 import { CleanupClients } from './sweep';
 
@@ -16,6 +18,8 @@ function sdkClients(): CleanupClients {
   clients ??= {
     sageMaker: new SageMakerClient({ maxAttempts: MAX_ATTEMPTS }),
     autoScaling: new ApplicationAutoScalingClient({ maxAttempts: MAX_ATTEMPTS }),
+    ssm: new SSMClient({ maxAttempts: MAX_ATTEMPTS }),
+    cloudFormation: new CloudFormationClient({ maxAttempts: MAX_ATTEMPTS }),
   };
   return clients;
 }

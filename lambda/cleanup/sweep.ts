@@ -3,7 +3,8 @@
  * 1. deregister the Application Auto Scaling targets of the endpoint's variants (their scaling policies and scheduled
  *    actions go with them);
  * 2. delete the endpoint (SageMaker then takes a few minutes in `Deleting`);
- * 3. delete every endpoint config, then every model, named `${prefix}-${runId}`.
+ * 3. delete the champion record the pipeline keeps for the endpoint (an SSM parameter, see contract.ts);
+ * 4. delete every endpoint config, then every model, named `${prefix}-${runId}`.
  *
  * Each list is read to the end before anything in it is deleted (a NextToken need not survive deletions between
  * pages). A resource that is already gone counts as done. The pass is complete only when it found nothing at all:
@@ -26,8 +27,10 @@ import {
   paginateListModels,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Logger } from '../inference/log';
-import { CleanupTarget, isPipelineResourceName, SAGEMAKER_SERVICE_NAMESPACE, variantResourceIdPrefix } from './contract';
+import { championParameterName, CleanupTarget, isPipelineResourceName, SAGEMAKER_SERVICE_NAMESPACE, variantResourceIdPrefix } from './contract';
 import {
   CleanupError,
   isConcurrentUpdate,
@@ -40,6 +43,9 @@ import {
 export interface CleanupClients {
   readonly sageMaker: SageMakerClient;
   readonly autoScaling: ApplicationAutoScalingClient;
+  readonly ssm: SSMClient;
+  /** Reads the stack's resources before a Delete (claims.ts); the sweep itself does not use it. */
+  readonly cloudFormation: CloudFormationClient;
 }
 
 /** What one pass found still present (each entry names the resource and its state). Empty: the cleanup is done. */
@@ -59,6 +65,7 @@ export async function sweep(target: CleanupTarget, clients: CleanupClients, log:
   const outstanding = [
     ...await deregisterScalableTargets(target.endpointName, clients.autoScaling, log),
     ...await deleteEndpoint(target.endpointName, clients.sageMaker, log),
+    ...await deleteChampionRecord(target.endpointName, clients.ssm, log),
     ...await deleteNamed('endpoint configuration', target.resourceNamePrefix, clients.sageMaker, log),
     ...await deleteNamed('model', target.resourceNamePrefix, clients.sageMaker, log),
   ];
@@ -142,6 +149,18 @@ async function deleteEndpoint(endpointName: string, client: SageMakerClient, log
       return [`${resource}: ${status}, deletion retried when it settles`];
     }
     throw new CleanupError('delete', resource, error);
+  }
+}
+
+async function deleteChampionRecord(endpointName: string, client: SSMClient, log: Logger): Promise<string[]> {
+  const name = championParameterName(endpointName);
+  try {
+    await client.send(new DeleteParameterCommand({ Name: name }));
+    log.info('champion-record-deleted', { name });
+    return [`champion record ${name}: deleted, not yet confirmed`];
+  } catch (error) {
+    if ((error as Error)?.name === 'ParameterNotFound') return [];
+    throw new CleanupError('delete', `champion record ${name}`, error);
   }
 }
 

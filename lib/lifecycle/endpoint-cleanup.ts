@@ -10,6 +10,7 @@ import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
+  championParameterName,
   endpointNameProblems,
   EnvironmentVariable,
   ResourceProperty,
@@ -83,8 +84,11 @@ const REMOVAL_POLICIES: readonly RemovalPolicy[] = [RemovalPolicy.DESTROY, Remov
  * Resources that are already gone count as deleted; nothing outside the endpoint name and the naming rule is touched.
  *
  * Renaming the endpoint replaces this resource: CloudFormation then deletes the old endpoint (and the models and
- * configs under the old prefix) at the end of the update. Changing only the prefix does not: models and configs under
- * the old prefix are then left for you to delete.
+ * configs under the old prefix, and its champion record) at the end of the update. Moving this construct (or the
+ * classifier) in the construct tree also replaces it, under a new logical id but for the same endpoint: the old
+ * resource's Delete then finds the new one claiming the endpoint in the stack's resources and touches nothing.
+ * Changing only the prefix does not replace it: models and configs under the old prefix are then left for you to
+ * delete.
  *
  * Order matters: CloudFormation deletes in reverse dependency order, so this resource must depend on (be created after)
  * the state machine and the model role, for its Delete to run BEFORE they are deleted. Pass them as `dependsOn` or
@@ -232,6 +236,18 @@ function grantCleanup(role: iam.Role, endpointName: string, resourceNamePrefix: 
     sid: 'DeleteTheEndpoint',
     actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint'],
     resources: [sagemakerArn('endpoint', lower(endpointName))],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'DeleteTheChampionRecord',
+    actions: ['ssm:DeleteParameter'],
+    resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: championParameterName(endpointName).slice(1) })],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'FindOtherClaimsOnTheEndpoint',
+    // Before a Delete touches anything, the handler checks whether another cleanup resource of this stack still
+    // claims the endpoint (the classifier moved in the construct tree): this stack only.
+    actions: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
+    resources: [stack.stackId],
   }));
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'DeletePipelineConfigsAndModels',

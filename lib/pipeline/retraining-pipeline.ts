@@ -18,7 +18,7 @@ import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grant
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
-import { RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
+import { championParameterName, RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
 import type { PipelineConfig, TrainingOption } from '../../lambda/pipeline/prepare-run';
 import { CONTAINER_HYPERPARAMETERS } from '../private/algorithm-facts';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
@@ -33,7 +33,6 @@ import { gate } from './phases/gate';
 import { guardAndPrepare } from './phases/guard';
 import { promoteAndHousekeeping } from './phases/promote';
 import { trainWithFallback } from './phases/train';
-import { NO_CHAMPION } from './phases/tasks';
 import { waitAndVerify } from './phases/verify';
 
 /**
@@ -167,7 +166,11 @@ export class RetrainingPipeline extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   /** Run outcomes are published here. */
   public readonly topic: sns.ITopic;
-  /** The last promotion: run id, validation accuracy, model artifact, names and time, as JSON. */
+  /**
+   * The last promotion (run id, validation accuracy, model artifact, names and time, as JSON) in the SSM parameter
+   * `/sagemaker-image-classifier/<endpoint name>/champion`. The pipeline creates and writes it; it is not part of the
+   * template (absent until the first promotion). Grant reads with `championParameter.grantRead(grantee)`.
+   */
   public readonly championParameter: ssm.IStringParameter;
   /** Roll back a deployment when they fire: endpoint 5xx errors and model latency. */
   public readonly rollbackAlarms: cloudwatch.Alarm[];
@@ -204,9 +207,12 @@ export class RetrainingPipeline extends Construct {
     if (props.notificationEmail) {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.notificationEmail));
     }
-    this.championParameter = new ssm.StringParameter(this, 'Champion', {
-      description: 'The model the retraining pipeline last promoted (JSON); the pipeline overwrites it',
-      stringValue: JSON.stringify(NO_CHAMPION),
+    // The pipeline's own parameter, named after the endpoint: created by its first promotion, written only by its
+    // runs, deleted by the cleanup with the endpoint. Never a template resource, so no deploy can change or reset it,
+    // and moving the construct keeps it.
+    this.championParameter = ssm.StringParameter.fromStringParameterAttributes(this, 'Champion', {
+      parameterName: championParameterName(endpoint.endpointName),
+      simpleName: false,
     });
     this.rollbackAlarms = this.createRollbackAlarms(endpoint);
 
@@ -298,7 +304,6 @@ export class RetrainingPipeline extends Construct {
     const threshold = this.props.latencyAlarmThreshold ?? Duration.seconds(2);
     return [
       new cloudwatch.Alarm(this, 'Endpoint5xxAlarm', {
-        alarmName: rollbackAlarmNames(endpoint)[0],
         alarmDescription: 'Endpoint invocations fail with 5xx; rolls back a deployment in progress',
         metric: endpoint.metricInvocation5XXErrors({ statistic: 'Sum', period: Duration.minutes(1) }),
         threshold: 1,
@@ -308,7 +313,6 @@ export class RetrainingPipeline extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       new cloudwatch.Alarm(this, 'EndpointLatencyAlarm', {
-        alarmName: rollbackAlarmNames(endpoint)[1],
         alarmDescription: `Average model latency above ${threshold.toHumanString()}; rolls back a deployment in progress`,
         // ModelLatency is reported in microseconds.
         metric: endpoint.metricModelLatency({ statistic: 'Average', period: Duration.minutes(1) }),
@@ -338,7 +342,9 @@ export class RetrainingPipeline extends Construct {
       config,
       deployment,
       scaling: props.endpoint.renderScalingRequests(),
-      rollbackAlarmNames: rollbackAlarmNames(props.endpoint),
+      // Names CloudFormation makes: a fixed name would be lost when the construct moves (CloudFormation creates the
+      // alarm under the new logical id, then deletes the old one, by the same name, at the end of the update).
+      rollbackAlarmNames: [this.rollbackAlarms[0].alarmName, this.rollbackAlarms[1].alarmName],
       minimumAccuracy: props.minimumAccuracy ?? 0.5,
       minimumImprovement: props.minimumImprovement ?? 0,
       keepVersions: props.keepVersions ?? 3,
@@ -538,11 +544,6 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
   }
   problems.push(...deployment.validate('deployment'));
   return problems;
-}
-
-/** The rollback alarms' names, literal so that the UpdateEndpoint request names them without a reference. */
-function rollbackAlarmNames(endpoint: IRetrainableEndpoint): [string, string] {
-  return [`${endpoint.endpointName}-5xx-errors`, `${endpoint.endpointName}-model-latency`];
 }
 
 function uniqueTypes(types: TrainingInstanceType[]): TrainingInstanceType[] {

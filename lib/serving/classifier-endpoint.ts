@@ -13,7 +13,7 @@ import {
 } from './endpoint-requests';
 import { ModelArtifact, ModelData } from './model-artifact';
 import {
-  deriveEndpointName, isJsonataExpression, resourceNamePrefix, shortHash, validateSageMakerName,
+  claimEndpointName, deriveEndpointName, isJsonataExpression, resourceNamePrefix, shortHash, validateSageMakerName,
 } from './private/endpoint-names';
 import { AlgorithmLocationOverrides, AlgorithmLocations } from '../algorithm/algorithm-locations';
 import { JumpStartModel } from '../algorithm/jumpstart-model';
@@ -59,8 +59,10 @@ export interface ClassifierEndpointProps {
    */
   readonly capacity?: EndpointCapacity;
   /**
-   * The endpoint's name, fixed for the life of the stack: 1-63 letters, digits and hyphens.
-   * @default - derived from the stack name and the construct path, lowercase, at most 38 characters
+   * The endpoint's name, fixed for the life of the stack: 1-63 letters, digits and hyphens, unique in the stack.
+   * Changing it replaces the endpoint: the deploy deletes the old one and the next promotion creates the new one.
+   * @default - derived from the stack name and this construct's id (not its path: moving the construct keeps the
+   * name), lowercase, at most 38 characters
    */
   readonly endpointName?: string;
   /**
@@ -198,9 +200,9 @@ export class ClassifierEndpoint extends Construct {
     this.model = props.model ?? JumpStartModel.MOBILENET_V2_100_224;
     this.capacity = props.capacity ?? EndpointCapacity.instances();
     this.variantName = props.variantName ?? DEFAULT_VARIANT_NAME;
-    this.endpointName = props.endpointName ?? deriveEndpointName(this);
+    this.endpointName = props.endpointName ?? deriveEndpointName(this, [id]);
 
-    const problems = validateProps(props, this.capacity);
+    const problems = [...validateProps(props, this.capacity), ...claimEndpointName(this, this.endpointName)];
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid ClassifierEndpoint props:\n  ${problems.join('\n  ')}`);
     }

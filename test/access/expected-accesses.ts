@@ -11,6 +11,7 @@
  *   behaviour makes, from the custom resource's properties);
  * - EventBridge Scheduler targets, CloudWatch Logs using a log group key, S3 and SNS using KMS on a caller's behalf.
  */
+import { championParameterName } from '../../lambda/cleanup/contract';
 import { sdkCallsOf } from './handler-sdk-calls';
 import { Access } from './policies';
 import { ResolvedTemplate } from './template-resolver';
@@ -544,6 +545,15 @@ class AccessDerivation {
       case 'sagemaker:ListModels':
       case 'application-auto-scaling:DescribeScalableTargets':
         this.add({ principal: role, action: `${iamPrefix(client)}:${operation}`, resource: '*', why });
+        return;
+      case 'ssm:DeleteParameter':
+        // The champion record the pipeline keeps for the endpoint (lambda/cleanup/contract.ts names it).
+        this.add({ principal: role, action: 'ssm:DeleteParameter', resource: `arn:${partition}:ssm:${region}:${account}:parameter${championParameterName(cleanupTarget().endpoint)}`, why });
+        return;
+      case 'cloudformation:DescribeStacks':
+      case 'cloudformation:ListStackResources':
+        // Its own stack, by the StackId CloudFormation puts in every custom resource request.
+        this.add({ principal: role, action: `cloudformation:${operation}`, resource: String(this.resolved.resolve({ Ref: 'AWS::StackId' })), why });
         return;
       case 'application-auto-scaling:DeregisterScalableTarget':
         this.add({

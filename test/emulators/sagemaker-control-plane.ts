@@ -1,7 +1,8 @@
 /**
- * A loopback SageMaker control plane and Application Auto Scaling, one server for both, speaking the awsJson1_1
- * protocol as @aws-sdk/client-sagemaker and @aws-sdk/client-application-auto-scaling send it (reached through
- * AWS_ENDPOINT_URL_SAGEMAKER and AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING):
+ * A loopback SageMaker control plane, Application Auto Scaling and SSM Parameter Store (the parameters the champion
+ * record uses), one server for all, speaking the awsJson1_1 protocol as @aws-sdk/client-sagemaker,
+ * @aws-sdk/client-application-auto-scaling and @aws-sdk/client-ssm send it (reached through
+ * AWS_ENDPOINT_URL_SAGEMAKER, AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING and AWS_ENDPOINT_URL_SSM):
  * - request: POST / with `Content-Type: application/x-amz-json-1.1`, `X-Amz-Target: SageMaker.<Operation>` or
  *   `AnyScaleFrontendService.<Operation>`, the input as a JSON body, signed with SigV4 for the signing name
  *   `sagemaker` or `application-autoscaling` (checked: a client signing for the wrong service gets a 403);
@@ -29,6 +30,7 @@ const JSON_1_1 = 'application/x-amz-json-1.1';
 const SERVICES = {
   SageMaker: { signingName: 'sagemaker' },
   AnyScaleFrontendService: { signingName: 'application-autoscaling' },
+  AmazonSSM: { signingName: 'ssm' },
 } as const;
 type ServiceTarget = keyof typeof SERVICES;
 
@@ -146,6 +148,8 @@ export class SageMakerControlPlaneEmulator extends LoopbackEmulator {
   public readonly scalableTargets = new Map<string, StoredScalableTarget>();
   /** by `${namespace}|${resourceId}|${dimension}|${policyName}` */
   public readonly scalingPolicies = new Map<string, StoredScalingPolicy>();
+  /** SSM String parameters by name */
+  public readonly parameters = new Map<string, { value: string; version: number }>();
   public readonly calls: RecordedCall[] = [];
   public maxPageSize: number;
   public describesToSettle: number;
@@ -185,12 +189,17 @@ export class SageMakerControlPlaneEmulator extends LoopbackEmulator {
         DescribeScalingPolicies: (input) => this.describeScalingPolicies(input),
         DeleteScalingPolicy: (input) => this.deleteScalingPolicy(input),
       },
+      AmazonSSM: {
+        GetParameter: (input, region) => this.getParameter(input, region),
+        PutParameter: (input) => this.putParameter(input),
+        DeleteParameter: (input) => this.deleteParameter(input),
+      },
     };
   }
 
   /** Back to a clean state (and the options given to `start`) between tests. */
   public reset(): void {
-    for (const map of [this.models, this.endpointConfigs, this.endpoints, this.scalableTargets, this.scalingPolicies]) map.clear();
+    for (const map of [this.models, this.endpointConfigs, this.endpoints, this.scalableTargets, this.scalingPolicies, this.parameters]) map.clear();
     this.calls.length = 0;
     this.faults.length = 0;
     this.maxPageSize = this.options.maxPageSize ?? 100;
@@ -571,6 +580,33 @@ export class SageMakerControlPlaneEmulator extends LoopbackEmulator {
     const size = Math.min(requested, this.maxPageSize);
     const end = offset + size;
     return { items: items.slice(offset, end), nextToken: end < items.length ? Buffer.from(`offset:${end}`).toString('base64url') : undefined };
+  }
+
+  // --- SSM Parameter Store (String parameters) ---------------------------------------------------------------------
+
+  private getParameter(input: Input, region: string): Record<string, unknown> {
+    const name = requiredString(input, 'Name');
+    const parameter = this.parameters.get(name);
+    if (parameter === undefined) throw new Failure('ParameterNotFound', '');
+    return { Parameter: { Name: name, Type: 'String', Value: parameter.value, Version: parameter.version, ARN: `arn:aws:ssm:${region}:${EMULATOR_ACCOUNT}:parameter${name.startsWith('/') ? '' : '/'}${name}` } };
+  }
+
+  private putParameter(input: Input): Record<string, unknown> {
+    const name = requiredString(input, 'Name');
+    const value = requiredString(input, 'Value');
+    const existing = this.parameters.get(name);
+    if (existing !== undefined && input.Overwrite !== true) {
+      throw new Failure('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+    }
+    const version = (existing?.version ?? 0) + 1;
+    this.parameters.set(name, { value, version });
+    return { Version: version, Tier: 'Standard' };
+  }
+
+  private deleteParameter(input: Input): Record<string, unknown> {
+    const name = requiredString(input, 'Name');
+    if (!this.parameters.delete(name)) throw new Failure('ParameterNotFound', '');
+    return {};
   }
 
   private arn(region: string, type: string, name: string): string {

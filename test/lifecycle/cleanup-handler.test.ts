@@ -3,7 +3,9 @@
  * through the real @aws-sdk/client-sagemaker and @aws-sdk/client-application-auto-scaling clients.
  */
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { isComplete, onEvent } from '../../lambda/cleanup';
 import { CleanupEvent, createCleanupHandlers } from '../../lambda/cleanup/handler';
 import { runName, useControlPlane } from './control-plane-fixture';
@@ -16,12 +18,13 @@ const PHYSICAL_ID = 'sagemaker-endpoint-cleanup:flowers-endpoint';
 const PROPERTIES = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:framework', EndpointName: ENDPOINT, ResourceNamePrefix: PREFIX };
 const VARIANT_TARGET = `endpoint/${ENDPOINT}/variant/AllTraffic`;
 
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/TestStack/1';
 const context = { awsRequestId: 'lambda-request-1' };
 const deleteEvent = (overrides: Partial<CleanupEvent> = {}): CleanupEvent => ({
   RequestType: 'Delete',
   RequestId: 'cfn-request-1',
   LogicalResourceId: 'Cleanup',
-  StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/TestStack/1',
+  StackId: STACK_ID,
   PhysicalResourceId: PHYSICAL_ID,
   ResourceProperties: PROPERTIES,
   ...overrides,
@@ -29,6 +32,8 @@ const deleteEvent = (overrides: Partial<CleanupEvent> = {}): CleanupEvent => ({
 
 let logLines: string[];
 beforeEach(() => {
+  // The usual Delete: the stack is being deleted (the claim tests below set other states).
+  fixture.cloudFormation.putStack(STACK_ID, 'DELETE_IN_PROGRESS');
   logLines = [];
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     logLines.push(...String(chunk).split('\n').filter((line) => line !== ''));
@@ -205,6 +210,27 @@ describe('Delete', () => {
     );
   });
 
+  test('a Delete that cannot read its stack fails, naming the stack, and deletes nothing (it cannot tell who claims the endpoint)', async () => {
+    seedPipelineResources(1);
+    fixture.cloudFormation.reset();
+    await expect(onEvent(deleteEvent(), context)).rejects.toThrow(`could not describe stack ${STACK_ID}: ValidationError: Stack with id ${STACK_ID} does not exist`);
+    expect(fixture.emulator.calls).toEqual([]);
+  });
+
+  test('a Delete while another resource of the stack claims the endpoint touches nothing; isComplete agrees at once', async () => {
+    seedPipelineResources(2);
+    fixture.cloudFormation.setStackStatus(STACK_ID, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')
+      .setResource(STACK_ID, { logicalResourceId: 'Cleanup', physicalResourceId: PHYSICAL_ID, resourceType: 'Custom::SageMakerEndpointCleanup', status: 'DELETE_IN_PROGRESS' })
+      .setResource(STACK_ID, { logicalResourceId: 'Unrelated', physicalResourceId: 'sagemaker-endpoint-cleanup:tulips', resourceType: 'Custom::SageMakerEndpointCleanup', status: 'CREATE_COMPLETE' })
+      .setResource(STACK_ID, { logicalResourceId: 'MovedCleanup', physicalResourceId: PHYSICAL_ID, resourceType: 'Custom::SageMakerEndpointCleanup', status: 'CREATE_COMPLETE' });
+    const started = await onEvent(deleteEvent(), context);
+    expect(started).toEqual({ PhysicalResourceId: PHYSICAL_ID, ClaimedBy: 'MovedCleanup' });
+    await expect(isComplete({ ...deleteEvent(), ...started }, context)).resolves.toEqual({ IsComplete: true });
+    expect(fixture.emulator.calls).toEqual([]);
+    // the stack's resources were read page by page (one per page here)
+    expect(fixture.cloudFormation.calls.filter((call) => call.action === 'ListStackResources')).toHaveLength(3);
+  });
+
   test('a failing listing fails with a message naming what was listed', async () => {
     fixture.emulator.failNext('DescribeScalableTargets', { type: 'AccessDeniedException', message: 'not authorized' });
     await expect(onEvent(deleteEvent(), context)).rejects.toThrow(
@@ -286,7 +312,12 @@ describe('giving up', () => {
     fixture.emulator.describesToSettle = 1000;
     fixture.emulator.putEndpoint(ENDPOINT, { status: 'Deleting' });
     let now = new Date('2026-11-28T12:00:00Z');
-    const clients = { sageMaker: new SageMakerClient({ maxAttempts: 1 }), autoScaling: new ApplicationAutoScalingClient({ maxAttempts: 1 }) };
+    const clients = {
+      sageMaker: new SageMakerClient({ maxAttempts: 1 }),
+      autoScaling: new ApplicationAutoScalingClient({ maxAttempts: 1 }),
+      ssm: new SSMClient({ maxAttempts: 1 }),
+      cloudFormation: new CloudFormationClient({ maxAttempts: 1 }),
+    };
     const handlers = createCleanupHandlers({ clients: () => clients, giveUpAfterSeconds: 60, now: () => now, logSink: () => undefined });
     try {
       const started = await handlers.onEvent(deleteEvent(), context);
@@ -298,8 +329,7 @@ describe('giving up', () => {
         `endpoint cleanup gave up after 61 s with 1 resource(s) left: endpoint ${ENDPOINT}: Deleting`,
       );
     } finally {
-      clients.sageMaker.destroy();
-      clients.autoScaling.destroy();
+      for (const client of Object.values(clients)) client.destroy();
     }
   });
 });

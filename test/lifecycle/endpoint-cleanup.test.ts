@@ -113,6 +113,8 @@ describe('EndpointCleanup with its defaults', () => {
     expect(actions).toEqual([
       'application-autoscaling:DeregisterScalableTarget',
       'application-autoscaling:DescribeScalableTargets',
+      'cloudformation:DescribeStacks',
+      'cloudformation:ListStackResources',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sagemaker:DeleteEndpoint',
@@ -121,7 +123,15 @@ describe('EndpointCleanup with its defaults', () => {
       'sagemaker:DescribeEndpoint',
       'sagemaker:ListEndpointConfigs',
       'sagemaker:ListModels',
+      'ssm:DeleteParameter',
     ]);
+  });
+
+  test('the champion record and the stack\'s own resources are the only other things the handler reaches', () => {
+    const statements = handlerStatements(template, stack, cleanup);
+    const resourceOf = (action: string) => stack.resolve(statements.find((s) => [s.Action].flat().includes(action))!.Resource);
+    expect(JSON.stringify(resourceOf('ssm:DeleteParameter'))).toContain(':parameter/sagemaker-image-classifier/Flowers-Endpoint/champion"');
+    expect(resourceOf('cloudformation:ListStackResources')).toEqual({ Ref: 'AWS::StackId' });
   });
 
   test('no role has a managed policy: the provider framework runs with two roles of its own', () => {

@@ -1,3 +1,4 @@
+import { CfnElement } from 'aws-cdk-lib';
 import { PipelineFixture, pipelineFixture } from './fixture';
 import { RunResult, Scenario, runPipeline } from '../support/pipeline-world';
 
@@ -59,9 +60,10 @@ describe('a retraining run', () => {
         TerminationWaitInSeconds: 600,
         MaximumExecutionTimeoutInSeconds: 3600,
       },
-      AutoRollbackConfiguration: { Alarms: [
-        { AlarmName: `${fixture.endpoint.endpointName}-5xx-errors` }, { AlarmName: `${fixture.endpoint.endpointName}-model-latency` },
-      ] },
+      // The pipeline's two alarms, by the names CloudFormation gives them (here each alarm's Ref, its logical id).
+      AutoRollbackConfiguration: { Alarms: fixture.pipeline.rollbackAlarms.map((alarm) => ({
+        AlarmName: fixture.stack.getLogicalId(alarm.node.defaultChild as CfnElement),
+      })) },
     });
     // 5 old versions + this run's = 6 of ours; the newest 3 stay, the foreign look-alike is never touched.
     const ours = [...result.world.endpointConfigs.keys()].filter((name) => name.startsWith(`${prefix}-`));

@@ -92,19 +92,16 @@ describe('RetrainingPipeline template', () => {
     });
   });
 
-  test('rollback alarms watch the endpoint\'s 5xx errors and model latency', () => {
+  test('rollback alarms watch the endpoint\'s 5xx errors and model latency, under names CloudFormation makes', () => {
     const name = defaults.endpoint.endpointName;
+    // No fixed name: moving the construct replaces an alarm, and a fixed name would be deleted with the old one.
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `${name}-5xx-errors`, MetricName: 'Invocation5XXErrors', Namespace: 'AWS/SageMaker', Threshold: 1,
+      AlarmName: Match.absent(), MetricName: 'Invocation5XXErrors', Namespace: 'AWS/SageMaker', Threshold: 1,
       Dimensions: Match.arrayWith([{ Name: 'EndpointName', Value: name }]),
     });
     defaults.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: `${name}-model-latency`, MetricName: 'ModelLatency', Threshold: 2_000_000,
+      AlarmName: Match.absent(), MetricName: 'ModelLatency', Threshold: 2_000_000,
     });
-  });
-
-  test('the champion record starts empty', () => {
-    defaults.template.hasResourceProperties('AWS::SSM::Parameter', { Type: 'String', Value: '{"runId":"none","validationAccuracy":-1}' });
   });
 
   test('SageMaker permissions are scoped to this endpoint\'s names; the only wildcards are explained', () => {

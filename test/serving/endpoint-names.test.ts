@@ -17,7 +17,7 @@ function endpointAt(stackName: string, path: string): ClassifierEndpoint {
 describe('derived endpoint names', () => {
   test('are lowercase, readable, end with a hash, and are literal strings', () => {
     const classifier = endpointAt('FlowerClassifier', 'Serving/Endpoint');
-    expect(classifier.endpointName).toMatch(/^flowerclassifier-serving-endp[a-z0-9-]*-[0-9a-f]{8}$/);
+    expect(classifier.endpointName).toMatch(/^flowerclassifier-endpoint-[0-9a-f]{8}$/);
     expect(Token.isUnresolved(classifier.endpointName)).toBe(false);
   });
 
@@ -25,14 +25,14 @@ describe('derived endpoint names', () => {
     expect(endpointAt('FlowerClassifier', 'Serving/Endpoint').endpointName).toBe(endpointAt('FlowerClassifier', 'Serving/Endpoint').endpointName);
   });
 
-  test('differ between stacks and between construct paths, even when the readable part is cut off', () => {
+  test('differ between stacks and between construct ids, even when the readable part is cut off', () => {
     const longStack = 'AVeryLongStackNameForTheFlowerClassifierInProduction';
     const names = [
       endpointAt('FlowerClassifier', 'Endpoint').endpointName,
       endpointAt('FlowerClassifierDev', 'Endpoint').endpointName,
-      endpointAt('FlowerClassifier', 'Other/Endpoint').endpointName,
-      endpointAt(longStack, 'A/Endpoint').endpointName,
-      endpointAt(longStack, 'B/Endpoint').endpointName,
+      endpointAt('FlowerClassifier', 'Other').endpointName,
+      endpointAt(longStack, 'W/A').endpointName,
+      endpointAt(longStack, 'W/B').endpointName,
     ];
     expect(new Set(names).size).toBe(names.length);
   });
@@ -49,9 +49,9 @@ describe('derived endpoint names', () => {
     expect(classifier.resourceNamePrefix).toBe(classifier.endpointName);
   });
 
-  test('the derivation only reads the stack name and the path', () => {
+  test('the derivation only reads the stack name and the identity it is given', () => {
     const stack = new Stack(new App(), 'Named', { stackName: 'prod-flowers' });
-    expect(deriveEndpointName(new Construct(stack, 'Endpoint'))).toMatch(/^prod-flowers-endpoint-[0-9a-f]{8}$/);
+    expect(deriveEndpointName(new Construct(new Construct(stack, 'Wrapper'), 'Endpoint'), ['Endpoint'])).toMatch(/^prod-flowers-endpoint-[0-9a-f]{8}$/);
   });
 });
 

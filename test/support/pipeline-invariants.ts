@@ -1,3 +1,4 @@
+import { championParameterName } from '../../lambda/cleanup/contract';
 import { PipelineWorld, RETRYABLE_FAULTS, RunResult, Scenario, allStates } from './pipeline-world';
 
 /**
@@ -78,6 +79,13 @@ export function invariantViolations(pipeline: PipelineUnderTest, scenario: Scena
     if (!serving && !(typeof champion.validationAccuracy === 'number' && champion.validationAccuracy < 0)) {
       problems.push(`3: nothing serves but the champion record names ${String(champion.endpointConfigName)}`);
     }
+  }
+
+  // 3. ...and the record is the pipeline's own parameter, named after the endpoint (no template resource): every read
+  // and write of the run goes there, whatever failed.
+  const recordName = championParameterName(pipeline.endpoint.endpointName);
+  for (const call of world.calls.filter((c) => c.api.startsWith('aws-sdk:ssm:'))) {
+    if (call.request.Name !== recordName) problems.push(`3: ${call.state} ${call.api} names ${String(call.request.Name)}, not the pipeline's record ${recordName}`);
   }
 
   // 4. No deployment is abandoned while SageMaker may still complete it.

@@ -256,7 +256,9 @@ export class PipelineWorld {
         return { EndpointConfigs: matching.map(([name, c]) => ({ EndpointConfigName: name, EndpointConfigArn: `arn:aws:sagemaker:${ACCOUNT}:endpoint-config/${name}`, CreationTime: c.created })) };
       }
       case 'aws-sdk:ssm:getParameter': {
-        const value = this.parameters.get(request.Name as string) ?? this.initialChampion;
+        // The pipeline creates the record at its first promotion: before any, there is none.
+        const value = this.parameters.get(request.Name as string) ?? (this.scenario.championAccuracy === undefined ? undefined : this.initialChampion);
+        if (value === undefined) throw new AwsError('Ssm.ParameterNotFoundException', 'Service returned error code ParameterNotFound (Service: Ssm, Status Code: 400, Request ID: r-1)');
         return { Parameter: { Name: request.Name, Value: value, Type: 'String', Version: 1 } };
       }
       case 'aws-sdk:ssm:putParameter':

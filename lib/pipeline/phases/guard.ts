@@ -2,12 +2,13 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { PhaseContext } from './context';
 import { FailurePhase } from './failure';
 import { RETRYABLE_ERRORS } from './retries';
-import { invokeStep, notify, sdkCall } from './tasks';
+import { CHAMPION_NOT_FOUND, invokeStep, NO_CHAMPION, notify, sdkCall } from './tasks';
 
 /**
  * Guard and prepare: the run starts from an empty state whatever its input (of any JSON type: PrepareRun reads the
  * input from the context object and names what is wrong with it), does nothing but notify while another run is in
- * progress, validates the input and names everything the run creates, and reads the champion record.
+ * progress, validates the input and names everything the run creates, and reads the champion record (none yet:
+ * no champion).
  */
 export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: sfn.IChainable): sfn.IChainable {
   const scope = ctx.scope;
@@ -41,6 +42,8 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
   }, '$.run');
   failure.catchAll(prepare);
 
+  // The record is the pipeline's own parameter (never a template resource, so no deploy can change it); before the
+  // first promotion it does not exist, which means no champion.
   const readChampion = sdkCall(ctx, 'ReadChampion', {
     service: 'ssm',
     action: 'getParameter',
@@ -50,9 +53,13 @@ export function guardAndPrepare(ctx: PhaseContext, failure: FailurePhase, next: 
     resultSelector: { 'record.$': '$.Parameter.Value' },
     resultPath: '$.champion',
   }, RETRYABLE_ERRORS.ssm);
+  const noChampion = new sfn.Pass(scope, 'NoChampionYet', { parameters: { record: JSON.stringify(NO_CHAMPION) }, resultPath: '$.champion' });
+  readChampion.addCatch(noChampion, { errors: [CHAMPION_NOT_FOUND], resultPath: '$.championError' });
   failure.catchAll(readChampion);
+  readChampion.next(next);
+  noChampion.next(next);
 
   return start.next(guard).next(new sfn.Choice(scope, 'IsAnotherRunInProgress')
     .when(sfn.Condition.numberGreaterThan('$.inProgress.running', 1), skipped)
-    .otherwise(prepare.next(readChampion).next(next)));
+    .otherwise(prepare.next(readChampion)));
 }

@@ -6,6 +6,8 @@ import { RETRYABLE_ERRORS, retryByCause, retryTransient } from './retries';
 
 /** The record of a champion when nothing serves: the gate then promotes any model above the floor. */
 export const NO_CHAMPION = { runId: 'none', validationAccuracy: -1 };
+/** What Step Functions calls SSM's ParameterNotFound (an SDK integration's error name always ends in Exception). */
+export const CHAMPION_NOT_FOUND = 'Ssm.ParameterNotFoundException';
 /** API calls answer in seconds; a call still open after this is abandoned as States.Timeout (and not retried). */
 const CALL_TIMEOUT = Duration.minutes(5);
 
@@ -63,7 +65,10 @@ export function describeEndpoint(ctx: PhaseContext, id: string, resultPath: stri
   }, RETRYABLE_ERRORS.sageMaker);
 }
 
-/** Writes the champion record: `value` is a JSONPath to the record object, or the literal record. */
+/**
+ * Writes the champion record, creating the parameter on the first write (`Overwrite` creates or replaces): `value`
+ * is a JSONPath to the record object, or the literal record.
+ */
 export function putChampion(ctx: PhaseContext, id: string, value: string | object): tasks.CallAwsService {
   return sdkCall(ctx, id, {
     service: 'ssm',

@@ -1,5 +1,5 @@
 import * as crypto from 'crypto';
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { SAGEMAKER_LIMITS } from '../../private/algorithm-facts';
 
@@ -20,19 +20,62 @@ export function shortHash(text: string): string {
 }
 
 /**
- * A deterministic endpoint name for `scope`: the stack name and the construct path within the stack, lowercased to
- * `[a-z0-9-]`, cut to fit, plus a hash of both, so two endpoints (or two stacks) never share a name. At most 38
- * characters, a literal string.
+ * A deterministic endpoint name: the stack name and the classifier's identity (`identity`, the construct ids from
+ * the classifier down: `['Classifier', 'Endpoint']` for an ImageClassifier, `['Endpoint']` for a ClassifierEndpoint
+ * used alone), lowercased to `[a-z0-9-]`, cut to fit, plus a hash of both. The wrappers above the classifier are not
+ * part of it, so moving the classifier in the construct tree keeps its endpoint (a classifier at the top of its stack
+ * keeps the name versions before this one derived from its path). At most 38 characters, a literal string.
+ *
+ * `scope` is told at synth (an info annotation) what the name comes from and what renaming does, and warned when the
+ * earlier, path-based derivation gave another name (an endpoint deployed by such a version would be replaced).
  */
-export function deriveEndpointName(scope: Construct): string {
+export function deriveEndpointName(scope: Construct, identity: readonly string[]): string {
   const stack = Stack.of(scope);
   const stackName = Token.isUnresolved(stack.stackName) ? stack.node.path : stack.stackName;
-  const pathInStack = scope.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id).join('/');
-  const hash = shortHash(`${stackName}/${pathInStack}`);
-  const readable = `${stackName}-${pathInStack}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '');
+  const name = nameFrom(stackName, identity.join('/'));
+  const pathInStack = scope.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id);
+  const formerPath = [...pathInStack, ...identity.slice(1)].join('/');
+  const former = nameFrom(stackName, formerPath);
+  Annotations.of(scope).addInfo(`Endpoint name '${name}' comes from the stack name '${stackName}' and the construct id `
+    + `'${identity[0]}', not from the construct path: moving the classifier into or out of other constructs keeps the `
+    + 'endpoint. Renaming the stack or that id, or setting another endpointName, renames it: the deploy deletes the old '
+    + `endpoint and the next promotion creates the new one. Set endpointName: '${name}' to keep it whatever you rename.`);
+  if (former !== name) {
+    Annotations.of(scope).addWarningV2('cdk-sagemaker-image-classifier:endpointNameDerivation',
+      `Versions before 0.2 named this classifier's endpoint '${former}' (from its construct path); this version names it `
+      + `'${name}'. If '${former}' is deployed, set endpointName: '${former}' to keep serving from it; otherwise the `
+      + 'deploy deletes it and the endpoint is back only at the next promotion.');
+  }
+  return name;
+}
+
+function nameFrom(stackName: string, identity: string): string {
+  const hash = shortHash(`${stackName}/${identity}`);
+  const readable = `${stackName}-${identity}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '');
   const head = readable.slice(0, DERIVED_NAME_MAX_LENGTH - HASH_LENGTH - 1).replace(/-+$/, '');
   return head ? `${head}-${hash}` : `endpoint-${hash}`;
 }
+
+/**
+ * Refuses a second endpoint of the same name (SageMaker names are case-insensitive) in one stack, naming both
+ * constructs and the fix: the two would share one SageMaker endpoint and the cleanup of either would delete it.
+ */
+export function claimEndpointName(scope: Construct, endpointName: string): string[] {
+  if (Token.isUnresolved(endpointName)) return [];
+  const stack = Stack.of(scope);
+  let names = CLAIMED_NAMES.get(stack);
+  if (names === undefined) CLAIMED_NAMES.set(stack, names = new Map());
+  const key = endpointName.toLowerCase();
+  const holder = names.get(key);
+  if (holder !== undefined && holder !== scope.node.path) {
+    return [`endpoint name '${endpointName}' is already the endpoint of ${holder} in this stack; give one of them another `
+      + 'endpointName (or another construct id): two classifiers cannot share one endpoint'];
+  }
+  names.set(key, scope.node.path);
+  return [];
+}
+
+const CLAIMED_NAMES = new WeakMap<Stack, Map<string, string>>();
 
 /**
  * The prefix of the names of the models and endpoint configurations an endpoint owns: the endpoint name when it has

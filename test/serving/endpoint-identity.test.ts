@@ -1,0 +1,75 @@
+import * as crypto from 'crypto';
+import { App, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Construct } from 'constructs';
+import * as fc from 'fast-check';
+import { ImageClassifier } from '../../lib/image-classifier';
+import { ClassifierEndpoint } from '../../lib/serving/classifier-endpoint';
+
+/**
+ * The endpoint's identity does not depend on where the classifier sits in the construct tree: wrapping it in any
+ * number of constructs (the refactor that used to rename and so delete the serving endpoint) keeps its name, and so
+ * the cleanup resource's physical id, the pipeline's resource name prefix and every ARN granted on it.
+ */
+/** The name versions before 0.2 derived from the stack name and the construct path of the ClassifierEndpoint. */
+function pathBasedName(stackName: string, pathInStack: string): string {
+  const hash = crypto.createHash('sha256').update(`${stackName}/${pathInStack}`).digest('hex').slice(0, 8);
+  const readable = `${stackName}-${pathInStack}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '');
+  return `${readable.slice(0, 29).replace(/-+$/, '')}-${hash}`;
+}
+
+const ids = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,14}$/);
+
+function classifierIn(stackName: string, wrappers: readonly string[], id: string): { stack: Stack; classifier: ImageClassifier } {
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { stackName, env: { region: 'us-east-1', account: '123456789012' } });
+  let scope: Construct = stack;
+  for (const wrapper of wrappers) scope = new Construct(scope, wrapper);
+  return { stack, classifier: new ImageClassifier(scope, id) };
+}
+
+describe('endpoint identity', () => {
+  test('wrapping an ImageClassifier in any constructs keeps its endpoint name; the id and the stack name decide it', () => {
+    fc.assert(fc.property(fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/), ids, fc.array(ids, { minLength: 1, maxLength: 3 }), (stackName, id, wrappers) => {
+      const top = classifierIn(stackName, [], id).classifier;
+      const wrapped = classifierIn(stackName, wrappers, id).classifier;
+      expect(wrapped.endpoint.endpointName).toBe(top.endpoint.endpointName);
+      expect(wrapped.endpoint.resourceNamePrefix).toBe(top.endpoint.resourceNamePrefix);
+      expect(classifierIn(stackName, wrappers, `${id}X`).classifier.endpoint.endpointName).not.toBe(top.endpoint.endpointName);
+    }), { numRuns: 8 });
+  });
+
+  test('a classifier at the top of its stack keeps the name the earlier path-based derivation gave it', () => {
+    expect(classifierIn('prod', [], 'Classifier').classifier.endpoint.endpointName).toBe(pathBasedName('prod', 'Classifier/Endpoint'));
+  });
+
+  test('tells at synth what the name comes from and what a rename does', () => {
+    const { stack } = classifierIn('prod', [], 'Classifier');
+    Annotations.fromStack(stack).hasInfo('/Stack/Classifier', Match.stringLikeRegexp(
+      `Endpoint name '${pathBasedName('prod', 'Classifier/Endpoint')}' comes from the stack name 'prod' and the construct id 'Classifier'.*moving.*keeps the endpoint.*Set endpointName`));
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('Versions before'));
+  });
+
+  test('warns a classifier already inside other constructs that earlier versions named its endpoint from the path', () => {
+    const { stack, classifier } = classifierIn('prod', ['Team'], 'Classifier');
+    const former = pathBasedName('prod', 'Team/Classifier/Endpoint');
+    expect(classifier.endpoint.endpointName).toBe(pathBasedName('prod', 'Classifier/Endpoint'));
+    Annotations.fromStack(stack).hasWarning('/Stack/Team/Classifier', Match.stringLikeRegexp(
+      `named this classifier's endpoint '${former}'.*set endpointName: '${former}'`));
+  });
+
+  test('an explicit endpointName is kept and announces nothing', () => {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: { region: 'us-east-1' } });
+    const classifier = new ImageClassifier(new Construct(stack, 'Team'), 'Classifier', { serving: { endpointName: 'flowers' } });
+    expect(classifier.endpoint.endpointName).toBe('flowers');
+    Annotations.fromStack(stack).hasNoInfo('*', Match.stringLikeRegexp('Endpoint name'));
+  });
+
+  test('two classifiers that would share an endpoint name in one stack are refused, naming both and the fix', () => {
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: { region: 'us-east-1' } });
+    new ImageClassifier(new Construct(stack, 'TeamA'), 'Classifier');
+    expect(() => new ImageClassifier(new Construct(stack, 'TeamB'), 'Classifier')).toThrow(
+      /Stack\/TeamB\/Classifier\/Endpoint: invalid ClassifierEndpoint props:\n.*endpoint name 'stack-classifier-endpoint-[0-9a-f]{8}' is already the endpoint of Stack\/TeamA\/Classifier\/Endpoint.*give one of them another endpointName/);
+    new ClassifierEndpoint(stack, 'Mine', { endpointName: 'Flowers' });
+    expect(() => new ClassifierEndpoint(stack, 'Yours', { endpointName: 'flowers' })).toThrow(/endpoint name 'flowers' is already the endpoint of Stack\/Mine/);
+  });
+});
