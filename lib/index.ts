@@ -11,6 +11,7 @@ export * from './pipeline/deployment-strategy';
 export * from './pipeline/retraining-pipeline';
 export * from './pipeline/retraining-schedule';
 export * from './serving/classifier-endpoint';
+export * from './serving/classifier-endpoint-base';
 export * from './serving/endpoint-capacity';
 export * from './serving/endpoint-requests';
 export * from './serving/inference-instance-type';
