@@ -5,6 +5,7 @@ export * from './algorithm/jumpstart-model';
 export * from './dataset/dataset-bucket';
 export * from './dataset/dataset-seed';
 export * from './inference/inference-function';
+export * from './inference/inference-function-base';
 export * from './lifecycle/endpoint-cleanup';
 export * from './lifecycle/first-run';
 export * from './pipeline/deployment-strategy';

@@ -533,6 +533,7 @@ const inferenceOptionFields = {
   }),
   reservedConcurrency: field({ valid: fc.integer({ min: 0, max: 1000 }), invalid: numberOutside(wholeIn(0, Number.MAX_SAFE_INTEGER)), token: numberToken(5) }),
   functionUrl: field({ valid: fc.boolean() }),
+  role: field({ valid: role }),
   vpc: field({ valid: vpc }),
   vpcSubnets: subnets,
   logRetention,
