@@ -10,6 +10,7 @@ export * from './lifecycle/endpoint-cleanup';
 export * from './lifecycle/first-run';
 export * from './pipeline/deployment-strategy';
 export * from './pipeline/retraining-pipeline';
+export * from './pipeline/retraining-pipeline-base';
 export * from './pipeline/retraining-schedule';
 export * from './serving/classifier-endpoint';
 export * from './serving/classifier-endpoint-base';
