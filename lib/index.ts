@@ -22,4 +22,5 @@ export * from './training/training-instance-type';
 export * from './training/training-job-definition';
 export * from './training/training-job-request';
 export * from './image-classifier';
+export * from './image-classifier-base';
 export * from './image-classifier-stack';
