@@ -55,6 +55,10 @@ export class ImageClassifierStack extends Stack {
       });
     }
     new CfnOutput(this, 'InferenceFunctionName', { value: inference.function.functionName });
+    new CfnOutput(this, 'InferenceFunctionArn', {
+      description: 'For ImageClassifier.fromAttributes in another app, with EndpointName and RetrainingStateMachineArn',
+      value: inference.function.functionArn,
+    });
     if (pipeline) {
       new CfnOutput(this, 'RetrainingStateMachineArn', { value: pipeline.stateMachine.stateMachineArn });
       new CfnOutput(this, 'StartRetrainingCommand', {

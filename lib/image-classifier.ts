@@ -1,6 +1,7 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { ImageClassifierBase } from './image-classifier-base';
 import { Hyperparameters } from './algorithm/hyperparameters';
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
@@ -117,8 +118,9 @@ export interface ImageClassifierProps {
  * A continuously retrained image classifier on SageMaker's Image Classification - TensorFlow algorithm: the dataset
  * bucket, the training definition, the endpoint, the retraining pipeline that promotes better models to it, the
  * inference function in front of it, and a cleanup that leaves nothing billable behind at `cdk destroy`.
+ * A classifier deployed by another app is imported with `ImageClassifier.fromAttributes`.
  */
-export class ImageClassifier extends Construct {
+export class ImageClassifier extends ImageClassifierBase {
   /** The pretrained model being fine-tuned. */
   public readonly model: JumpStartModel;
   /** The bucket holding the labelled images. */

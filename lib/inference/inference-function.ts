@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size, SizeRoundingBehavior, Stack, Token, Tokenization } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,6 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
+import { InferenceFunctionBase } from './inference-function-base';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
@@ -25,7 +25,7 @@ import {
   INBOX_CONCURRENCY_RANGE,
   TOP_K_RANGE,
 } from '../../lambda/inference/environment';
-import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, grantHolder } from '../private/nag';
+import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource } from '../private/nag';
 
 /** How the inference function's code is packaged. */
 export class InferencePackaging {
@@ -127,6 +127,14 @@ export interface InferenceFunctionProps {
    */
   readonly functionUrl?: boolean;
   /**
+   * The function's execution role, instead of a new one. The construct adds to it what the function needs: writing
+   * to its log group, `sagemaker:InvokeEndpoint` on this endpoint, reading `readableBuckets`, reading and writing the
+   * inbox prefix, and, with `vpc`, managing the function's network interfaces. It must trust `lambda.amazonaws.com`;
+   * an immutable role (`iam.Role.fromRoleArn(..., { mutable: false })`) gets none of these, so give them yourself.
+   * @default - a new role with exactly those permissions
+   */
+  readonly role?: iam.IRole;
+  /**
    * Run the function in this VPC; it then needs a route to the SageMaker runtime and S3 (NAT or VPC endpoints).
    * @default - not in a VPC
    */
@@ -183,15 +191,19 @@ const MAX_PREFIX_LENGTH = 512;
  * Its role may invoke only this endpoint, read only the given buckets (and the inbox prefix), and write only under
  * the inbox prefix.
  */
-export class InferenceFunction extends Construct {
-  /** The function. */
-  public readonly function: lambda.IFunction;
+export class InferenceFunction extends InferenceFunctionBase {
+  /**
+   * The function, to add aliases, provisioned concurrency or environment variables (a `lambda.DockerImageFunction`
+   * with `InferencePackaging.containerImage()`).
+   */
+  public readonly function: lambda.Function;
   /** The function URL (auth type AWS_IAM), unless `functionUrl: false`. */
   public readonly functionUrl?: lambda.IFunctionUrl;
   /** The function's execution role. */
   public readonly role: iam.IRole;
   /** The function's log group. */
   public readonly logGroup: logs.ILogGroup;
+  protected readonly hasFunctionUrl: boolean;
 
   constructor(scope: Construct, id: string, props: InferenceFunctionProps) {
     super(scope, id);
@@ -208,7 +220,7 @@ export class InferenceFunction extends Construct {
       encryptionKey: props.logEncryptionKey,
     });
     if (props.logEncryptionKey) allowLogsToUseKey(props.logEncryptionKey, Stack.of(this));
-    const role = new iam.Role(this, 'ServiceRole', {
+    const role = props.role ?? new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the image classifier inference function for SageMaker endpoint ${props.endpointName}`,
     });
@@ -264,44 +276,13 @@ export class InferenceFunction extends Construct {
     for (const bucket of props.readableBuckets ?? []) grantReadBucket(role, bucket);
     if (props.inbox) this.connectInbox(fn, role, props.inbox);
 
-    if (props.functionUrl ?? true) {
+    this.hasFunctionUrl = props.functionUrl ?? true;
+    if (this.hasFunctionUrl) {
       this.functionUrl = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
     }
   }
 
-  /** Lets `grantee` invoke the function, through its URL (SigV4-signed HTTP) and directly (lambda:InvokeFunction). */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    const direct = this.function.grantInvoke(grantee);
-    const holder = grantHolder(grantee);
-    if (holder) {
-      acknowledgeWildcardResource(holder, `${this.function.functionArn}:*`, 'aws-cdk-lib\'s grantInvoke allows '
-        + 'lambda:InvokeFunction on the function and on <function ARN>:*, its versions and aliases (the only things after '
-        + 'the colon): this one inference function.');
-    }
-    return this.functionUrl ? direct.combine(this.function.grantInvokeUrl(grantee)) : direct;
-  }
-
-  /** Invocations that failed: an uncaught error or a timeout (an HTTP error response is not one). */
-  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.function.metricErrors(props);
-  }
-
-  /** Time the function ran, per invocation. */
-  public metricDuration(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.function.metricDuration(props);
-  }
-
-  /** Number of invocations. */
-  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.function.metricInvocations(props);
-  }
-
-  /** Invocations refused because the function's concurrency was exhausted. */
-  public metricThrottles(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.function.metricThrottles(props);
-  }
-
-  private grantEndpointInvoke(role: iam.Role, endpointName: string): void {
+  private grantEndpointInvoke(role: iam.IRole, endpointName: string): void {
     // SageMaker puts endpoint names in ARNs in lower case; a token is used as it resolves.
     const resourceName = Token.isUnresolved(endpointName) ? endpointName : endpointName.toLowerCase();
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -311,7 +292,7 @@ export class InferenceFunction extends Construct {
     }));
   }
 
-  private connectInbox(fn: lambda.Function, role: iam.Role, inbox: InferenceInbox): void {
+  private connectInbox(fn: lambda.Function, role: iam.IRole, inbox: InferenceInbox): void {
     const objects = inbox.bucket.arnForObjects(`${inbox.prefix}*`);
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadAndWriteInbox',
@@ -337,7 +318,7 @@ export class InferenceFunction extends Construct {
   }
 }
 
-function grantReadBucket(role: iam.Role, bucket: s3.IBucket): void {
+function grantReadBucket(role: iam.IRole, bucket: s3.IBucket): void {
   const objects = bucket.arnForObjects('*');
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     actions: ['s3:GetObject'],

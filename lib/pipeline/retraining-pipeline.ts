@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, TimeZone, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
@@ -17,6 +17,7 @@ import { emailAddressProblem } from '../private/email-address';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
+import { RetrainingPipelineBase } from './retraining-pipeline-base';
 import { RetrainingSchedule } from './retraining-schedule';
 import { championParameterName, RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
 import type { PipelineConfig, TrainingOption } from '../../lambda/pipeline/prepare-run';
@@ -160,8 +161,9 @@ const DEFAULT_FALLBACKS: Record<Processor, TrainingInstanceType[]> = {
  * so that the run can be redriven. Each phase is a module under `phases/`.
  *
  * The endpoint belongs to the pipeline, not to CloudFormation: a later `cdk deploy` never reverts a promoted model.
+ * A pipeline deployed by another app is imported with `RetrainingPipeline.fromStateMachineArn`.
  */
-export class RetrainingPipeline extends Construct {
+export class RetrainingPipeline extends RetrainingPipelineBase {
   /** The state machine. */
   public readonly stateMachine: sfn.StateMachine;
   /** Run outcomes are published here. */
@@ -270,24 +272,9 @@ export class RetrainingPipeline extends Construct {
       + 'the colon): this pipeline\'s own step function.');
     this.grantRunPermissions();
 
-    const scheduleExpression = (props.schedule ?? RetrainingSchedule.WEEKLY).expression;
-    if (scheduleExpression) this.schedule = this.createSchedule(scheduleExpression);
+    const schedule = props.schedule ?? RetrainingSchedule.WEEKLY;
+    if (schedule.expression) this.schedule = this.createSchedule(schedule.expression, schedule.timeZone);
     if (props.retrainOnNewData) this.newDataTrigger = this.createNewDataTrigger(props);
-  }
-
-  /** Lets `grantee` start a run by hand (`states:StartExecution`). */
-  public grantStartRetraining(grantee: iam.IGrantable): iam.Grant {
-    return this.stateMachine.grantStartExecution(grantee);
-  }
-
-  /** Runs that failed. */
-  public metricFailedRuns(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.stateMachine.metricFailed(props);
-  }
-
-  /** Runs that ended successfully, promoted or not. */
-  public metricSucceededRuns(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.stateMachine.metricSucceeded(props);
   }
 
   /** The training request parts that depend on the instance type, rendered by the definition itself. */
@@ -430,7 +417,7 @@ export class RetrainingPipeline extends Construct {
     this.props.training.grantReadModels(endpoint.role);
   }
 
-  private createSchedule(expression: string): scheduler.CfnSchedule {
+  private createSchedule(expression: string, timeZone: TimeZone | undefined): scheduler.CfnSchedule {
     const role = new iam.Role(this, 'ScheduleRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
@@ -441,6 +428,7 @@ export class RetrainingPipeline extends Construct {
     return new scheduler.CfnSchedule(this, 'Schedule', {
       description: 'Starts the image classifier retraining pipeline',
       scheduleExpression: expression,
+      scheduleExpressionTimezone: timeZone?.timezoneName,
       flexibleTimeWindow: { mode: 'OFF' },
       target: {
         // The SDK target lets the execution be named after the scheduler's invocation id: a retried delivery of the

@@ -1,12 +1,12 @@
-import { Annotations, ArnFormat, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sagemaker from 'aws-cdk-lib/aws-sagemaker';
 import { Construct } from 'constructs';
+import { ClassifierEndpointBase, DEFAULT_VARIANT_NAME } from './classifier-endpoint-base';
 import { EndpointCapacity, InstanceCapacity } from './endpoint-capacity';
 import {
   CreateEndpointConfigRequest, CreateModelRequest, DataCaptureRequest, EndpointScalingRequests,
@@ -128,7 +128,6 @@ export interface CreateEndpointConfigRequestOptions {
   readonly modelName: string;
 }
 
-const DEFAULT_VARIANT_NAME = 'AllTraffic';
 const DEFAULT_CAPTURE_PREFIX = 'data-capture';
 const DEFAULT_SAMPLING_PERCENTAGE = 20;
 /** The algorithm answers `application/json` or `application/json;verbose`; captured as text, not base64. */
@@ -144,8 +143,11 @@ const JSON_CONTENT_TYPES = ['application/json', 'application/json;verbose'];
  *
  * Models and endpoint configurations are named `<resourceNamePrefix>-<run id>` (pipeline) or
  * `<resourceNamePrefix>-static-<hash>` (CloudFormation), which is what the cleanup at `cdk destroy` looks for.
+ *
+ * It is an aws-cdk-lib `sagemaker.IEndpoint` (for `apigateway.SagemakerIntegration`, say); an endpoint deployed by
+ * another app is imported with `ClassifierEndpoint.fromEndpointName` or `fromEndpointAttributes`.
  */
-export class ClassifierEndpoint extends Construct {
+export class ClassifierEndpoint extends ClassifierEndpointBase {
   /** The endpoint's name. */
   public readonly endpointName: string;
   /** The endpoint's ARN (SageMaker lowercases names in ARNs). */
@@ -174,6 +176,7 @@ export class ClassifierEndpoint extends Construct {
   public readonly model: JumpStartModel;
   /** Whether the retraining pipeline (not CloudFormation) creates and updates the endpoint. */
   public readonly managedByPipeline: boolean;
+  protected readonly serverless: boolean;
   /** The algorithm's resolved locations. */
   public readonly locations: AlgorithmLocations;
   /** The KMS key of the endpoint; whoever calls CreateEndpoint with a `KmsKeyId` needs kms:CreateGrant on it. */
@@ -199,6 +202,7 @@ export class ClassifierEndpoint extends Construct {
     this.props = props;
     this.model = props.model ?? JumpStartModel.MOBILENET_V2_100_224;
     this.capacity = props.capacity ?? EndpointCapacity.instances();
+    this.serverless = this.capacity.isServerless;
     this.variantName = props.variantName ?? DEFAULT_VARIANT_NAME;
     this.endpointName = props.endpointName ?? deriveEndpointName(this, [id]);
 
@@ -299,11 +303,6 @@ export class ClassifierEndpoint extends Construct {
     return this.capacity._renderScaling(this.endpointName, this.variantName);
   }
 
-  /** Lets `grantee` invoke this endpoint, and no other. */
-  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: ['sagemaker:InvokeEndpoint'], resourceArns: [this.endpointArn] });
-  }
-
   /** Lets `grantee` (the pipeline's state machine, say) pass the model's execution role to SageMaker, and nothing else. */
   public grantPassRole(grantee: iam.IGrantable): iam.Grant {
     return iam.Grant.addToPrincipal({
@@ -314,47 +313,16 @@ export class ClassifierEndpoint extends Construct {
     });
   }
 
-  /** Number of InvokeEndpoint requests (sum). */
-  public metricInvocations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocations', 'Sum', props);
-  }
-
-  /** Time the model takes to answer as SageMaker sees it, in microseconds (average). */
-  public metricModelLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('ModelLatency', 'Average', props);
-  }
-
-  /** Time SageMaker adds to the model's, in microseconds (average). */
-  public metricOverheadLatency(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('OverheadLatency', 'Average', props);
-  }
-
-  /** Requests the model answered with a 4xx status, such as an unsupported image (sum). */
-  public metricInvocation4XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocation4XXErrors', 'Sum', props);
-  }
-
-  /** Requests the model answered with a 5xx status (sum). */
-  public metricInvocation5XXErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('Invocation5XXErrors', 'Sum', props);
-  }
-
   /**
-   * Requests that got no 2xx answer from the model container: 4xx and 5xx, socket errors, malformed responses and
-   * timeouts (`InvocationModelErrors`, sum).
+   * Retains or deletes the model, endpoint configuration and endpoint CloudFormation creates with `modelArtifact`.
+   * A pipeline-managed endpoint has no CloudFormation resource: the cleanup deletes it with the classifier.
    */
-  public metricModelErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('InvocationModelErrors', 'Sum', props);
-  }
-
-  private metric(metricName: string, statistic: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: 'AWS/SageMaker',
-      metricName,
-      dimensionsMap: { EndpointName: this.endpointName, VariantName: this.variantName },
-      statistic,
-      ...props,
-    });
+  public applyRemovalPolicy(policy: RemovalPolicy): void {
+    if (!this.cfnEndpoint) {
+      throw new Error(`${this.node.path}: the retraining pipeline, not CloudFormation, owns this endpoint; its cleanup deletes it `
+        + 'with the classifier, so there is no removal policy to apply (set serving.modelArtifact for a CloudFormation-owned endpoint)');
+    }
+    for (const resource of [this.cfnModel, this.cfnEndpointConfig, this.cfnEndpoint]) resource?.applyRemovalPolicy(policy);
   }
 
   private renderModel(modelName: string, modelData: ModelData): CreateModelRequest {

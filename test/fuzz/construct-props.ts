@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Duration, Lazy, RemovalPolicy, Size, SizeRoundingBehavior } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Size, SizeRoundingBehavior, TimeZone } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,6 +13,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
@@ -533,6 +534,7 @@ const inferenceOptionFields = {
   }),
   reservedConcurrency: field({ valid: fc.integer({ min: 0, max: 1000 }), invalid: numberOutside(wholeIn(0, Number.MAX_SAFE_INTEGER)), token: numberToken(5) }),
   functionUrl: field({ valid: fc.boolean() }),
+  role: field({ valid: role }),
   vpc: field({ valid: vpc }),
   vpcSubnets: subnets,
   logRetention,
@@ -688,7 +690,9 @@ const deployment = optional(deploymentStrategy);
 const schedule = field({
   valid: fc.oneof(
     fc.constantFrom(RetrainingSchedule.WEEKLY, RetrainingSchedule.DISABLED, RetrainingSchedule.cron({ weekDay: 'SUN', hour: '3', minute: '0' }),
-      RetrainingSchedule.expression('rate(1 day)'), RetrainingSchedule.expression('cron(0 3 ? * MON *)')),
+      RetrainingSchedule.expression('rate(1 day)'), RetrainingSchedule.expression('cron(0 3 ? * MON *)'),
+      RetrainingSchedule.cron({ weekDay: 'SUN', hour: '3', minute: '0', timeZone: TimeZone.EUROPE_BERLIN }),
+      RetrainingSchedule.fromScheduleExpression(scheduler.ScheduleExpression.at(new Date(Date.UTC(2030, 0, 31, 3)), TimeZone.AMERICA_NEW_YORK))),
     fc.integer({ min: 1, max: 2000 }).map((hours) => RetrainingSchedule.every(Duration.hours(hours))),
   ),
   token: stringToken('rate(7 days)').map((expression) => RetrainingSchedule.expression(expression)),
