@@ -26,8 +26,8 @@ import {
   paginateListModels,
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
-import type { Logger } from '../inference/log';
-import { CleanupTarget, isPipelineResourceName, SAGEMAKER_SERVICE_NAMESPACE, variantResourceIdPrefix } from './contract';
+import type { Logger } from '../shared/log';
+import { CleanupTarget, isPipelineResourceName, SAGEMAKER_SERVICE_NAMESPACE, variantResourceIdPrefix } from '../shared/cleanup-contract';
 import {
   CleanupError,
   isConcurrentUpdate,

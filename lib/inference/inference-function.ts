@@ -24,7 +24,7 @@ import {
   IMAGE_SIZE_RANGE,
   INBOX_CONCURRENCY_RANGE,
   TOP_K_RANGE,
-} from '../../lambda/inference/environment';
+} from '../../lambda/shared/inference-environment';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, grantHolder } from '../private/nag';
 
 /** How the inference function's code is packaged. */

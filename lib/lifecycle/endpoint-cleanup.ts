@@ -17,7 +17,7 @@ import {
   RUN_ID_IAM_WILDCARD,
   SAGEMAKER_SERVICE_NAMESPACE,
   VARIANT_SCALABLE_DIMENSIONS,
-} from '../../lambda/cleanup/contract';
+} from '../../lambda/shared/cleanup-contract';
 import { acknowledgeAnyResource, acknowledgeRule, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
 
 /** Properties of an `EndpointCleanup`. */

@@ -18,8 +18,8 @@ import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grant
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
-import { RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
-import type { PipelineConfig, TrainingOption } from '../../lambda/pipeline/prepare-run';
+import { RUN_ID_IAM_WILDCARD } from '../../lambda/shared/cleanup-contract';
+import type { PipelineConfig, TrainingOption } from '../../lambda/shared/pipeline-config';
 import { CONTAINER_HYPERPARAMETERS } from '../private/algorithm-facts';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
 import { Processor } from '../algorithm/algorithm-locations';

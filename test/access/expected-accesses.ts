@@ -14,7 +14,7 @@
 import { sdkCallsOf } from './handler-sdk-calls';
 import { Access } from './policies';
 import { ResolvedTemplate } from './template-resolver';
-import { parseCheckRequest } from '../../lambda/algorithm-check/contract';
+import { parseCheckRequest } from '../../lambda/shared/algorithm-check-contract';
 import { prepareRun } from '../../lambda/pipeline/prepare-run';
 
 /** This package's handlers, by the construct path of their function (relative to the classifier). */

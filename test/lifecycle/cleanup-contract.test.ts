@@ -9,7 +9,7 @@ import {
   RUN_ID_LENGTH,
   SAGEMAKER_NAME_PATTERN,
   variantResourceIdPrefix,
-} from '../../lambda/cleanup/contract';
+} from '../../lambda/shared/cleanup-contract';
 import { readGiveUpAfterSeconds } from '../../lambda/cleanup/handler';
 import { ClassifierEndpoint } from '../../lib/serving/classifier-endpoint';
 

@@ -1,6 +1,7 @@
 import { decidePromotion } from '../../lambda/pipeline/promotion-gate';
-import { InvalidRunInput, PipelineConfig, prepareRun } from '../../lambda/pipeline/prepare-run';
-import { runId, runNames } from '../../lambda/pipeline/run-names';
+import { InvalidRunInput, prepareRun } from '../../lambda/pipeline/prepare-run';
+import type { PipelineConfig } from '../../lambda/shared/pipeline-config';
+import { runId, runNames } from '../../lambda/shared/sagemaker-names';
 import { supersededVersions } from '../../lambda/pipeline/superseded-versions';
 
 const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
