@@ -27,7 +27,8 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import type { Logger } from '../shared/log';
-import { CleanupTarget, isPipelineResourceName, SAGEMAKER_SERVICE_NAMESPACE, variantResourceIdPrefix } from '../shared/cleanup-contract';
+import { CleanupTarget, SAGEMAKER_SERVICE_NAMESPACE, variantResourceIdPrefix } from '../shared/cleanup-contract';
+import { isPipelineResourceName } from '../shared/sagemaker-names';
 import {
   CleanupError,
   isConcurrentUpdate,

@@ -18,7 +18,7 @@ import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grant
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
-import { RUN_ID_IAM_WILDCARD } from '../../lambda/shared/cleanup-contract';
+import { iamResourceNames, RESOURCE_NAME_PREFIX_MAX_LENGTH } from '../../lambda/shared/sagemaker-names';
 import type { PipelineConfig, TrainingOption } from '../../lambda/shared/pipeline-config';
 import { CONTAINER_HYPERPARAMETERS } from '../private/algorithm-facts';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
@@ -533,8 +533,8 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
   }
   const emailProblem = props.notificationEmail === undefined ? undefined : emailAddressProblem(props.notificationEmail, 'notificationEmail');
   if (emailProblem) problems.push(emailProblem);
-  if (props.endpoint.resourceNamePrefix.length > 38) {
-    problems.push(`endpoint.resourceNamePrefix must be at most 38 characters, got '${props.endpoint.resourceNamePrefix}'`);
+  if (props.endpoint.resourceNamePrefix.length > RESOURCE_NAME_PREFIX_MAX_LENGTH) {
+    problems.push(`endpoint.resourceNamePrefix must be at most ${RESOURCE_NAME_PREFIX_MAX_LENGTH} characters, got '${props.endpoint.resourceNamePrefix}'`);
   }
   problems.push(...deployment.validate('deployment'));
   return problems;
@@ -557,13 +557,12 @@ function lower(name: string): string {
 
 function pipelineArns(stack: Stack, endpoint: IRetrainableEndpoint, stateMachineName: string): PipelineArns {
   const sagemaker = (resource: string) => `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:${resource}`;
-  const runResource = `${lower(endpoint.resourceNamePrefix)}-${RUN_ID_IAM_WILDCARD}`;
-  const jobPrefix = lower(endpoint.resourceNamePrefix.slice(0, 36).replace(/-+$/, ''));
+  const runResource = iamResourceNames.runResources(lower(endpoint.resourceNamePrefix));
   return {
     endpoint: sagemaker(`endpoint/${lower(endpoint.endpointName)}`),
     endpointConfigs: sagemaker(`endpoint-config/${runResource}`),
     models: sagemaker(`model/${runResource}`),
-    trainingJobs: sagemaker(`training-job/${jobPrefix}-${RUN_ID_IAM_WILDCARD}-?`),
+    trainingJobs: sagemaker(`training-job/${iamResourceNames.trainingJobs(lower(endpoint.resourceNamePrefix))}`),
     stateMachine: `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${stateMachineName}`,
     // '*': the random id a scalable target gets at registration (see SCALABLE_TARGETS_REASON).
     scalableTargets: `arn:${stack.partition}:application-autoscaling:${stack.region}:${stack.account}:scalable-target/*`,
