@@ -2,7 +2,7 @@
  * The custom resource's lifecycle, as the CDK Provider framework drives it, with its dependencies passed in
  * (index.ts wires the real AWS SDK clients and the environment; tests can wire anything).
  *
- * - Create, Update: nothing is created. The physical id is derived from the endpoint name (lambda/shared/cleanup-contract.ts), so renaming
+ * - Create, Update: nothing is created. The physical id is derived from the endpoint name (cleanup-contract.ts), so renaming
  *   the endpoint replaces the resource: CloudFormation then sends a Delete for the previous id, with the previous
  *   properties, during the update's cleanup phase, and that Delete removes the previous endpoint, its scaling targets
  *   and the previous prefix's models and configs; never the new endpoint, whose name differs. When the prefix stayed

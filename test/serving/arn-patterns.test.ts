@@ -13,6 +13,7 @@ import { ModelArtifact } from '../../lib/serving/model-artifact';
 import { runId, runNames } from '../../lambda/shared/sagemaker-names';
 import { NO_BUNDLING } from '../helpers';
 import { resolveIntrinsics, TemplateJson } from '../support/cfn-template';
+import { iamWildcardMatches, pipelineRunIds } from '../support/naming';
 
 const ENV = { region: 'us-east-1', account: '123456789012' };
 
@@ -41,16 +42,6 @@ function grantedResources(stack: Stack, resourceType: string): Array<{ readonly 
   return granted;
 }
 
-/** IAM's wildcard matching of a resource ARN: `?` is one character, `*` any run of characters. */
-function iamMatches(pattern: string, arn: string): boolean {
-  const source = pattern.split('').map((c) => (c === '?' ? '.' : c === '*' ? '.*' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`).test(arn);
-}
-
-/** Run ids as the pipeline makes them, from any execution ARN and start time. */
-const runIds = fc.tuple(fc.string({ minLength: 1, maxLength: 80 }), fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }))
-  .map(([arn, start]) => runId(arn, start.toISOString()));
-
 describe.each([
   ['a derived endpoint name', undefined],
   ['a mixed-case endpoint name', 'Flowers-Prod'],
@@ -75,15 +66,15 @@ describe.each([
   });
 
   test('the patterns match every model and config a run names, and none of another endpoint sharing the prefix', () => {
-    fc.assert(fc.property(runIds, fc.integer({ min: 1, max: 10 }), (id, attempts) => {
+    fc.assert(fc.property(pipelineRunIds, fc.integer({ min: 1, max: 10 }), (id, attempts) => {
       const names = runNames(endpoint.resourceNamePrefix, id, attempts);
       const arn = (type: string, name: string) => `arn:aws:sagemaker:${ENV.region}:${ENV.account}:${type}/${name.toLowerCase()}`;
-      expect(iamMatches(modelPattern, arn('model', names.model))).toBe(true);
-      expect(iamMatches(configPattern, arn('endpoint-config', names.endpointConfig))).toBe(true);
-      for (const job of names.trainingJobs) expect(iamMatches(modelPattern, arn('model', job))).toBe(false);
+      expect(iamWildcardMatches(modelPattern, arn('model', names.model))).toBe(true);
+      expect(iamWildcardMatches(configPattern, arn('endpoint-config', names.endpointConfig))).toBe(true);
+      for (const job of names.trainingJobs) expect(iamWildcardMatches(modelPattern, arn('model', job))).toBe(false);
       for (const foreign of [`${endpoint.resourceNamePrefix}-ic-${id}`, `${endpoint.resourceNamePrefix}x-${id}`, `${endpoint.resourceNamePrefix}-static-${id.slice(-8)}`]) {
-        expect(iamMatches(modelPattern, arn('model', foreign))).toBe(false);
-        expect(iamMatches(configPattern, arn('endpoint-config', foreign))).toBe(false);
+        expect(iamWildcardMatches(modelPattern, arn('model', foreign))).toBe(false);
+        expect(iamWildcardMatches(configPattern, arn('endpoint-config', foreign))).toBe(false);
       }
     }), { numRuns: 50 });
   });
@@ -97,9 +88,9 @@ test('an endpoint with a fixed model: the patterns match exactly the model and c
   const configPattern = deployed(stack, endpoint.endpointConfigArnPattern) as string;
   const model = endpoint.cfnModel as sagemaker.CfnModel;
   const config = endpoint.cfnEndpointConfig as sagemaker.CfnEndpointConfig;
-  expect(iamMatches(modelPattern, arn('model', model.modelName!))).toBe(true);
-  expect(iamMatches(configPattern, arn('endpoint-config', config.endpointConfigName!))).toBe(true);
+  expect(iamWildcardMatches(modelPattern, arn('model', model.modelName!))).toBe(true);
+  expect(iamWildcardMatches(configPattern, arn('endpoint-config', config.endpointConfigName!))).toBe(true);
   // Nothing else: not the names a pipeline run would give, nor a longer name sharing the prefix.
-  expect(iamMatches(modelPattern, arn('model', `flowers-${runId('x', '2026-11-28T12:00:00Z')}`))).toBe(false);
-  expect(iamMatches(modelPattern, arn('model', `${model.modelName}0`))).toBe(false);
+  expect(iamWildcardMatches(modelPattern, arn('model', `flowers-${runId('x', '2026-11-28T12:00:00Z')}`))).toBe(false);
+  expect(iamWildcardMatches(modelPattern, arn('model', `${model.modelName}0`))).toBe(false);
 });

@@ -18,6 +18,7 @@ import {
   SAGEMAKER_NAME_MAX_LENGTH,
   staticResourceName,
 } from '../../lambda/shared/sagemaker-names';
+import { iamWildcardMatches, pipelineRunIds } from '../support/naming';
 import { API_MODEL_NAME_PATTERN, API_NAME_MAX_LENGTH, API_NAME_PATTERN } from '../support/sagemaker-api';
 
 const apiName = (name: string) => API_NAME_PATTERN.test(name) && name.length <= API_NAME_MAX_LENGTH;
@@ -26,15 +27,6 @@ const apiModelName = (name: string) => API_MODEL_NAME_PATTERN.test(name) && name
 /** Strings near the rule's edges: its characters and a few it refuses, up to past the length limit. */
 const nameLike = fc.string({ unit: fc.constantFrom('a', 'Z', '7', '-', '-', '_', '.', ' '), minLength: 0, maxLength: 70 });
 const validName = (maxLength: number) => fc.stringMatching(/^[a-zA-Z0-9](-{0,2}[a-zA-Z0-9]){0,62}$/).filter((name) => name.length <= maxLength);
-const runIds = fc.tuple(fc.string({ maxLength: 80 }), fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }))
-  .map(([arn, start]) => runId(arn, start.toISOString()));
-
-/** IAM's wildcard matching: `?` is one character, `*` any run of characters. */
-function iamMatches(pattern: string, name: string): boolean {
-  const source = pattern.split('').map((c) => (c === '?' ? '.' : c === '*' ? '.*' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${source}$`).test(name);
-}
-
 test('the package\'s name rule is SageMaker\'s, for any string', () => {
   expect(SAGEMAKER_NAME_MAX_LENGTH).toBe(API_NAME_MAX_LENGTH);
   fc.assert(fc.property(fc.oneof(nameLike, validName(70)), (name) => {
@@ -48,31 +40,31 @@ test('a resource name prefix leaves exactly room for `-<run id>` within SageMake
 });
 
 test('every name a run gets is a valid SageMaker name, the pipeline\'s own, and matched by the IAM wildcards', () => {
-  fc.assert(fc.property(validName(RESOURCE_NAME_PREFIX_MAX_LENGTH), runIds, fc.integer({ min: 1, max: 10 }), (prefix, id, attempts) => {
+  fc.assert(fc.property(validName(RESOURCE_NAME_PREFIX_MAX_LENGTH), pipelineRunIds, fc.integer({ min: 1, max: 10 }), (prefix, id, attempts) => {
     expect(isResourceNamePrefix(prefix)).toBe(true);
     expect(id).toHaveLength(RUN_ID_LENGTH);
-    expect(iamMatches(RUN_ID_IAM_WILDCARD, id)).toBe(true);
+    expect(iamWildcardMatches(RUN_ID_IAM_WILDCARD, id)).toBe(true);
     const names = runNames(prefix, id, attempts);
     expect(apiModelName(names.model)).toBe(true);
     expect(apiName(names.endpointConfig)).toBe(true);
     expect(isPipelineResourceName(names.model, prefix)).toBe(true);
     expect(new RegExp(ownedResourceNamePattern(prefix)).test(names.model)).toBe(true);
-    expect(iamMatches(iamResourceNames.runResources(prefix.toLowerCase()), names.model.toLowerCase())).toBe(true);
+    expect(iamWildcardMatches(iamResourceNames.runResources(prefix.toLowerCase()), names.model.toLowerCase())).toBe(true);
     for (const job of names.trainingJobs) {
       expect(apiName(job)).toBe(true);
       expect(isPipelineResourceName(job, prefix)).toBe(false);
-      expect(iamMatches(iamResourceNames.trainingJobs(prefix.toLowerCase()), job.toLowerCase())).toBe(true);
-      expect(iamMatches(iamResourceNames.runResources(prefix.toLowerCase()), job.toLowerCase())).toBe(false);
+      expect(iamWildcardMatches(iamResourceNames.trainingJobs(prefix.toLowerCase()), job.toLowerCase())).toBe(true);
+      expect(iamWildcardMatches(iamResourceNames.runResources(prefix.toLowerCase()), job.toLowerCase())).toBe(false);
     }
   }), { numRuns: 300 });
 });
 
 test('names of another prefix that starts with ours are never the pipeline\'s, nor granted', () => {
-  fc.assert(fc.property(validName(30), fc.stringMatching(/^-?[a-z0-9]{1,6}$/), runIds, (prefix, extension, id) => {
+  fc.assert(fc.property(validName(30), fc.stringMatching(/^-?[a-z0-9]{1,6}$/), pipelineRunIds, (prefix, extension, id) => {
     const foreign = `${prefix}${extension}-${id}`;
     expect(isPipelineResourceName(foreign, prefix)).toBe(false);
     expect(new RegExp(ownedResourceNamePattern(prefix)).test(foreign)).toBe(false);
-    expect(iamMatches(iamResourceNames.runResources(prefix.toLowerCase()), foreign.toLowerCase())).toBe(false);
+    expect(iamWildcardMatches(iamResourceNames.runResources(prefix.toLowerCase()), foreign.toLowerCase())).toBe(false);
   }), { numRuns: 300 });
 });
 
@@ -82,8 +74,8 @@ test('static names are owned and valid, never taken for the pipeline\'s, and mat
     expect(apiModelName(name)).toBe(true);
     expect(new RegExp(ownedResourceNamePattern(prefix)).test(name)).toBe(true);
     expect(isPipelineResourceName(name, prefix)).toBe(false);
-    expect(iamMatches(iamResourceNames.staticResources(prefix.toLowerCase()), name.toLowerCase())).toBe(true);
-    expect(iamMatches(iamResourceNames.runResources(prefix.toLowerCase()), name.toLowerCase())).toBe(false);
+    expect(iamWildcardMatches(iamResourceNames.staticResources(prefix.toLowerCase()), name.toLowerCase())).toBe(true);
+    expect(iamWildcardMatches(iamResourceNames.runResources(prefix.toLowerCase()), name.toLowerCase())).toBe(false);
   }), { numRuns: 300 });
 });
 
