@@ -18,7 +18,7 @@ import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grant
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
-import { iamResourceNames, RESOURCE_NAME_PREFIX_MAX_LENGTH } from '../../lambda/shared/sagemaker-names';
+import { iamResourceNames, MAX_TRAINING_ATTEMPTS, RESOURCE_NAME_PREFIX_MAX_LENGTH } from '../../lambda/shared/sagemaker-names';
 import type { PipelineConfig, TrainingOption } from '../../lambda/shared/pipeline-config';
 import { CONTAINER_HYPERPARAMETERS } from '../private/algorithm-facts';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
@@ -504,7 +504,7 @@ export class RetrainingPipeline extends Construct {
 function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingInstanceType[], deployment: DeploymentStrategy): string[] {
   const problems: string[] = [];
   types.forEach((type, index) => problems.push(...validateTrainingInstanceType(type, `trainingInstanceTypes[${index}]`, props.training.requiredProcessor())));
-  if (types.length > 10) problems.push(`trainingInstanceTypes may list at most 10 types, got ${types.length}`);
+  if (types.length > MAX_TRAINING_ATTEMPTS) problems.push(`trainingInstanceTypes may list at most ${MAX_TRAINING_ATTEMPTS} types, got ${types.length}`);
   for (const name of ['minimumAccuracy', 'minimumImprovement'] as const) {
     const value = props[name];
     if (value !== undefined && !Token.isUnresolved(value) && !(value >= 0 && value <= 1)) {
