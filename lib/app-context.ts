@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { Node } from 'constructs';
-import { checkHyperparameters, Hyperparameters } from './algorithm/hyperparameter-spec';
+import { checkHyperparameters, Hyperparameters } from '../lambda/shared/hyperparameter-spec';
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { ImageClassifierProps } from './image-classifier';
 import { RetrainingSchedule } from './pipeline/retraining-schedule';

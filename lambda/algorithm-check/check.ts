@@ -4,7 +4,7 @@
  * denied or errs stops the search (a later candidate could be the wrong model version while the right one is only
  * unreadable), and every failure names the model id, the region, each key tried with its outcome and the fix.
  */
-import { CheckRequest, ObjectLocation, OVERRIDE_HINT, s3UriOf } from './contract';
+import { CheckRequest, ObjectLocation, OVERRIDE_HINT, s3UriOf } from '../shared/algorithm-check-contract';
 import { ObjectStatus } from './probe';
 
 export type Probe = (location: ObjectLocation) => Promise<ObjectStatus>;

@@ -7,7 +7,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { checkAlgorithmObjects, CheckContext } from './check';
-import { Attribute, parseCheckRequest, s3UriOf } from './contract';
+import { Attribute, parseCheckRequest, s3UriOf } from '../shared/algorithm-check-contract';
 import { probeObject } from './probe';
 
 export interface CheckEvent {

@@ -3,7 +3,7 @@
  * framework. The S3 client is created once per container, in the function's own region, which is the deploy region.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { EnvironmentVariable } from './contract';
+import { EnvironmentVariable } from '../shared/algorithm-check-contract';
 import { createCheckHandler } from './handler';
 
 let client: S3Client | undefined;

@@ -5,7 +5,7 @@
  * role's conditioned grant allows) to tell "not there" from "not allowed".
  */
 import { HeadObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { ObjectLocation } from './contract';
+import { ObjectLocation } from '../shared/algorithm-check-contract';
 
 export type ObjectStatus =
   | { readonly kind: 'found' }

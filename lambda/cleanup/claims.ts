@@ -11,7 +11,7 @@ import {
   DescribeStacksCommand,
   paginateListStackResources,
 } from '@aws-sdk/client-cloudformation';
-import type { Logger } from '../inference/log';
+import type { Logger } from '../shared/log';
 import { CleanupError } from './errors';
 
 /** The logical id of the other resource claiming `physicalResourceId`, or undefined when none does. */

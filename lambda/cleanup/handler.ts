@@ -2,7 +2,7 @@
  * The custom resource's lifecycle, as the CDK Provider framework drives it, with its dependencies passed in
  * (index.ts wires the real AWS SDK clients and the environment; tests can wire anything).
  *
- * - Create, Update: nothing is created. The physical id is derived from the endpoint name (contract.ts), so renaming
+ * - Create, Update: nothing is created. The physical id is derived from the endpoint name (cleanup-contract.ts), so renaming
  *   the endpoint replaces the resource: CloudFormation then sends a Delete for the previous id, with the previous
  *   properties, during the update's cleanup phase, and that Delete removes the previous endpoint, its scaling targets
  *   and the previous prefix's models and configs; never the new endpoint, whose name differs. When the prefix stayed
@@ -17,8 +17,8 @@
  *   id scheme) touches nothing: the resource that owns the endpoint now is another one.
  * - `isComplete` answers true at once for Create and Update (the framework calls it for every request type).
  */
-import { createLogger, Logger, LogSink } from '../inference/log';
-import { CleanupTarget, EnvironmentVariable, parseTarget, physicalResourceId, ResourceProperty } from './contract';
+import { createLogger, Logger, LogSink } from '../shared/log';
+import { CleanupTarget, EnvironmentVariable, parseTarget, physicalResourceId, ResourceProperty } from '../shared/cleanup-contract';
 import { otherClaimant } from './claims';
 import { CleanupClients, sweep } from './sweep';
 

@@ -29,8 +29,9 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DeleteParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import type { Logger } from '../inference/log';
-import { championParameterName, CleanupTarget, isPipelineResourceName, SAGEMAKER_SERVICE_NAMESPACE, variantResourceIdPrefix } from './contract';
+import type { Logger } from '../shared/log';
+import { championParameterName, CleanupTarget, SAGEMAKER_SERVICE_NAMESPACE, variantResourceIdPrefix } from '../shared/cleanup-contract';
+import { isPipelineResourceName } from '../shared/sagemaker-names';
 import {
   CleanupError,
   isConcurrentUpdate,

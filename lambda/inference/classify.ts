@@ -5,9 +5,9 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
-import { InferenceConfig } from './environment';
+import { InferenceConfig } from '../shared/inference-environment';
 import { invokeEndpoint } from './invoke-endpoint';
-import { Logger } from './log';
+import { Logger } from '../shared/log';
 import type { PreprocessedImage, PreprocessOptions } from './preprocess';
 import { ImageSource } from './request';
 import { ClassificationResult, topPredictions } from './response';

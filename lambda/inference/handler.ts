@@ -14,9 +14,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { ClassifierDependencies, classifyImage, loadImage, Preprocess } from './classify';
-import { ConfigurationError, InferenceConfig, loadConfig } from './environment';
+import { ConfigurationError, InferenceConfig, loadConfig } from '../shared/inference-environment';
 import { InferenceError } from './inference-error';
-import { createLogger, Logger, LogSink } from './log';
+import { createLogger, Logger, LogSink } from '../shared/log';
 import { classifyEvent, HttpRequestEvent, looksLikeHttp, parseDirectRequest, parseHttpRequest } from './request';
 import {
   ClassificationResult,

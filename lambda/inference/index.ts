@@ -9,7 +9,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createHandler, readConfiguration } from './handler';
-import { createLogger } from './log';
+import { createLogger } from '../shared/log';
 import { preprocessImage } from './preprocess';
 import { loadS3Sdk } from './s3-source';
 

@@ -15,7 +15,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ClassifierDependencies, classifyImage } from './classify';
-import { ERROR_SUFFIX, InferenceConfig, PREDICTION_SUFFIX } from './environment';
+import { ERROR_SUFFIX, InferenceConfig, PREDICTION_SUFFIX } from '../shared/inference-environment';
 import { InferenceError } from './inference-error';
 import { ClassificationResult, describeError } from './response';
 import { formatS3Uri, readObject, S3Location, writeJson } from './s3-source';

@@ -15,7 +15,7 @@ export function loadS3Sdk(): S3Sdk {
   s3Sdk ??= require('@aws-sdk/client-s3') as S3Sdk;
   return s3Sdk;
 }
-import { BUCKET_NAME_PATTERN, InferenceConfig } from './environment';
+import { BUCKET_NAME_PATTERN, InferenceConfig } from '../shared/inference-environment';
 import { InferenceError } from './inference-error';
 
 export interface S3Location {

@@ -1,5 +1,6 @@
 import { Champion, FinalMetric, decidePromotion } from './promotion-gate';
-import { ExecutionContext, PipelineConfig, prepareRun } from './prepare-run';
+import { ExecutionContext, prepareRun } from './prepare-run';
+import type { PipelineConfig } from '../shared/pipeline-config';
 import { SupersededInput, supersededVersions } from './superseded-versions';
 
 /** What the retraining state machine asks of this function. */

@@ -1,3 +1,5 @@
+import { isPipelineResourceName } from '../shared/sagemaker-names';
+
 /** An endpoint config as ListEndpointConfigs returns it. */
 export interface EndpointConfigSummary {
   readonly EndpointConfigName: string;
@@ -20,9 +22,8 @@ export interface SupersededInput {
  * older than the newest `keep`, and never the one just deployed.
  */
 export function supersededVersions(input: SupersededInput): string[] {
-  const ours = new RegExp(`^${escapeRegExp(input.resourceNamePrefix)}-\\d{8}-\\d{6}-[0-9a-f]{8}$`);
   return input.configs
-    .filter((config) => ours.test(config.EndpointConfigName))
+    .filter((config) => isPipelineResourceName(config.EndpointConfigName, input.resourceNamePrefix))
     .sort((a, b) => time(b.CreationTime) - time(a.CreationTime))
     .slice(input.keep)
     .map((config) => config.EndpointConfigName)
@@ -31,8 +32,4 @@ export function supersededVersions(input: SupersededInput): string[] {
 
 function time(value: number | string): number {
   return typeof value === 'number' ? value : Date.parse(value);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

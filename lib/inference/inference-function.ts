@@ -19,12 +19,12 @@ import {
   DEFAULT_MAX_IMAGE_BYTES,
   DEFAULT_MAX_IMAGE_PIXELS,
   DEFAULT_TOP_K,
-  ENDPOINT_NAME_PATTERN,
   EnvironmentVariable,
   IMAGE_SIZE_RANGE,
   INBOX_CONCURRENCY_RANGE,
   TOP_K_RANGE,
-} from '../../lambda/inference/environment';
+} from '../../lambda/shared/inference-environment';
+import { isSageMakerName, SAGEMAKER_NAME_MAX_LENGTH, SAGEMAKER_NAME_PATTERN } from '../../lambda/shared/sagemaker-names';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource } from '../private/nag';
 
 /** How the inference function's code is packaged. */
@@ -365,8 +365,8 @@ function validateInferenceFunctionProps(props: InferenceFunctionProps): string[]
       problems.push(`${name} must be an integer in [${range.min}, ${range.max}], got ${value}`);
     }
   };
-  if (!Token.isUnresolved(props.endpointName) && !ENDPOINT_NAME_PATTERN.test(props.endpointName)) {
-    problems.push(`endpointName must be a SageMaker endpoint name (1-63 letters, digits and hyphens, ${ENDPOINT_NAME_PATTERN.source}), got '${props.endpointName}'`);
+  if (!Token.isUnresolved(props.endpointName) && !isSageMakerName(props.endpointName)) {
+    problems.push(`endpointName must be a SageMaker endpoint name (1-${SAGEMAKER_NAME_MAX_LENGTH} letters, digits and hyphens, ${SAGEMAKER_NAME_PATTERN.source}), got '${props.endpointName}'`);
   }
   integerIn('imageSize', props.imageSize, IMAGE_SIZE_RANGE);
   integerIn('defaultTopK', props.defaultTopK, TOP_K_RANGE);

@@ -15,10 +15,10 @@ import {
   EnvironmentVariable,
   ResourceProperty,
   resourceNamePrefixProblems,
-  RUN_ID_IAM_WILDCARD,
   SAGEMAKER_SERVICE_NAMESPACE,
   VARIANT_SCALABLE_DIMENSIONS,
-} from '../../lambda/cleanup/contract';
+} from '../../lambda/shared/cleanup-contract';
+import { iamResourceNames } from '../../lambda/shared/sagemaker-names';
 import { acknowledgeAnyResource, acknowledgeRule, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
 
 /** Properties of an `EndpointCleanup`. */
@@ -27,7 +27,7 @@ export interface EndpointCleanupProps {
   readonly endpointName: string;
   /**
    * The prefix `P` of the pipeline's model and endpoint config names, `${P}-${runId}` (run id
-   * `YYYYMMDD-HHMMSS-<8 lower-case letters or digits>`), such as `ClassifierEndpoint.resourceNamePrefix`. 1-38
+   * `YYYYMMDD-HHMMSS-<8 hex digits>`), such as `ClassifierEndpoint.resourceNamePrefix`. 1-38
    * letters, digits and hyphens. Only names that are exactly `P-<run id>` are deleted.
    */
   readonly resourceNamePrefix: string;
@@ -230,7 +230,7 @@ function grantCleanup(role: iam.Role, endpointName: string, resourceNamePrefix: 
   // SageMaker puts names in ARNs in lower case; a token is used as it resolves.
   const lower = (value: string): string => (Token.isUnresolved(value) ? value : value.toLowerCase());
   const sagemakerArn = (resource: string, resourceName: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName });
-  const runResourceName = `${lower(resourceNamePrefix)}-${RUN_ID_IAM_WILDCARD}`;
+  const runResourceName = iamResourceNames.runResources(lower(resourceNamePrefix));
 
   role.addToPrincipalPolicy(new iam.PolicyStatement({
     sid: 'DeleteTheEndpoint',

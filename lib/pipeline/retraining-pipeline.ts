@@ -19,8 +19,9 @@ import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-en
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingPipelineBase } from './retraining-pipeline-base';
 import { RetrainingSchedule } from './retraining-schedule';
-import { championParameterName, RUN_ID_IAM_WILDCARD } from '../../lambda/cleanup/contract';
-import type { PipelineConfig, TrainingOption } from '../../lambda/pipeline/prepare-run';
+import { championParameterName } from '../../lambda/shared/cleanup-contract';
+import { iamResourceNames, MAX_TRAINING_ATTEMPTS, RESOURCE_NAME_PREFIX_MAX_LENGTH } from '../../lambda/shared/sagemaker-names';
+import type { PipelineConfig, TrainingOption } from '../../lambda/shared/pipeline-config';
 import { CONTAINER_HYPERPARAMETERS } from '../private/algorithm-facts';
 import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
 import { Processor } from '../algorithm/algorithm-locations';
@@ -498,7 +499,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
 function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingInstanceType[], deployment: DeploymentStrategy): string[] {
   const problems: string[] = [];
   types.forEach((type, index) => problems.push(...validateTrainingInstanceType(type, `trainingInstanceTypes[${index}]`, props.training.requiredProcessor())));
-  if (types.length > 10) problems.push(`trainingInstanceTypes may list at most 10 types, got ${types.length}`);
+  if (types.length > MAX_TRAINING_ATTEMPTS) problems.push(`trainingInstanceTypes may list at most ${MAX_TRAINING_ATTEMPTS} types, got ${types.length}`);
   for (const name of ['minimumAccuracy', 'minimumImprovement'] as const) {
     const value = props[name];
     if (value !== undefined && !Token.isUnresolved(value) && !(value >= 0 && value <= 1)) {
@@ -527,8 +528,8 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
   }
   const emailProblem = props.notificationEmail === undefined ? undefined : emailAddressProblem(props.notificationEmail, 'notificationEmail');
   if (emailProblem) problems.push(emailProblem);
-  if (props.endpoint.resourceNamePrefix.length > 38) {
-    problems.push(`endpoint.resourceNamePrefix must be at most 38 characters, got '${props.endpoint.resourceNamePrefix}'`);
+  if (props.endpoint.resourceNamePrefix.length > RESOURCE_NAME_PREFIX_MAX_LENGTH) {
+    problems.push(`endpoint.resourceNamePrefix must be at most ${RESOURCE_NAME_PREFIX_MAX_LENGTH} characters, got '${props.endpoint.resourceNamePrefix}'`);
   }
   problems.push(...deployment.validate('deployment'));
   return problems;
@@ -546,13 +547,12 @@ function lower(name: string): string {
 
 function pipelineArns(stack: Stack, endpoint: IRetrainableEndpoint, stateMachineName: string): PipelineArns {
   const sagemaker = (resource: string) => `arn:${stack.partition}:sagemaker:${stack.region}:${stack.account}:${resource}`;
-  const runResource = `${lower(endpoint.resourceNamePrefix)}-${RUN_ID_IAM_WILDCARD}`;
-  const jobPrefix = lower(endpoint.resourceNamePrefix.slice(0, 36).replace(/-+$/, ''));
+  const runResource = iamResourceNames.runResources(lower(endpoint.resourceNamePrefix));
   return {
     endpoint: sagemaker(`endpoint/${lower(endpoint.endpointName)}`),
     endpointConfigs: sagemaker(`endpoint-config/${runResource}`),
     models: sagemaker(`model/${runResource}`),
-    trainingJobs: sagemaker(`training-job/${jobPrefix}-${RUN_ID_IAM_WILDCARD}-?`),
+    trainingJobs: sagemaker(`training-job/${iamResourceNames.trainingJobs(lower(endpoint.resourceNamePrefix))}`),
     stateMachine: `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${stateMachineName}`,
     // '*': the random id a scalable target gets at registration (see SCALABLE_TARGETS_REASON).
     scalableTargets: `arn:${stack.partition}:application-autoscaling:${stack.region}:${stack.account}:scalable-target/*`,

@@ -157,10 +157,8 @@ export function ecrDomain(region: string): string {
   return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
-/** The request limits of CreateTrainingJob and friends [V, botocore service-2.json]. */
+/** The request limits of CreateTrainingJob and friends [V, botocore service-2.json]; names: lambda/shared/sagemaker-names.ts. */
 export const SAGEMAKER_LIMITS = {
-  nameMaxLength: 63,
-  namePattern: /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/,
   maxRuntimeSeconds: 2_419_200,
   s3UriMaxLength: 1024,
 } as const;

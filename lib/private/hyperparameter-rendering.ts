@@ -1,5 +1,5 @@
 import { Token, Tokenization } from 'aws-cdk-lib';
-import { Hyperparameters, checkHyperparameters, toHyperparameterMap } from '../algorithm/hyperparameter-spec';
+import { Hyperparameters, checkHyperparameters, toHyperparameterMap } from '../../lambda/shared/hyperparameter-spec';
 
 /**
  * Checks every field against the algorithm's types and ranges and returns one message per problem, naming the

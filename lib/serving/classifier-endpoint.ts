@@ -12,14 +12,15 @@ import {
   CreateEndpointConfigRequest, CreateModelRequest, DataCaptureRequest, EndpointScalingRequests,
 } from './endpoint-requests';
 import { ModelArtifact, ModelData } from './model-artifact';
-import {
-  claimEndpointName, deriveEndpointName, isJsonataExpression, resourceNamePrefix, shortHash, validateSageMakerName,
-} from './private/endpoint-names';
+import { claimEndpointName, deriveEndpointName, isJsonataExpression, validateSageMakerName } from './private/endpoint-names';
 import { AlgorithmLocationOverrides, AlgorithmLocations } from '../algorithm/algorithm-locations';
 import { JumpStartModel } from '../algorithm/jumpstart-model';
 import { ENABLE_NETWORK_ISOLATION } from '../private/algorithm-facts';
 import { isSafeKeyPrefix, s3Uri } from '../private/locations';
 import { acknowledgeAnyResource, acknowledgeWildcardResource } from '../private/nag';
+import {
+  iamResourceNames, ownedResourceNamePattern, resourceNamePrefix, staticResourceName,
+} from '../../lambda/shared/sagemaker-names';
 
 /** Where and how much of the endpoint's traffic is captured. */
 export interface DataCaptureOptions {
@@ -156,12 +157,16 @@ export class ClassifierEndpoint extends ClassifierEndpointBase {
   public readonly resourceNamePrefix: string;
   /**
    * A regular expression matching exactly the model and endpoint configuration names this endpoint owns:
-   * `<prefix>-<yyyymmdd>-<hhmmss>-<8 lowercase letters or digits>` and `<prefix>-static-<8 hex digits>`.
+   * `<prefix>-<yyyymmdd>-<hhmmss>-<8 hex digits>` (pipeline) and `<prefix>-static-<8 hex digits>` (CloudFormation).
    */
   public readonly ownedResourceNamePattern: string;
-  /** IAM resource pattern of the models this endpoint owns. */
+  /**
+   * IAM resource pattern of the models this endpoint owns, the same the retraining pipeline and the cleanup are
+   * granted: `…:model/<prefix>-????????-??????-????????` (one `?` per run id character) for a pipeline-managed
+   * endpoint, `…:model/<prefix>-static-????????` with a `modelArtifact` (SageMaker puts names in ARNs in lower case).
+   */
   public readonly modelArnPattern: string;
-  /** IAM resource pattern of the endpoint configurations this endpoint owns. */
+  /** IAM resource pattern of the endpoint configurations this endpoint owns, of the same shape as `modelArnPattern`. */
   public readonly endpointConfigArnPattern: string;
   /** The production variant's name. */
   public readonly variantName: string;
@@ -217,12 +222,13 @@ export class ClassifierEndpoint extends ClassifierEndpointBase {
 
     const stack = Stack.of(this);
     this.resourceNamePrefix = resourceNamePrefix(this.endpointName);
-    this.ownedResourceNamePattern = `^${escapeRegExp(this.resourceNamePrefix)}-(\\d{8}-\\d{6}-[a-z0-9]{8}|static-[0-9a-f]{8})$`;
+    this.ownedResourceNamePattern = ownedResourceNamePattern(this.resourceNamePrefix);
     const arnName = this.endpointName.toLowerCase();
     this.endpointArn = stack.formatArn({ service: 'sagemaker', resource: 'endpoint', resourceName: arnName });
-    // '*' for the run id or `static-<hash>` suffix of the names in ownedResourceNamePattern (the IAM patterns of the
-    // pipeline and the cleanup are exact: see their `?` run id wildcards).
-    const ownedArnNames = `${this.resourceNamePrefix.toLowerCase()}-*`;
+    // Exactly the names this endpoint's models and configs get, with the wildcard shape the pipeline's and the
+    // cleanup's IAM statements use (one `?` per character of the run id or hash).
+    const arnPrefix = this.resourceNamePrefix.toLowerCase();
+    const ownedArnNames = this.managedByPipeline ? iamResourceNames.runResources(arnPrefix) : iamResourceNames.staticResources(arnPrefix);
     this.modelArnPattern = stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: ownedArnNames });
     this.endpointConfigArnPattern = stack.formatArn({ service: 'sagemaker', resource: 'endpoint-config', resourceName: ownedArnNames });
 
@@ -381,7 +387,7 @@ export class ClassifierEndpoint extends ClassifierEndpointBase {
   /** Model and endpoint configuration named after a hash of their request, so any change replaces them cleanly. */
   private createStaticEndpoint(modelData: ModelData) {
     const stack = Stack.of(this);
-    const staticName = (request: object) => `${this.resourceNamePrefix}-static-${shortHash(JSON.stringify(stack.resolve(request)))}`;
+    const staticName = (request: object) => staticResourceName(this.resourceNamePrefix, JSON.stringify(stack.resolve(request)));
     const modelName = staticName(this.renderModel('', modelData));
     const modelRequest = this.renderModel(modelName, modelData);
     const configName = staticName(this.renderEndpointConfig('', modelName));
@@ -558,8 +564,4 @@ function validateProps(props: ClassifierEndpointProps, capacity: EndpointCapacit
   if (props.vpcSubnets && !props.vpc) problems.push('vpcSubnets needs vpc');
   if (props.securityGroups && !props.vpc) problems.push('securityGroups needs vpc');
   return problems;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { Attribute, EnvironmentVariable, ResourceProperty } from '../../lambda/algorithm-check/contract';
+import { Attribute, EnvironmentVariable, ResourceProperty } from '../../lambda/shared/algorithm-check-contract';
 import { AlgorithmLocations } from '../algorithm/algorithm-locations';
 import { allowLogsToUseKey } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';

@@ -22,6 +22,7 @@ import {
   VALIDATION_ACCURACY_METRIC,
 } from '../private/algorithm-facts';
 import { wholeSeconds } from '../private/durations';
+import { isSageMakerName, SAGEMAKER_NAME_MAX_LENGTH } from '../../lambda/shared/sagemaker-names';
 import { grantKeyForAwsResources } from '../private/kms-grants';
 import { ImageUri, isSafeKeyPrefix, s3ObjectArn } from '../private/locations';
 import { acknowledgeAnyResource, acknowledgeWildcardResource, grantHolder } from '../private/nag';
@@ -281,8 +282,8 @@ export class TrainingJobDefinition extends Construct {
     const instanceType = options.instanceType ?? this.instanceType;
     const problems = validateTrainingInstanceType(instanceType, 'instanceType', this.requiredProcessor());
     if (problems.length > 0) throw new Error(`${this.node.path}: ${problems.join('; ')}`);
-    if (!Token.isUnresolved(options.trainingJobName) && !SAGEMAKER_LIMITS.namePattern.test(options.trainingJobName)) {
-      throw new Error(`trainingJobName must be 1-63 letters, digits and hyphens, starting and ending with a letter or digit, got '${options.trainingJobName}'`);
+    if (!Token.isUnresolved(options.trainingJobName) && !isSageMakerName(options.trainingJobName)) {
+      throw new Error(`trainingJobName must be 1-${SAGEMAKER_NAME_MAX_LENGTH} letters, digits and hyphens, starting and ending with a letter or digit, got '${options.trainingJobName}'`);
     }
     const processor = instanceType.processor ?? Processor.GPU;
     const key = this.props.encryptionKey?.keyArn;

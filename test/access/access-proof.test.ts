@@ -8,7 +8,7 @@ import { isWildcardOnlyAction } from '@cloud-copilot/iam-simulate';
 import { expectedAccesses } from './expected-accesses';
 import { Access, ADMINISTRATOR, describeAccess, evaluate, LocatedStatement, PolicySet } from './policies';
 import { CfnTemplate, Deployment, FAKE_DEPLOYMENT, ResolvedTemplate } from './template-resolver';
-import { Attribute, parseCheckRequest, s3UriOf } from '../../lambda/algorithm-check/contract';
+import { Attribute, parseCheckRequest, s3UriOf } from '../../lambda/shared/algorithm-check-contract';
 import { buildVariant, constructPaths, SETTING_VARIANTS, SettingVariant, Variant, VARIANTS } from '../compliance/variants';
 
 type AnyVariant = Variant | SettingVariant;

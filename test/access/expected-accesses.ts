@@ -11,11 +11,11 @@
  *   behaviour makes, from the custom resource's properties);
  * - EventBridge Scheduler targets, CloudWatch Logs using a log group key, S3 and SNS using KMS on a caller's behalf.
  */
-import { championParameterName } from '../../lambda/cleanup/contract';
+import { championParameterName } from '../../lambda/shared/cleanup-contract';
 import { sdkCallsOf } from './handler-sdk-calls';
 import { Access } from './policies';
 import { ResolvedTemplate } from './template-resolver';
-import { parseCheckRequest } from '../../lambda/algorithm-check/contract';
+import { parseCheckRequest } from '../../lambda/shared/algorithm-check-contract';
 import { prepareRun } from '../../lambda/pipeline/prepare-run';
 
 /** This package's handlers, by the construct path of their function (relative to the classifier). */

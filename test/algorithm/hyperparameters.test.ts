@@ -1,7 +1,7 @@
 import {
   EvalMetric, Hyperparameters, ImageResizeInterpolation, Optimizer, ReinitializeTopLayer, AugmentationRandomFlip,
 } from '../../lib';
-import { hyperparameterWireName, pythonFloat } from '../../lib/algorithm/hyperparameter-spec';
+import { hyperparameterWireName, pythonFloat } from '../../lambda/shared/hyperparameter-spec';
 import { renderHyperparameters, validateHyperparameters } from '../../lib/private/hyperparameter-rendering';
 import { REFERENCE } from '../helpers';
 

@@ -6,7 +6,7 @@
 import { JumpStartModel, SUPPORTED_REGIONS } from '../../lib';
 import { CONTENT_BUCKET_PREFIX, PRETRAINED_MODEL_KEY_LAYOUTS, pretrainedModelKeyCandidates, SAGEMAKER_LIMITS } from '../../lib/private/algorithm-facts';
 import { isSafeKeyPrefix, parseS3Uri } from '../../lib/private/locations';
-import { parseCheckRequest } from '../../lambda/algorithm-check/contract';
+import { parseCheckRequest } from '../../lambda/shared/algorithm-check-contract';
 import { REFERENCE } from '../helpers';
 
 /** CreateTrainingJob's S3DataSource.S3Uri pattern (botocore service-2.json, in the reference facts). */

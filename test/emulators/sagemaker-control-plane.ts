@@ -24,6 +24,7 @@
 import { randomUUID } from 'node:crypto';
 import { LoopbackEmulator, LoopbackRequest, LoopbackResponse } from './loopback-server';
 import { EMULATOR_ACCOUNT } from './sagemaker-runtime-emulator';
+import { API_NAME_PATTERN } from '../support/sagemaker-api';
 
 const JSON_1_1 = 'application/x-amz-json-1.1';
 /** X-Amz-Target prefixes (the services' Smithy `serviceTarget`) and the SigV4 signing name of each. */
@@ -36,7 +37,6 @@ type ServiceTarget = keyof typeof SERVICES;
 
 export type EndpointStatus = 'Creating' | 'Updating' | 'SystemUpdating' | 'RollingBack' | 'InService' | 'OutOfService' | 'Deleting' | 'Failed' | 'UpdateRollbackFailed';
 const IN_PROGRESS: readonly EndpointStatus[] = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting'];
-const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const DEFAULT_DIMENSION = 'sagemaker:variant:DesiredInstanceCount';
 
 export interface ControlPlaneOptions {
@@ -633,8 +633,8 @@ function requiredString(input: Input, member: string): string {
 
 function sageMakerName(input: Input, member: string): string {
   const value = requiredString(input, member);
-  if (!SAGEMAKER_NAME.test(value)) {
-    throw validation(`1 validation error detected: Value '${value}' at '${member.charAt(0).toLowerCase()}${member.slice(1)}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${SAGEMAKER_NAME.source.slice(1, -1)}`);
+  if (!API_NAME_PATTERN.test(value)) {
+    throw validation(`1 validation error detected: Value '${value}' at '${member.charAt(0).toLowerCase()}${member.slice(1)}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${API_NAME_PATTERN.source.slice(1, -1)}`);
   }
   return value;
 }

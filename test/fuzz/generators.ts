@@ -9,6 +9,7 @@
 import { Aws, Duration, Lazy, Size, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
+import { API_NAME_MAX_LENGTH, API_NAME_PATTERN } from '../support/sagemaker-api';
 
 export type Mode = 'valid' | 'mixed';
 
@@ -235,17 +236,15 @@ export function stringOutside(isValid: (value: string) => boolean): fc.Arbitrary
 }
 
 /** SageMaker names (endpoints, variants): 1-63 letters, digits and hyphens, starting and ending with a letter or digit. */
-export const SAGEMAKER_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-
-export function sageMakerName(maxLength = 63): fc.Arbitrary<string> {
+export function sageMakerName(maxLength = API_NAME_MAX_LENGTH): fc.Arbitrary<string> {
   return fc.oneof(
     fc.stringMatching(/^[a-zA-Z0-9](-?[a-zA-Z0-9]){0,20}$/),
     fc.constantFrom('a', 'Z9', 'flowers-classifier', 'a--b', 'x'.repeat(maxLength)),
   ).filter((name) => name.length <= maxLength);
 }
 
-export function isSageMakerName(value: string, maxLength = 63): boolean {
-  return SAGEMAKER_NAME.test(value) && value.length <= maxLength;
+export function isSageMakerName(value: string, maxLength = API_NAME_MAX_LENGTH): boolean {
+  return API_NAME_PATTERN.test(value) && value.length <= maxLength;
 }
 
 /**

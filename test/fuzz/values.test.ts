@@ -15,7 +15,7 @@ import {
   ClassifierEndpoint, DeploymentStrategy, EndpointCapacity, Hyperparameters, ImageSizeBasis, InferenceInstanceType, InstanceCapacityOptions,
   JumpStartModel, JumpStartModelOptions, Processor, RetrainingSchedule, ServerlessCapacityOptions, TrainingInstanceType,
 } from '../../lib';
-import { hyperparameterWireName } from '../../lib/algorithm/hyperparameter-spec';
+import { hyperparameterWireName } from '../../lambda/shared/hyperparameter-spec';
 import { renderHyperparameters } from '../../lib/private/hyperparameter-rendering';
 import { validateInferenceInstanceType, validateTrainingInstanceType } from '../../lib/private/instance-type-checks';
 import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES } from '../../lib/private/algorithm-facts';

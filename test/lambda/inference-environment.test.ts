@@ -1,4 +1,4 @@
-import { ConfigurationError, DEFAULT_INBOX_CONCURRENCY, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS, loadConfig } from '../../lambda/inference/environment';
+import { ConfigurationError, DEFAULT_INBOX_CONCURRENCY, DEFAULT_MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_PIXELS, loadConfig } from '../../lambda/shared/inference-environment';
 
 const minimal = { ENDPOINT_NAME: 'flowers-endpoint', IMAGE_SIZE: '224' };
 

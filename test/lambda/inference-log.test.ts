@@ -1,4 +1,4 @@
-import { createLogger, serializeError } from '../../lambda/inference/log';
+import { createLogger, serializeError } from '../../lambda/shared/log';
 
 describe('createLogger', () => {
   test('writes one JSON object a line with level, time, request id, event and fields', () => {

@@ -12,7 +12,7 @@ import * as fc from 'fast-check';
 import { ImageClassifier } from '../../lib/image-classifier';
 import { isComplete, onEvent } from '../../lambda/cleanup';
 import { CleanupEvent } from '../../lambda/cleanup/handler';
-import { championParameterName, CLEANUP_RESOURCE_TYPE } from '../../lambda/cleanup/contract';
+import { championParameterName, CLEANUP_RESOURCE_TYPE } from '../../lambda/shared/cleanup-contract';
 import { runName, useControlPlane } from './control-plane-fixture';
 
 const fixture = useControlPlane({ describesToSettle: 1 });

@@ -1,15 +1,13 @@
 /** The naming rule, the physical id and the property checks shared by the EndpointCleanup construct and its handler. */
 import { App, Stack } from 'aws-cdk-lib';
+import { parseTarget, physicalResourceId, variantResourceIdPrefix } from '../../lambda/shared/cleanup-contract';
 import {
   isPipelineResourceName,
-  MAX_RESOURCE_NAME_PREFIX_LENGTH,
-  parseTarget,
-  physicalResourceId,
+  RESOURCE_NAME_PREFIX_MAX_LENGTH,
   RUN_ID_IAM_WILDCARD,
   RUN_ID_LENGTH,
   SAGEMAKER_NAME_PATTERN,
-  variantResourceIdPrefix,
-} from '../../lambda/cleanup/contract';
+} from '../../lambda/shared/sagemaker-names';
 import { readGiveUpAfterSeconds } from '../../lambda/cleanup/handler';
 import { ClassifierEndpoint } from '../../lib/serving/classifier-endpoint';
 
@@ -21,7 +19,8 @@ describe('isPipelineResourceName', () => {
     ['xflowers-20261128-120000-a1b2c3d4', false],
     ['flowers-ic-20261128-120000-a1b2c3d4', false], // another prefix extending ours with `-`
     ['flowers-20261128-120000-a1b2c3d4-1', false], // a training job name, or anything longer
-    ['flowers-20261128-120000-zz9y8x7w', true], // lower-case letters and digits
+    ['flowers-20261128-120000-0a9b8c7d', true], // lower-case hex digits
+    ['flowers-20261128-120000-zz9y8x7w', false], // the pipeline's run ids end in hex digits only
     ['flowers-20261128-120000-A1B2C3D4', false], // run ids are lower case
     ['flowers-2026112-1200000-a1b2c3d4', false], // the date and time have 8 and 6 digits
     ['flowers-static-a1b2c3d4', false], // CloudFormation-managed (ClassifierEndpoint with a model artifact): CloudFormation deletes it
@@ -33,10 +32,10 @@ describe('isPipelineResourceName', () => {
   });
 
   test('the longest prefix with a run id is exactly a valid 63-character SageMaker name', () => {
-    const name = `${'p'.repeat(MAX_RESOURCE_NAME_PREFIX_LENGTH)}-20261128-120000-a1b2c3d4`;
+    const name = `${'p'.repeat(RESOURCE_NAME_PREFIX_MAX_LENGTH)}-20261128-120000-a1b2c3d4`;
     expect(name).toHaveLength(63);
     expect(SAGEMAKER_NAME_PATTERN.test(name)).toBe(true);
-    expect(isPipelineResourceName(name, 'p'.repeat(MAX_RESOURCE_NAME_PREFIX_LENGTH))).toBe(true);
+    expect(isPipelineResourceName(name, 'p'.repeat(RESOURCE_NAME_PREFIX_MAX_LENGTH))).toBe(true);
   });
 
   test('the IAM wildcard has one ? per run id character, at the same places as its hyphens', () => {

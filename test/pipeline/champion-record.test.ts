@@ -1,6 +1,6 @@
 import { PipelineFixture, pipelineFixture } from './fixture';
 import { runPipeline } from '../support/pipeline-world';
-import { championParameterName } from '../../lambda/cleanup/contract';
+import { championParameterName } from '../../lambda/shared/cleanup-contract';
 
 /**
  * The champion record belongs to the pipeline alone: no template creates or writes it, so no deploy (a changed

@@ -1,6 +1,8 @@
 import { CfnElement } from 'aws-cdk-lib';
 import { PipelineFixture, pipelineFixture } from './fixture';
 import { RunResult, Scenario, runPipeline } from '../support/pipeline-world';
+import { API_NAME_MAX_LENGTH, API_NAME_PATTERN } from '../support/sagemaker-api';
+import { RUN_ID_PATTERN_SOURCE, trainingJobPrefix } from '../../lambda/shared/sagemaker-names';
 
 /**
  * Executes the state machine definition extracted from the synthesized template with a real ASL interpreter
@@ -33,12 +35,12 @@ describe('a retraining run', () => {
       'CreateEndpoint', 'WaitForEndpoint', 'CheckEndpoint', 'RecordChampion', 'RegisterAutoScaling', 'PutScalingPolicy', 'NotifyPromoted']));
     expect(result.path).not.toContain('UpdateEndpoint');
     const train = request(result, 'sagemaker:createTrainingJob.sync');
-    expect(train.TrainingJobName).toMatch(new RegExp(`^${prefix.slice(0, 36)}-\\d{8}-\\d{6}-[0-9a-f]{8}-0$`));
+    expect(train.TrainingJobName).toMatch(new RegExp(`^${trainingJobPrefix(prefix)}-${RUN_ID_PATTERN_SOURCE}-0$`));
     expect(train.HyperParameters).toMatchObject({ epochs: '8', learning_rate: '0.001', sagemaker_program: 'transfer_learning.py' });
     expect(train.ResourceConfig).toEqual({ InstanceType: 'ml.p3.2xlarge', InstanceCount: 1, VolumeSizeInGB: 30 });
     expect(train.AlgorithmSpecification.TrainingImage).toBe('763104351884.dkr.ecr.us-east-1.amazonaws.com/tensorflow-training:2.9-gpu-py39');
     const model = request(result, 'sagemaker:createModel');
-    expect(model.ModelName).toMatch(new RegExp(`^${prefix}-\\d{8}-\\d{6}-[0-9a-f]{8}$`));
+    expect(model.ModelName).toMatch(new RegExp(`^${prefix}-${RUN_ID_PATTERN_SOURCE}$`));
     expect(model.PrimaryContainer.ModelDataUrl).toBe(`${train.OutputDataConfig.S3OutputPath}${train.TrainingJobName}/output/model.tar.gz`);
     const create = request(result, 'sagemaker:createEndpoint');
     expect(create).toMatchObject({ EndpointName: fixture.endpoint.endpointName, EndpointConfigName: model.ModelName });
@@ -205,8 +207,8 @@ describe('a retraining run', () => {
       for (const key of ['TrainingJobName', 'ModelName', 'EndpointConfigName', 'EndpointName']) {
         const name = call.request[key];
         if (typeof name === 'string') {
-          expect(name.length).toBeLessThanOrEqual(63);
-          expect(name).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
+          expect(name.length).toBeLessThanOrEqual(API_NAME_MAX_LENGTH);
+          expect(name).toMatch(API_NAME_PATTERN);
         }
       }
     }

@@ -1,9 +1,10 @@
 import { decidePromotion } from '../../lambda/pipeline/promotion-gate';
-import { InvalidRunInput, PipelineConfig, prepareRun } from '../../lambda/pipeline/prepare-run';
-import { runId, runNames } from '../../lambda/pipeline/run-names';
+import { InvalidRunInput, prepareRun } from '../../lambda/pipeline/prepare-run';
+import type { PipelineConfig } from '../../lambda/shared/pipeline-config';
+import { runId, runNames } from '../../lambda/shared/sagemaker-names';
 import { supersededVersions } from '../../lambda/pipeline/superseded-versions';
+import { API_NAME_PATTERN } from '../support/sagemaker-api';
 
-const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 
 describe('run names', () => {
   test('run ids are 24 characters, unique per execution, and valid in SageMaker names', () => {
@@ -18,7 +19,7 @@ describe('run names', () => {
     const names = runNames('a'.repeat(37) + 'b', runId('x', '2026-01-01T00:00:00Z'), 10);
     for (const name of [names.model, names.endpointConfig, ...names.trainingJobs]) {
       expect(name.length).toBeLessThanOrEqual(63);
-      expect(name).toMatch(NAME);
+      expect(name).toMatch(API_NAME_PATTERN);
     }
     expect(new Set(names.trainingJobs).size).toBe(10);
   });

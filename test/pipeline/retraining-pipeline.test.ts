@@ -5,7 +5,7 @@ import { DeploymentStrategy } from '../../lib/pipeline/deployment-strategy';
 import { RetrainingSchedule } from '../../lib/pipeline/retraining-schedule';
 import { EndpointCapacity } from '../../lib/serving/endpoint-capacity';
 import { Processor, TrainingInstanceType } from '../../lib';
-import { runId, runNames } from '../../lambda/pipeline/run-names';
+import { runId, runNames } from '../../lambda/shared/sagemaker-names';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator: (definition: unknown) => { isValid: boolean; errors: unknown[] } = require('asl-validator');
 

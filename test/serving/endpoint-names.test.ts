@@ -1,9 +1,9 @@
 import { App, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { ClassifierEndpoint } from '../../lib/serving/classifier-endpoint';
-import { deriveEndpointName, resourceNamePrefix } from '../../lib/serving/private/endpoint-names';
-
-const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+import { deriveEndpointName } from '../../lib/serving/private/endpoint-names';
+import { resourceNamePrefix } from '../../lambda/shared/sagemaker-names';
+import { API_NAME_PATTERN } from '../support/sagemaker-api';
 
 /** An endpoint at `path` (ids separated by `/`) in a stack called `stackName`, in a fresh app. */
 function endpointAt(stackName: string, path: string): ClassifierEndpoint {
@@ -44,7 +44,7 @@ describe('derived endpoint names', () => {
   ])('with %s: at most 38 characters, a valid name, and the prefix is the name', (_case, stackName, path) => {
     const classifier = endpointAt(stackName, path);
     expect(classifier.endpointName.length).toBeLessThanOrEqual(38);
-    expect(classifier.endpointName).toMatch(ENDPOINT_NAME_PATTERN);
+    expect(classifier.endpointName).toMatch(API_NAME_PATTERN);
     expect(classifier.endpointName).toMatch(/^[a-z0-9-]+$/);
     expect(classifier.resourceNamePrefix).toBe(classifier.endpointName);
   });
@@ -67,7 +67,7 @@ describe('resource name prefix', () => {
     for (const prefix of [a, b]) {
       expect(prefix.length).toBeLessThanOrEqual(38);
       expect(prefix).not.toMatch(/-$/);
-      expect(prefix).toMatch(ENDPOINT_NAME_PATTERN);
+      expect(prefix).toMatch(API_NAME_PATTERN);
     }
     expect(a).not.toBe(b);
     expect(a.startsWith('company-image-classifier-end')).toBe(true);

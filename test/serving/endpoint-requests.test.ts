@@ -8,6 +8,8 @@ import { Size } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { endpoint, onlyResource } from './helpers';
+import { API_MODEL_NAME_PATTERN, API_NAME_MAX_LENGTH, API_NAME_PATTERN } from '../support/sagemaker-api';
+import { runId } from '../../lambda/shared/sagemaker-names';
 import { ClassifierEndpoint } from '../../lib/serving/classifier-endpoint';
 import { EndpointCapacity } from '../../lib/serving/endpoint-capacity';
 import { CreateEndpointConfigRequest, CreateModelRequest, EndpointScalingRequests } from '../../lib/serving/endpoint-requests';
@@ -29,9 +31,7 @@ function asScalingInputs(requests: EndpointScalingRequests): [RegisterScalableTa
   return [requests.registerScalableTarget, requests.putScalingPolicy];
 }
 
-const MODEL_NAME_PATTERN = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
-const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const RUN_ID = '20261128-120000-a1b2c3d4';
+const RUN_ID = runId('arn:aws:states:us-east-1:123456789012:execution:pipeline:run', '2026-11-28T12:00:00Z');
 
 describe('requests rendered for the pipeline are valid SageMaker API input', () => {
   test('CreateModel and CreateEndpointConfig with instances, a KMS key and data capture', () => {
@@ -46,20 +46,20 @@ describe('requests rendered for the pipeline are valid SageMaker API input', () 
     const model = asModelInput(stack.resolve(classifier.renderCreateModelRequest({ modelName, modelDataUrl: 's3://artifacts/m/model.tar.gz' })));
     const config = asEndpointConfigInput(stack.resolve(classifier.renderCreateEndpointConfigRequest({ endpointConfigName: modelName, modelName })));
     // THEN
-    expect(model.ModelName).toMatch(MODEL_NAME_PATTERN);
-    expect(model.ModelName!.length).toBeLessThanOrEqual(63);
+    expect(model.ModelName).toMatch(API_MODEL_NAME_PATTERN);
+    expect(model.ModelName!.length).toBeLessThanOrEqual(API_NAME_MAX_LENGTH);
     expect(model.PrimaryContainer!.Image!.length).toBeLessThanOrEqual(255);
     expect(Object.keys(model.PrimaryContainer!.Environment!).length).toBeLessThanOrEqual(100);
     for (const [key, value] of Object.entries(model.PrimaryContainer!.Environment!)) {
       expect(key.length).toBeLessThanOrEqual(1024);
       expect(typeof value).toBe('string');
     }
-    expect(config.EndpointConfigName).toMatch(ENDPOINT_NAME_PATTERN);
+    expect(config.EndpointConfigName).toMatch(API_NAME_PATTERN);
     expect(config.ProductionVariants).toHaveLength(1);
     const variant = config.ProductionVariants![0];
     expect(Object.values(ProductionVariantInstanceType)).toContain(variant.InstanceType);
     expect(variant.InitialInstanceCount).toBeGreaterThanOrEqual(1);
-    expect(variant.VariantName!.length).toBeLessThanOrEqual(63);
+    expect(variant.VariantName!.length).toBeLessThanOrEqual(API_NAME_MAX_LENGTH);
     expect(config.KmsKeyId).toBeDefined();
     for (const option of config.DataCaptureConfig!.CaptureOptions!) expect(Object.values(CaptureMode)).toContain(option.CaptureMode);
     expect(config.DataCaptureConfig!.InitialSamplingPercentage).toBe(20);
@@ -116,9 +116,9 @@ describe('names of the resources the pipeline creates', () => {
   ])('with %s, <prefix>-<run id> is a valid model and endpoint configuration name of at most 63 characters', (_case, endpointName) => {
     const { endpoint: classifier } = endpoint({ endpointName });
     const name = `${classifier.resourceNamePrefix}-${RUN_ID}`;
-    expect(name.length).toBeLessThanOrEqual(63);
-    expect(name).toMatch(MODEL_NAME_PATTERN);
-    expect(name).toMatch(ENDPOINT_NAME_PATTERN);
+    expect(name.length).toBeLessThanOrEqual(API_NAME_MAX_LENGTH);
+    expect(name).toMatch(API_MODEL_NAME_PATTERN);
+    expect(name).toMatch(API_NAME_PATTERN);
     expect(() => classifier.renderCreateModelRequest({ modelName: name, modelDataUrl: 's3://b/k' })).not.toThrow();
     expect(new RegExp(classifier.ownedResourceNamePattern).test(name)).toBe(true);
   });
@@ -133,11 +133,11 @@ describe('names of the resources the pipeline creates', () => {
     expect(owned.test(`xflowers-${RUN_ID}`)).toBe(false);
   });
 
-  test('the model and endpoint configuration ARN patterns are lowercased and scoped to the prefix', () => {
+  test('the model and endpoint configuration ARN patterns are lowercased and scoped to the prefix and the run id', () => {
     const { stack, endpoint: classifier } = endpoint({ endpointName: 'Flowers' });
     expect(stack.resolve(classifier.modelArnPattern))
-      .toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:123456789012:model/flowers-*']] });
-    expect(JSON.stringify(stack.resolve(classifier.endpointConfigArnPattern))).toContain(':endpoint-config/flowers-*');
+      .toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':sagemaker:us-east-1:123456789012:model/flowers-????????-??????-????????']] });
+    expect(JSON.stringify(stack.resolve(classifier.endpointConfigArnPattern))).toContain(':endpoint-config/flowers-????????-??????-????????"');
   });
 
   test('rejects a literal name outside the endpoint\'s prefix, which the cleanup would not find', () => {

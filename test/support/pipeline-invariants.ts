@@ -1,4 +1,4 @@
-import { championParameterName } from '../../lambda/cleanup/contract';
+import { championParameterName } from '../../lambda/shared/cleanup-contract';
 import { PipelineWorld, RETRYABLE_FAULTS, RunResult, Scenario, allStates } from './pipeline-world';
 
 /**

@@ -8,10 +8,18 @@ import * as sagemaker from '@aws-sdk/client-sagemaker';
 type Schema = number | (() => Schema) | SchemaTuple;
 type SchemaTuple = [kind: number, namespace: string, name: string, traits: unknown, ...rest: unknown[]];
 
-const NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-const MODEL_NAME = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+/**
+ * The name patterns as SageMaker's API publishes them (botocore service-2.json). Kept apart from the package's own
+ * rule (lambda/shared/sagemaker-names.ts) on purpose: the tests hold the package's names to SageMaker's, and
+ * test/shared/sagemaker-names.test.ts checks the package's rule against these.
+ */
+export const API_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
+/** ModelName: the same characters, 63 at most (its length limit is a separate constraint). */
+export const API_MODEL_NAME_PATTERN = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+export const API_NAME_MAX_LENGTH = 63;
 const NAMED_MEMBERS: Record<string, RegExp> = {
-  TrainingJobName: NAME, EndpointName: NAME, EndpointConfigName: NAME, VariantName: NAME, ModelName: MODEL_NAME,
+  TrainingJobName: API_NAME_PATTERN, EndpointName: API_NAME_PATTERN, EndpointConfigName: API_NAME_PATTERN,
+  VariantName: API_NAME_PATTERN, ModelName: API_MODEL_NAME_PATTERN,
 };
 const ENUM_MEMBERS: Record<string, Record<string, string>> = {
   'ResourceConfig.InstanceType': sagemaker.TrainingInstanceType,
@@ -72,8 +80,8 @@ function check(value: unknown, schema: Schema, path: string, problems: string[])
     const memberPath = `${path}.${member}`;
     check(memberValue, memberSchemas[index], memberPath, problems);
     const pattern = NAMED_MEMBERS[member];
-    if (pattern && typeof memberValue === 'string' && (!pattern.test(memberValue) || memberValue.length > 63)) {
-      problems.push(`${memberPath} '${memberValue}' does not match ${pattern} (at most 63 characters)`);
+    if (pattern && typeof memberValue === 'string' && (!pattern.test(memberValue) || memberValue.length > API_NAME_MAX_LENGTH)) {
+      problems.push(`${memberPath} '${memberValue}' does not match ${pattern} (at most ${API_NAME_MAX_LENGTH} characters)`);
     }
     const allowed = ENUM_MEMBERS[`${name}.${member}`];
     if (allowed && !Object.values(allowed).includes(memberValue as string)) {

@@ -11,6 +11,7 @@ import {
   TrainingJobDefinitionProps,
 } from '../../lib';
 import { REFERENCE, testStack } from '../helpers';
+import { API_NAME_PATTERN } from '../support/sagemaker-api';
 
 /** A definition in a us-east-1 stack; `region: null` for an environment-agnostic one. */
 function definition(props: Partial<TrainingJobDefinitionProps> = {}, region: string | null = 'us-east-1') {
@@ -83,7 +84,7 @@ describe('TrainingJobDefinition.renderRequest', () => {
     const input = asApiInput(request);
     expect(Object.values(ApiInstanceTypes)).toContain(input.ResourceConfig!.InstanceType);
     expect(Object.values(TrainingInputMode)).toContain(input.AlgorithmSpecification!.TrainingInputMode);
-    expect(input.TrainingJobName).toMatch(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/);
+    expect(input.TrainingJobName).toMatch(API_NAME_PATTERN);
     expect(input.InputDataConfig!.length).toBeLessThanOrEqual(20);
     for (const channel of input.InputDataConfig!) expect(channel.ChannelName).toMatch(/^[A-Za-z0-9.\-_]{1,64}$/);
     expect(Object.keys(input.HyperParameters!).length).toBeLessThanOrEqual(100);

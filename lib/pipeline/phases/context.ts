@@ -2,7 +2,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import type { PipelineConfig } from '../../../lambda/pipeline/prepare-run';
+import type { PipelineConfig } from '../../../lambda/shared/pipeline-config';
 import type { TrainingJobDefinition } from '../../training/training-job-definition';
 import type { DeploymentStrategy } from '../deployment-strategy';
 import type { IRetrainableEndpoint } from '../retraining-pipeline';
@@ -10,7 +10,7 @@ import type { IRetrainableEndpoint } from '../retraining-pipeline';
 /** ARNs of what the pipeline touches; SageMaker lowercases names in ARNs. */
 export interface PipelineArns {
   readonly endpoint: string;
-  /** Exactly `<prefix>-<run id>`, as lambda/pipeline/run-names.ts makes them: one `?` per run id character. */
+  /** Exactly `<prefix>-<run id>`, as lambda/shared/sagemaker-names.ts makes them: one `?` per run id character. */
   readonly endpointConfigs: string;
   readonly models: string;
   /** Exactly `<job prefix>-<run id>-<attempt digit>`. */

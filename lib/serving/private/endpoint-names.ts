@@ -1,23 +1,14 @@
-import * as crypto from 'crypto';
 import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import { SAGEMAKER_LIMITS } from '../../private/algorithm-facts';
+import {
+  HASH_LENGTH, isSageMakerName, RESOURCE_NAME_PREFIX_MAX_LENGTH, SAGEMAKER_NAME_MAX_LENGTH, SAGEMAKER_NAME_PATTERN, shortHash,
+} from '../../../lambda/shared/sagemaker-names';
 
-/**
- * The naming rule the retraining pipeline and the cleanup rely on:
- * - the endpoint has one stable name for the life of the stack;
- * - models and endpoint configurations are named `<resource name prefix>-<suffix>`, where the prefix is at most
- *   38 characters, so that a 24-character run id (`20261128-120000-a1b2c3d4`) keeps the name within SageMaker's 63.
- */
-export const RESOURCE_NAME_PREFIX_MAX_LENGTH = 38;
+// The naming rule the retraining pipeline and the cleanup rely on is in lambda/shared/sagemaker-names.ts; this module
+// adds what needs the construct tree or tokens.
+
 /** A derived endpoint name fits the prefix as it is, so its uniqueness hash is never cut off. */
 const DERIVED_NAME_MAX_LENGTH = RESOURCE_NAME_PREFIX_MAX_LENGTH;
-const HASH_LENGTH = 8;
-
-/** First 8 hex digits of the SHA-256 of `text`. */
-export function shortHash(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex').slice(0, HASH_LENGTH);
-}
 
 /**
  * A deterministic endpoint name: the stack name and the classifier's identity (`identity`, the construct ids from
@@ -42,7 +33,7 @@ export function deriveEndpointName(scope: Construct, identity: readonly string[]
     + `endpoint and the next promotion creates the new one. Set endpointName: '${name}' to keep it whatever you rename.`);
   if (former !== name) {
     Annotations.of(scope).addWarningV2('cdk-sagemaker-image-classifier:endpointNameDerivation',
-      `Versions before 0.2 named this classifier's endpoint '${former}' (from its construct path); this version names it `
+      `Earlier versions of this library named this classifier's endpoint '${former}' (from its construct path); this version names it `
       + `'${name}'. If '${former}' is deployed, set endpointName: '${former}' to keep serving from it; otherwise the `
       + 'deploy deletes it and the endpoint is back only at the next promotion.');
   }
@@ -77,26 +68,15 @@ export function claimEndpointName(scope: Construct, endpointName: string): strin
 
 const CLAIMED_NAMES = new WeakMap<Stack, Map<string, string>>();
 
-/**
- * The prefix of the names of the models and endpoint configurations an endpoint owns: the endpoint name when it has
- * at most 38 characters; otherwise its first 29 characters and a hash of the whole name, so that two long names
- * sharing their first 38 characters do not share a prefix (the cleanup deletes by prefix).
- */
-export function resourceNamePrefix(endpointName: string): string {
-  if (endpointName.length <= RESOURCE_NAME_PREFIX_MAX_LENGTH) return endpointName;
-  const head = endpointName.slice(0, RESOURCE_NAME_PREFIX_MAX_LENGTH - HASH_LENGTH - 1).replace(/-+$/, '');
-  return `${head}-${shortHash(endpointName)}`;
-}
-
 /** Problems with a name SageMaker takes as an endpoint, endpoint configuration or variant name. */
 export function validateSageMakerName(name: string, path: string): string[] {
   if (Token.isUnresolved(name)) {
     return [`${path} must be a literal string: the retraining pipeline and the cleanup derive resource names from it`];
   }
-  if (name.length > SAGEMAKER_LIMITS.nameMaxLength || !SAGEMAKER_LIMITS.namePattern.test(name)) {
+  if (!isSageMakerName(name)) {
     return [
-      `${path} must be 1-63 letters, digits and hyphens, starting and ending with a letter or digit `
-      + `(${SAGEMAKER_LIMITS.namePattern.source}), got '${name}'`,
+      `${path} must be 1-${SAGEMAKER_NAME_MAX_LENGTH} letters, digits and hyphens, starting and ending with a letter or digit `
+      + `(${SAGEMAKER_NAME_PATTERN.source}), got '${name}'`,
     ];
   }
   return [];

@@ -1,8 +1,9 @@
 /**
  * What the EndpointCleanup construct and its handler must agree on: the custom resource's property names, the
  * naming rule of the resources the pipeline creates, the physical resource id and the environment. Pure: no AWS SDK,
- * no CDK, so both sides can import it.
+ * no CDK, so both sides can import it. The naming rule itself is in sagemaker-names.ts.
  */
+import { isResourceNamePrefix, isSageMakerName, RESOURCE_NAME_PREFIX_MAX_LENGTH, SAGEMAKER_NAME_PATTERN } from './sagemaker-names';
 
 /** Names of the custom resource's properties. */
 export const ResourceProperty = {
@@ -21,22 +22,6 @@ export const EnvironmentVariable = {
   GIVE_UP_AFTER_SECONDS: 'CLEANUP_GIVE_UP_AFTER_SECONDS',
 } as const;
 
-/** SageMaker's pattern for endpoint, endpoint config and model names. */
-export const SAGEMAKER_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-/** `${P}-${runId}` must fit in 63 characters: 38 + 1 + 24. */
-export const MAX_RESOURCE_NAME_PREFIX_LENGTH = 38;
-/**
- * The pipeline's run id: `YYYYMMDD-HHMMSS-<8 lower-case letters or digits>`, 24 characters (the pipeline makes the
- * suffix from hex digits; the letters are allowed to match the run-id branch of ClassifierEndpoint's
- * `ownedResourceNamePattern`). A name is the pipeline's only if it is exactly `${P}-` followed by a run id, so that
- * the resources of a stack whose prefix merely starts with `${P}-` (P = `flowers`, P2 = `flowers-ic`) are never taken
- * for ours.
- */
-export const RUN_ID_PATTERN_SOURCE = '[0-9]{8}-[0-9]{6}-[a-z0-9]{8}';
-export const RUN_ID_LENGTH = 24;
-/** A run id as an IAM resource wildcard: one `?` per character, so `${P}-` + this matches no longer name (`${P}-ic-…`). */
-export const RUN_ID_IAM_WILDCARD = '????????-??????-????????';
-
 /** SageMaker's Application Auto Scaling service namespace, and the dimensions a variant can be scaled on. */
 export const SAGEMAKER_SERVICE_NAMESPACE = 'sagemaker';
 export const VARIANT_SCALABLE_DIMENSIONS: readonly string[] = [
@@ -52,7 +37,7 @@ export interface CleanupTarget {
 
 /** Problems with the endpoint name, empty when it is a valid SageMaker name. */
 export function endpointNameProblems(value: unknown): string[] {
-  if (typeof value !== 'string' || !SAGEMAKER_NAME_PATTERN.test(value)) {
+  if (typeof value !== 'string' || !isSageMakerName(value)) {
     return [`${ResourceProperty.ENDPOINT_NAME} must be a SageMaker endpoint name (1-63 letters, digits and hyphens, ${SAGEMAKER_NAME_PATTERN.source}), got ${JSON.stringify(value)}`];
   }
   return [];
@@ -60,8 +45,8 @@ export function endpointNameProblems(value: unknown): string[] {
 
 /** Problems with the resource name prefix, empty when `${prefix}-${runId}` is always a valid SageMaker name. */
 export function resourceNamePrefixProblems(value: unknown): string[] {
-  if (typeof value !== 'string' || !SAGEMAKER_NAME_PATTERN.test(value) || value.length > MAX_RESOURCE_NAME_PREFIX_LENGTH) {
-    return [`${ResourceProperty.RESOURCE_NAME_PREFIX} must be 1-${MAX_RESOURCE_NAME_PREFIX_LENGTH} letters, digits and hyphens, starting and ending with a letter or digit, got ${JSON.stringify(value)}`];
+  if (typeof value !== 'string' || !isResourceNamePrefix(value)) {
+    return [`${ResourceProperty.RESOURCE_NAME_PREFIX} must be 1-${RESOURCE_NAME_PREFIX_MAX_LENGTH} letters, digits and hyphens, starting and ending with a letter or digit, got ${JSON.stringify(value)}`];
   }
   return [];
 }
@@ -84,13 +69,6 @@ export function parseTarget(properties: unknown): { readonly target: CleanupTarg
  */
 export function physicalResourceId(endpointName: string): string {
   return `sagemaker-endpoint-cleanup:${endpointName.toLowerCase()}`;
-}
-
-/** Whether a model or endpoint config name is one the pipeline made under `prefix`: exactly `${prefix}-${runId}`. */
-export function isPipelineResourceName(name: string, prefix: string): boolean {
-  return name.length === prefix.length + 1 + RUN_ID_LENGTH
-    && name.startsWith(`${prefix}-`)
-    && new RegExp(`^${RUN_ID_PATTERN_SOURCE}$`).test(name.slice(prefix.length + 1));
 }
 
 /** The scalable targets of the endpoint's variants all have resource ids starting with this. */

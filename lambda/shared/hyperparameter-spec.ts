@@ -1,7 +1,7 @@
 /**
  * The algorithm's hyperparameters: types, defaults, ranges, validation and rendering. This module imports nothing
  * from aws-cdk-lib, so that the retraining pipeline's Lambda function validates run-time overrides with the very same
- * rules the constructs apply at synth time. Constructs use the token-aware wrappers in `hyperparameters.ts`.
+ * rules the constructs apply at synth time. Constructs use the token-aware wrappers in lib/private/hyperparameter-rendering.ts.
  */
 
 /** Values that are placeholders resolved later (CDK tokens) are skipped by validation and rendered as they are. */

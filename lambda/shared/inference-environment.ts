@@ -2,6 +2,7 @@
  * The inference function's environment: variable names, defaults and limits, shared by the handler (which reads
  * them) and the CDK construct (which writes them). Pure: no AWS SDK, no CDK, so both sides can import it.
  */
+import { isSageMakerName, SAGEMAKER_NAME_PATTERN } from './sagemaker-names';
 
 /** Names of the environment variables the handler reads. */
 export const EnvironmentVariable = {
@@ -69,9 +70,6 @@ export class ConfigurationError extends Error {
   }
 }
 
-/** SageMaker endpoint names: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`. */
-export const ENDPOINT_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
-
 /** S3 bucket names (general purpose buckets): 3-63 lowercase letters, digits, dots and hyphens. */
 export const BUCKET_NAME_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -100,8 +98,8 @@ export function loadConfig(env: Env): InferenceConfig {
   const endpointName = text(EnvironmentVariable.ENDPOINT_NAME) ?? '';
   if (endpointName === '') {
     problems.push(`${EnvironmentVariable.ENDPOINT_NAME} is required`);
-  } else if (!ENDPOINT_NAME_PATTERN.test(endpointName)) {
-    problems.push(`${EnvironmentVariable.ENDPOINT_NAME} must match ${ENDPOINT_NAME_PATTERN.source}, got ${JSON.stringify(endpointName)}`);
+  } else if (!isSageMakerName(endpointName)) {
+    problems.push(`${EnvironmentVariable.ENDPOINT_NAME} must match ${SAGEMAKER_NAME_PATTERN.source}, got ${JSON.stringify(endpointName)}`);
   }
   const imageSize = integer(EnvironmentVariable.IMAGE_SIZE, undefined, IMAGE_SIZE_RANGE);
   const maxImageBytes = integer(EnvironmentVariable.MAX_IMAGE_BYTES, DEFAULT_MAX_IMAGE_BYTES, { min: 1, max: Number.MAX_SAFE_INTEGER });
