@@ -31,12 +31,13 @@ const PUBLISHED: ReadonlyArray<{ method: keyof IClassifierEndpoint; name: string
 
 /** The four kinds of endpoint object a user holds: built here or imported, on instances or serverless. */
 function endpoints(): Array<{ label: string; serverless: boolean; endpoint: IClassifierEndpoint }> {
-  const stack = testStack('us-east-1');
+  // One stack each: a stack refuses two endpoints of the same name, and all four are called 'flowers'.
+  const stack = () => testStack('us-east-1');
   return [
-    { label: 'ClassifierEndpoint on instances', serverless: false, endpoint: new ClassifierEndpoint(stack, 'Instances', { endpointName: 'flowers', variantName: 'Blue' }) },
-    { label: 'serverless ClassifierEndpoint', serverless: true, endpoint: new ClassifierEndpoint(stack, 'Serverless', { endpointName: 'flowers', variantName: 'Blue', capacity: EndpointCapacity.serverless() }) },
-    { label: 'imported endpoint', serverless: false, endpoint: ClassifierEndpoint.fromEndpointAttributes(stack, 'Imported', { endpointName: 'flowers', variantName: 'Blue' }) },
-    { label: 'imported serverless endpoint', serverless: true, endpoint: ClassifierEndpoint.fromEndpointAttributes(stack, 'ImportedServerless', { endpointName: 'flowers', variantName: 'Blue', serverless: true }) },
+    { label: 'ClassifierEndpoint on instances', serverless: false, endpoint: new ClassifierEndpoint(stack(), 'Instances', { endpointName: 'flowers', variantName: 'Blue' }) },
+    { label: 'serverless ClassifierEndpoint', serverless: true, endpoint: new ClassifierEndpoint(stack(), 'Serverless', { endpointName: 'flowers', variantName: 'Blue', capacity: EndpointCapacity.serverless() }) },
+    { label: 'imported endpoint', serverless: false, endpoint: ClassifierEndpoint.fromEndpointAttributes(stack(), 'Imported', { endpointName: 'flowers', variantName: 'Blue' }) },
+    { label: 'imported serverless endpoint', serverless: true, endpoint: ClassifierEndpoint.fromEndpointAttributes(stack(), 'ImportedServerless', { endpointName: 'flowers', variantName: 'Blue', serverless: true }) },
   ];
 }
 

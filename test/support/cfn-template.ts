@@ -14,6 +14,7 @@ export const PSEUDO = {
   'AWS::AccountId': '123456789012',
   'AWS::URLSuffix': 'amazonaws.com',
   'AWS::StackName': 'TestStack',
+  'AWS::StackId': 'arn:aws:cloudformation:us-east-1:123456789012:stack/TestStack/00000000-0000-0000-0000-000000000000',
   'AWS::NoValue': undefined,
 } as const;
 
