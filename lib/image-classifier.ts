@@ -6,6 +6,7 @@ import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
 import { DatasetSeed } from './dataset/dataset-seed';
 import { inspectImageFolder } from './private/image-folder';
+import { ClassifierVpcEndpoints } from './private/vpc-endpoints';
 import { InferenceFunction, InferenceFunctionProps } from './inference/inference-function';
 import { EndpointCleanup } from './lifecycle/endpoint-cleanup';
 import { FirstRetrainingRun } from './lifecycle/first-run';
@@ -110,6 +111,14 @@ export interface ImageClassifierProps {
    * @default true
    */
   readonly createVpcEndpoints?: boolean;
+  /**
+   * With `vpc`, use this SageMaker Runtime interface endpoint (with private DNS) instead of creating VPC endpoints,
+   * and let the inference function reach it on HTTPS. A VPC takes one such endpoint only: classifiers of other stacks
+   * in the same VPC pass the first one's `sageMakerRuntimeEndpoint`. Its stack's S3 gateway endpoint (or a NAT) must
+   * route this classifier's subnets. (Classifiers of one stack share one set of VPC endpoints per VPC by themselves.)
+   * @default - the stack's VPC endpoints for `vpc`, created by its first classifier there (see `createVpcEndpoints`)
+   */
+  readonly sageMakerRuntimeEndpoint?: ec2.IInterfaceVpcEndpoint;
 }
 
 /**
@@ -136,8 +145,13 @@ export class ImageClassifier extends Construct {
   public readonly seed?: DatasetSeed;
   /** The run started when the stack is created. */
   public readonly firstRun?: FirstRetrainingRun;
-  /** The VPC endpoints created for a classifier in a VPC. */
+  /**
+   * The VPC endpoints the classifier uses in its VPC: the S3 gateway endpoint and the SageMaker Runtime interface
+   * endpoint, shared by every classifier of the stack in the same VPC (empty when it creates none).
+   */
   public readonly vpcEndpoints: ec2.IVpcEndpoint[] = [];
+  /** The SageMaker Runtime interface endpoint the inference function calls the endpoint through, when in a VPC. */
+  public readonly sageMakerRuntimeEndpoint?: ec2.IInterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: ImageClassifierProps = {}) {
     super(scope, id);
@@ -163,8 +177,14 @@ export class ImageClassifier extends Construct {
         problems.push((error as Error).message);
       }
     }
-    if ((props.vpcSubnets || props.createVpcEndpoints !== undefined) && !props.vpc) {
-      problems.push('vpcSubnets and createVpcEndpoints need vpc');
+    if ((props.vpcSubnets || props.createVpcEndpoints !== undefined || props.sageMakerRuntimeEndpoint) && !props.vpc) {
+      problems.push('vpcSubnets, createVpcEndpoints and sageMakerRuntimeEndpoint need vpc');
+    }
+    if (props.sageMakerRuntimeEndpoint && props.createVpcEndpoints === true) {
+      problems.push('sageMakerRuntimeEndpoint uses an existing endpoint instead of creating VPC endpoints; remove createVpcEndpoints: true');
+    }
+    if (props.vpc && props.createVpcEndpoints !== false && !props.sageMakerRuntimeEndpoint) {
+      problems.push(...routeTableProblems(props.vpc, props.vpcSubnets ?? privateSubnets(props.vpc)));
     }
     if (props.vpc && (props.training?.vpc || props.serving?.vpc || props.inference?.vpc)) {
       problems.push('set vpc once on the ImageClassifier, not also in training, serving or inference');
@@ -229,23 +249,31 @@ export class ImageClassifier extends Construct {
       logEncryptionKey: props.inference?.logEncryptionKey ?? props.encryptionKey,
       readableBuckets: props.inference?.readableBuckets ?? [this.dataset.bucket],
     });
-    if (props.vpc && props.createVpcEndpoints !== false) {
-      const sageMakerRuntime = props.vpc.addInterfaceEndpoint('SageMakerRuntimeEndpoint', {
-        service: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_RUNTIME,
-        subnets: network.vpcSubnets,
-        privateDnsEnabled: true,
-        // Only the inference function calls the endpoint: HTTPS from its security group, not from the whole VPC CIDR.
-        open: false,
-      });
-      sageMakerRuntime.connections.allowDefaultPortFrom(this.inference.function, 'Inference function to SageMaker Runtime');
-      this.vpcEndpoints.push(
-        props.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [network.vpcSubnets!] }),
-        sageMakerRuntime,
-      );
+    if (props.sageMakerRuntimeEndpoint) {
+      this.sageMakerRuntimeEndpoint = props.sageMakerRuntimeEndpoint;
+    } else if (props.vpc && props.createVpcEndpoints !== false) {
+      const shared = ClassifierVpcEndpoints.of(this, props.vpc, network.vpcSubnets!);
+      this.sageMakerRuntimeEndpoint = shared.sageMakerRuntime;
+      this.vpcEndpoints.push(shared.s3, shared.sageMakerRuntime);
     }
+    this.sageMakerRuntimeEndpoint?.connections.allowDefaultPortFrom(this.inference.function, `${this.node.path} inference function to SageMaker Runtime`);
   }
 }
 
 function privateSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
   return { subnetType: vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
+}
+
+/** The S3 gateway endpoint routes the subnets' route tables: an imported VPC may not say which they are. */
+function routeTableProblems(vpc: ec2.IVpc, subnets: ec2.SubnetSelection): string[] {
+  let selected: ec2.ISubnet[];
+  try {
+    selected = vpc.selectSubnets(subnets).subnets;
+  } catch {
+    return []; // the parts report subnets the VPC lacks, with their own message
+  }
+  return selected.some((subnet) => subnet.routeTable?.routeTableId === undefined)
+    ? [`vpc ${vpc.node.path} does not give the route tables of the selected subnets, which the S3 gateway endpoint needs: `
+      + 'import it with routeTableIds (ec2.Vpc.fromVpcAttributes), or set createVpcEndpoints: false when the VPC already reaches S3']
+    : [];
 }

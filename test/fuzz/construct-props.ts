@@ -766,6 +766,7 @@ const seedDatasetFrom = field({
 export const IMAGE_CLASSIFIER_PARTS = ['dataset', 'training', 'serving', 'retraining', 'inference'] as const;
 const IMAGE_CLASSIFIER_OWN_NAMES = [
   'model', 'hyperparameters', 'encryptionKey', 'seedDatasetFrom', 'startRetrainingOnDeploy', 'vpc', 'vpcSubnets', 'createVpcEndpoints',
+  'sageMakerRuntimeEndpoint',
 ];
 export const IMAGE_CLASSIFIER_NAMES = [...new Set([
   ...IMAGE_CLASSIFIER_OWN_NAMES, ...IMAGE_CLASSIFIER_PARTS, ...DATASET_BUCKET_NAMES, ...TRAINING_OPTION_NAMES, ...CLASSIFIER_ENDPOINT_NAMES,
@@ -790,8 +791,9 @@ function imageClassifierRules(props: Recipe<ImageClassifierProps>): Verdict {
   invalid.push(...fallbackRules(training, retraining?.trainingInstanceTypes).map((inner) => `retraining.${inner}`));
 
   if (props.vpc === undefined) {
-    invalid.push(...(['vpcSubnets', 'createVpcEndpoints'] as const).filter((name) => props[name] !== undefined));
+    invalid.push(...(['vpcSubnets', 'createVpcEndpoints', 'sageMakerRuntimeEndpoint'] as const).filter((name) => props[name] !== undefined));
   } else {
+    if (props.sageMakerRuntimeEndpoint !== undefined && props.createVpcEndpoints === true) invalid.push('createVpcEndpoints');
     if ([training, serving, inference].some((options) => options.vpc !== undefined)) invalid.push('vpc');
     // The whole's VPC is the parts' VPC: their subnets and security groups are allowed without their own `vpc`.
     allowed.push('training.vpcSubnets', 'training.securityGroups', 'serving.vpcSubnets', 'serving.securityGroups', 'inference.vpcSubnets');
@@ -813,4 +815,9 @@ export const imageClassifierProps = withUnknownFields(record<ImageClassifierProp
   vpc: field({ valid: vpc, open: fc.constant(VPC_WITHOUT_ROUTE_TABLES) }),
   vpcSubnets: subnets,
   createVpcEndpoints: field({ valid: fc.boolean() }),
+  sageMakerRuntimeEndpoint: field({
+    valid: made('ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(…)', (scope, id) => ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(scope, id, {
+      vpcEndpointId: 'vpce-12345678', port: 443, securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(scope, `${id}SecurityGroup`, 'sg-87654321')],
+    })),
+  }),
 }, imageClassifierRules), IMAGE_CLASSIFIER_NAMES, false);
