@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Size, SizeRoundingBehavior, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, CfnCondition, Duration, Size, SizeRoundingBehavior, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
@@ -13,6 +13,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
+import { functionUrlsOffered, functionUrlsOfferedCondition } from '../private/region-features';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   DEFAULT_INBOX_CONCURRENCY,
@@ -122,8 +123,12 @@ export interface InferenceFunctionProps {
    */
   readonly reservedConcurrency?: number;
   /**
-   * Give the function a URL (auth type AWS_IAM, so callers sign requests with SigV4; see `grantInvoke`).
-   * @default true
+   * Give the function a URL (auth type AWS_IAM, so callers sign requests with SigV4; see `grantInvoke`). Lambda offers
+   * no function URLs in the China regions, AWS GovCloud (US), ap-east-2, ap-south-2, ap-southeast-4/5/6/7, ca-west-1,
+   * eu-central-2, eu-south-2, il-central-1 and me-central-1: a stack there gets none by default (with a warning), and
+   * `true` is refused. In an environment-agnostic stack the URL is created under `functionUrlCondition`, so only where
+   * the deploy region offers it.
+   * @default - true where Lambda offers function URLs
    */
   readonly functionUrl?: boolean;
   /**
@@ -186,8 +191,13 @@ const MAX_PREFIX_LENGTH = 512;
 export class InferenceFunction extends Construct {
   /** The function. */
   public readonly function: lambda.IFunction;
-  /** The function URL (auth type AWS_IAM), unless `functionUrl: false`. */
+  /** The function URL (auth type AWS_IAM), unless `functionUrl: false` or the stack's region offers none. */
   public readonly functionUrl?: lambda.IFunctionUrl;
+  /**
+   * In an environment-agnostic stack, the CloudFormation condition under which the function URL exists (the deploy
+   * region offers function URLs): give it to whatever refers to `functionUrl`, such as a `CfnOutput`'s `condition`.
+   */
+  public readonly functionUrlCondition?: CfnCondition;
   /** The function's execution role. */
   public readonly role: iam.IRole;
   /** The function's log group. */
@@ -195,7 +205,13 @@ export class InferenceFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: InferenceFunctionProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    const urlsOffered = functionUrlsOffered(stack);
     const problems = validateInferenceFunctionProps(props);
+    if (props.functionUrl === true && urlsOffered === false) {
+      problems.push(`functionUrl: Lambda offers no function URLs in ${stack.region}; remove functionUrl: true and call the `
+        + 'function with lambda:InvokeFunction (grantInvoke) or put an API Gateway API in front of it');
+    }
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid InferenceFunction props:\n  ${problems.join('\n  ')}`);
     }
@@ -207,7 +223,7 @@ export class InferenceFunction extends Construct {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       encryptionKey: props.logEncryptionKey,
     });
-    if (props.logEncryptionKey) allowLogsToUseKey(props.logEncryptionKey, Stack.of(this));
+    if (props.logEncryptionKey) allowLogsToUseKey(props.logEncryptionKey, stack);
     const role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the image classifier inference function for SageMaker endpoint ${props.endpointName}`,
@@ -264,8 +280,17 @@ export class InferenceFunction extends Construct {
     for (const bucket of props.readableBuckets ?? []) grantReadBucket(role, bucket);
     if (props.inbox) this.connectInbox(fn, role, props.inbox);
 
-    if (props.functionUrl ?? true) {
-      this.functionUrl = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    if (props.functionUrl === undefined && urlsOffered === false) {
+      Annotations.of(this).addWarningV2('cdk-sagemaker-image-classifier:functionUrlUnavailable', `No function URL: Lambda offers `
+        + `none in ${stack.region}. Call the function with lambda:InvokeFunction (grantInvoke) or through an API Gateway API; `
+        + 'set functionUrl: false to silence this warning.');
+    } else if (props.functionUrl ?? true) {
+      const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+      if (urlsOffered === undefined) {
+        this.functionUrlCondition = functionUrlsOfferedCondition(stack);
+        (url.node.defaultChild as lambda.CfnUrl).cfnOptions.condition = this.functionUrlCondition;
+      }
+      this.functionUrl = url;
     }
   }
 

@@ -439,7 +439,7 @@ export class RetrainingPipeline extends Construct {
       target: {
         // The SDK target lets the execution be named after the scheduler's invocation id: a retried delivery of the
         // same tick asks for the same name, which Step Functions treats as the same execution.
-        arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution',
+        arn: `arn:${Stack.of(this).partition}:scheduler:::aws-sdk:sfn:startExecution`,
         roleArn: role.roleArn,
         input: Stack.of(this).toJsonString({
           StateMachineArn: this.stateMachine.stateMachineArn,

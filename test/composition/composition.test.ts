@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { ImageClassifier } from '../../lib/image-classifier';
-import { checkedApp, synthChecked } from './synth-checked';
+import { checkedApp, synthChecked } from '../support/checked-synth';
 
 /** A VPC as a compliant user would make it: isolated subnets, flow logs (AwsSolutions-VPC7). */
 function userVpc(stack: Stack, id = 'Vpc'): ec2.Vpc {
