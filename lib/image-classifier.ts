@@ -1,11 +1,14 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { Hyperparameters } from './algorithm/hyperparameters';
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
 import { DatasetSeed } from './dataset/dataset-seed';
 import { inspectImageFolder } from './private/image-folder';
+import { logRemovalPolicyProblems } from './private/log-groups';
 import { ClassifierVpcEndpoints } from './private/vpc-endpoints';
 import { InferenceFunction, InferenceFunctionProps } from './inference/inference-function';
 import { EndpointCleanup } from './lifecycle/endpoint-cleanup';
@@ -119,6 +122,21 @@ export interface ImageClassifierProps {
    * @default - the stack's VPC endpoints for `vpc`, created by its first classifier there (see `createVpcEndpoints`)
    */
   readonly sageMakerRuntimeEndpoint?: ec2.IInterfaceVpcEndpoint;
+  /**
+   * How long every log group of the classifier keeps its events: the inference function's, the pipeline's, the
+   * cleanup's, the algorithm check's, the seed upload's and the first run's. A part's own `logRetention`
+   * (`inference.logRetention`, `retraining.logRetention`, `training.logRetention`) wins for that part.
+   * @default - one month; one year for the retraining pipeline's execution history
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to every log group of the classifier when it leaves the stack (`cdk destroy`, or the classifier
+   * removed): `RETAIN` keeps it with its retention (its events expire, the empty group stays), `DESTROY` deletes it
+   * with its events. A part's own `logRemovalPolicy` wins for that part. The log groups the stack's shared algorithm
+   * check and cleanup use follow the stack's first classifier.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -189,6 +207,7 @@ export class ImageClassifier extends Construct {
     if (props.vpc && (props.training?.vpc || props.serving?.vpc || props.inference?.vpc)) {
       problems.push('set vpc once on the ImageClassifier, not also in training, serving or inference');
     }
+    problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid ImageClassifier props:\n  ${problems.join('\n  ')}`);
     }
@@ -198,12 +217,19 @@ export class ImageClassifier extends Construct {
       ...props.dataset,
       encryptionKey: props.dataset?.encryptionKey ?? (props.dataset?.bucket ? undefined : props.encryptionKey),
     });
+    const logSettings = { logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy };
+    // A part's own log settings win over the whole's.
+    const logsOf = (part?: { readonly logRetention?: logs.RetentionDays; readonly logRemovalPolicy?: RemovalPolicy }) => ({
+      logRetention: part?.logRetention ?? props.logRetention,
+      logRemovalPolicy: part?.logRemovalPolicy ?? props.logRemovalPolicy,
+    });
     if (props.seedDatasetFrom !== undefined) {
-      this.seed = new DatasetSeed(this, 'DatasetSeed', { dataset: this.dataset, sourceFolder: props.seedDatasetFrom });
+      this.seed = new DatasetSeed(this, 'DatasetSeed', { dataset: this.dataset, sourceFolder: props.seedDatasetFrom, ...logSettings });
     }
     this.training = new TrainingJobDefinition(this, 'Training', {
       ...network,
       ...props.training,
+      ...logsOf(props.training),
       dataset: this.dataset,
       model: this.model,
       hyperparameters: props.hyperparameters,
@@ -220,6 +246,7 @@ export class ImageClassifier extends Construct {
     if (this.endpoint.managedByPipeline) {
       this.pipeline = new RetrainingPipeline(this, 'Retraining', {
         ...props.retraining,
+        ...logsOf(props.retraining),
         training: this.training,
         endpoint: this.endpoint,
         encryptionKey: props.encryptionKey,
@@ -231,17 +258,20 @@ export class ImageClassifier extends Construct {
         resourceNamePrefix: this.endpoint.resourceNamePrefix,
         dependsOn: [this.pipeline, this.endpoint],
         logEncryptionKey: props.encryptionKey,
+        ...logSettings,
       });
       if (props.startRetrainingOnDeploy ?? props.seedDatasetFrom !== undefined) {
         this.firstRun = new FirstRetrainingRun(this, 'FirstRun', {
           pipeline: this.pipeline,
           after: [this.cleanup, ...(this.seed ? [this.seed.deployment] : [])],
+          ...logSettings,
         });
       }
     }
     this.inference = new InferenceFunction(this, 'Inference', {
       ...network,
       ...props.inference,
+      ...logsOf(props.inference),
       endpointName: this.endpoint.endpointName,
       imageSize: imageSize!,
       // The model's answer has one probability when it was trained in binary mode.

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Annotations, CfnCondition, Duration, Size, SizeRoundingBehavior, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, CfnCondition, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
@@ -13,6 +13,7 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
+import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
 import { functionUrlsOffered, functionUrlsOfferedCondition } from '../private/region-features';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
@@ -147,6 +148,11 @@ export interface InferenceFunctionProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * What happens to the function's log group when it leaves the stack: kept with its retention, or deleted with its events.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
    * KMS key for the function's log group (the key policy is given a statement that lets CloudWatch Logs use it).
    * @default - CloudWatch Logs' own encryption
    */
@@ -221,6 +227,7 @@ export class InferenceFunction extends Construct {
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
       encryptionKey: props.logEncryptionKey,
     });
     if (props.logEncryptionKey) allowLogsToUseKey(props.logEncryptionKey, stack);
@@ -438,6 +445,7 @@ function validateInferenceFunctionProps(props: InferenceFunctionProps): string[]
   if (props.vpcSubnets && !props.vpc) {
     problems.push('vpcSubnets needs vpc');
   }
+  problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
   const prefix = props.inbox?.prefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix) && !isInboxPrefix(prefix)) {
     problems.push(

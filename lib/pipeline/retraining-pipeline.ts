@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
 import { emailAddressProblem } from '../private/email-address';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
+import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingSchedule } from './retraining-schedule';
@@ -134,10 +135,15 @@ export interface RetrainingPipelineProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * How long the state machine's execution logs are kept.
+   * How long the state machine's execution logs (and the pipeline's functions' logs) are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the pipeline's log groups when they leave the stack: kept with their retention, or deleted with their events.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /** Fallbacks after the definition's own instance type, of the same processor (a CPU definition may pin CPU images). */
@@ -213,7 +219,7 @@ export class RetrainingPipeline extends Construct {
     const stepFunctionLogs = new logs.LogGroup(this, 'StepFunctionLogs', {
       encryptionKey: props.encryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
     });
     this.stepFunction = new lambda.Function(this, 'StepFunction', {
       code: bundledLambdaCode('pipeline/index'),
@@ -239,7 +245,7 @@ export class RetrainingPipeline extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
@@ -463,7 +469,7 @@ export class RetrainingPipeline extends Construct {
     const triggerLogs = new logs.LogGroup(this, 'NewDataTriggerLogs', {
       encryptionKey: props.encryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
     });
     const trigger = new lambda.Function(this, 'NewDataTrigger', {
       code: bundledLambdaCode('pipeline/new-data-trigger'),
@@ -537,6 +543,7 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
     problems.push(`endpoint.resourceNamePrefix must be at most 38 characters, got '${props.endpoint.resourceNamePrefix}'`);
   }
   problems.push(...deployment.validate('deployment'));
+  problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
   return problems;
 }
 

@@ -78,6 +78,11 @@ const removalPolicy = field({
   valid: fc.constantFrom(RemovalPolicy.DESTROY, RemovalPolicy.RETAIN),
   open: fc.constantFrom(RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'banana' as RemovalPolicy),
 });
+/** Log groups are kept or deleted; the other removal policies are refused with the prop named. */
+const logRemovalPolicy = field({
+  valid: fc.constantFrom(RemovalPolicy.DESTROY, RemovalPolicy.RETAIN),
+  invalid: fc.constantFrom(RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'banana' as RemovalPolicy),
+});
 const logRetention = field({
   valid: fc.constantFrom(...Object.values(logs.RetentionDays).filter((days): days is logs.RetentionDays => typeof days === 'number')),
   open: fc.constantFrom(42 as logs.RetentionDays, -1 as logs.RetentionDays),
@@ -372,6 +377,8 @@ const trainingOptionFields = {
   role: field({ valid: role }),
   locations: optional(locations),
   artifactsRemovalPolicy: removalPolicy,
+  logRetention,
+  logRemovalPolicy,
 };
 export const TRAINING_OPTION_NAMES = Object.keys(trainingOptionFields);
 
@@ -536,6 +543,7 @@ const inferenceOptionFields = {
   vpc: field({ valid: vpc }),
   vpcSubnets: subnets,
   logRetention,
+  logRemovalPolicy,
   logEncryptionKey: field({ valid: key }),
   defaultTopK: field({ valid: fc.integer({ min: 1, max: 1000 }), invalid: numberOutside(wholeIn(1, 1000)), token: numberToken(5) }),
   maxImageSize: field({
@@ -585,7 +593,7 @@ function cleanupRules(props: Recipe<EndpointCleanupProps>): Verdict {
   return { invalid };
 }
 
-export const ENDPOINT_CLEANUP_NAMES = ['endpointName', 'resourceNamePrefix', 'totalTimeout', 'queryInterval', 'removalPolicy', 'dependsOn', 'logRetention', 'logEncryptionKey'];
+export const ENDPOINT_CLEANUP_NAMES = ['endpointName', 'resourceNamePrefix', 'totalTimeout', 'queryInterval', 'removalPolicy', 'dependsOn', 'logRetention', 'logRemovalPolicy', 'logEncryptionKey'];
 export const endpointCleanupProps = withUnknownFields(record<EndpointCleanupProps>({
   endpointName: field({ valid: sageMakerName(), invalid: stringOutside((name) => isSageMakerName(name)), token: stringToken('flowers'), required: true }),
   resourceNamePrefix: field({
@@ -607,6 +615,7 @@ export const endpointCleanupProps = withUnknownFields(record<EndpointCleanupProp
   }),
   dependsOn: field({ valid: fc.array(made('new s3.Bucket(…)', (scope, id) => new s3.Bucket(scope, id)), { maxLength: 2 }) }),
   logRetention,
+  logRemovalPolicy,
   logEncryptionKey: field({ valid: key }),
 }, cleanupRules), ENDPOINT_CLEANUP_NAMES, false);
 
@@ -720,6 +729,7 @@ const retrainingOptionFields = {
     token: stringToken('ops@example.com'),
   }),
   logRetention,
+  logRemovalPolicy,
 };
 export const RETRAINING_OPTION_NAMES = Object.keys(retrainingOptionFields);
 
@@ -766,7 +776,7 @@ const seedDatasetFrom = field({
 export const IMAGE_CLASSIFIER_PARTS = ['dataset', 'training', 'serving', 'retraining', 'inference'] as const;
 const IMAGE_CLASSIFIER_OWN_NAMES = [
   'model', 'hyperparameters', 'encryptionKey', 'seedDatasetFrom', 'startRetrainingOnDeploy', 'vpc', 'vpcSubnets', 'createVpcEndpoints',
-  'sageMakerRuntimeEndpoint',
+  'sageMakerRuntimeEndpoint', 'logRetention', 'logRemovalPolicy',
 ];
 export const IMAGE_CLASSIFIER_NAMES = [...new Set([
   ...IMAGE_CLASSIFIER_OWN_NAMES, ...IMAGE_CLASSIFIER_PARTS, ...DATASET_BUCKET_NAMES, ...TRAINING_OPTION_NAMES, ...CLASSIFIER_ENDPOINT_NAMES,
@@ -815,6 +825,8 @@ export const imageClassifierProps = withUnknownFields(record<ImageClassifierProp
   vpc: field({ valid: vpc, open: fc.constant(VPC_WITHOUT_ROUTE_TABLES) }),
   vpcSubnets: subnets,
   createVpcEndpoints: field({ valid: fc.boolean() }),
+  logRetention,
+  logRemovalPolicy,
   sageMakerRuntimeEndpoint: field({
     valid: made('ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(…)', (scope, id) => ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(scope, id, {
       vpcEndpointId: 'vpce-12345678', port: 443, securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(scope, `${id}SecurityGroup`, 'sg-87654321')],
