@@ -86,6 +86,12 @@ function acknowledgeDeploymentGrants(role: iam.Role, dataset: DatasetBucket): vo
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason });
   }
   acknowledgeWildcardResource(role, dataset.bucket.arnForObjects('*'), reason);
+  if (dataset.bucket.encryptionKey) {
+    // Its write grant on a KMS-encrypted bucket includes the key's encrypt and decrypt action groups.
+    const keyReason = 'aws-cdk-lib\'s BucketDeployment grants its copy handler read and write on the KMS-encrypted dataset '
+      + 'bucket, which includes the key\'s encrypt/decrypt action groups (kms:GenerateDataKey*, kms:ReEncrypt*) on that key only.';
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: keyReason });
+  }
   const assets = Stack.of(role).synthesizer as { readonly bucketName?: string };
   const assetBucket = typeof assets.bucketName === 'string' ? assets.bucketName : undefined;
   if (assetBucket) acknowledgeWildcardResource(role, `arn:${Stack.of(role).partition}:s3:::${assetBucket}/*`, reason);

@@ -11,6 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
+import { bucketForNotifications } from '../private/cross-stack';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
 import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
@@ -363,7 +364,8 @@ export class InferenceFunction extends Construct {
     inbox.bucket.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
     // One notification for the whole prefix: a suffix filter would miss `.JPG`. The function's own `.prediction.json`
     // and `.error.json` writes trigger it too; the handler skips them without reading them, so nothing loops.
-    inbox.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), { prefix: inbox.prefix });
+    bucketForNotifications(this, 'InboxBucket', inbox.bucket)
+      .addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), { prefix: inbox.prefix });
     acknowledgeBucketNotificationsHandler(this);
     if (inbox.onFailure) fn.configureAsyncInvoke({ onFailure: inbox.onFailure });
   }

@@ -12,6 +12,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { bucketForNotifications } from '../private/cross-stack';
 import { wholeSeconds } from '../private/durations';
 import { emailAddressProblem } from '../private/email-address';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
@@ -492,7 +493,7 @@ export class RetrainingPipeline extends Construct {
     this.stateMachine.grantStartExecution(trigger);
     trigger.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [this.stateMachine.stateMachineArn] }));
     const dataset = props.training.dataset;
-    dataset.bucket.enableEventBridgeNotification();
+    bucketForNotifications(this, 'DatasetBucket', dataset.bucket).enableEventBridgeNotification();
     acknowledgeBucketNotificationsHandler(this);
     new events.Rule(this, 'NewDataRule', {
       description: 'New images under the training folder',

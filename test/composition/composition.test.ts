@@ -1,9 +1,12 @@
-import { Stack } from 'aws-cdk-lib';
+import * as path from 'path';
+import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { ImageClassifier } from '../../lib/image-classifier';
 import { checkedApp, synthChecked } from '../support/checked-synth';
 
@@ -23,6 +26,10 @@ describe('composition', () => {
     const result = synthChecked(app);
     expect(result.templateFindings).toEqual([]);
     expect(result.nagFindings).toEqual([]);
+    // Two pipelines, one cleanup waiter: the stack's one cleanup provider serves both classifiers.
+    const types = Object.values(result.templates.Two.Resources).map((resource) => resource.Type);
+    expect(types.filter((type) => type === 'AWS::StepFunctions::StateMachine')).toHaveLength(3);
+    expect(types.filter((type) => type === 'Custom::SageMakerEndpointCleanup')).toHaveLength(2);
   });
 
   test('two classifiers sharing one VPC', () => {
@@ -36,21 +43,38 @@ describe('composition', () => {
     expect(result.nagFindings).toEqual([]);
   });
 
-  test('a VPC, a bucket and a key from another stack', () => {
+  test('a VPC, a bucket, a key and a topic from other stacks: dataset, inbox, new-data trigger, seed upload', () => {
     const app = checkedApp();
     const network = new Stack(app, 'Network');
     const vpc = userVpc(network);
     const data = new Stack(app, 'Data');
     const key = new kms.Key(data, 'Key', { enableKeyRotation: true });
     const logs = new s3.Bucket(data, 'AccessLogs', { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, encryption: s3.BucketEncryption.S3_MANAGED });
+    Validations.of(logs).acknowledge({ id: 'AwsSolutions-S1', reason: 'The test app\'s access log bucket: logging its own accesses would loop.' });
     const bucket = new s3.Bucket(data, 'Images', {
       enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, encryptionKey: key, serverAccessLogsBucket: logs,
     });
+    const failures = new sns.Topic(data, 'InboxFailures', { masterKey: key, enforceSSL: true });
     const serving = new Stack(app, 'Serving');
-    new ImageClassifier(serving, 'Classifier', { vpc, dataset: { bucket }, encryptionKey: key });
+    const classifier = new ImageClassifier(serving, 'Classifier', {
+      vpc,
+      dataset: { bucket },
+      encryptionKey: key,
+      seedDatasetFrom: path.join(__dirname, '..', 'fixtures', 'mini-dataset'),
+      retraining: { retrainOnNewData: true },
+      inference: { inbox: { bucket, prefix: 'inbox/', onFailure: new destinations.SnsDestination(failures) } },
+    });
+    // The app's own choice: aws-cdk-lib's grant to publish to an encrypted topic names kms:GenerateDataKey*.
+    Validations.of(classifier.inference.role).acknowledge({ id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]', reason: 'The inbox failure topic is encrypted with the app\'s key; publishing needs a data key.' });
     const result = synthChecked(app);
     expect(result.templateFindings).toEqual([]);
     expect(result.nagFindings).toEqual([]);
+    // The notifications are configured from the serving stack, which refers to the data stack and not the reverse.
+    const types = (stack: string) => Object.values(result.templates[stack].Resources).map((resource) => resource.Type);
+    expect(types('Serving')).toContain('Custom::S3BucketNotifications');
+    expect(types('Data')).not.toContain('Custom::S3BucketNotifications');
+    expect(JSON.stringify(result.templates.Data)).not.toContain('Fn::ImportValue');
+    expect(JSON.stringify(result.templates.Network)).not.toContain('Fn::ImportValue');
   });
 });
 
