@@ -1,4 +1,4 @@
-import { CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -95,6 +95,7 @@ export class AlgorithmObjectsCheck extends Construct {
 }
 
 const PROVIDER_ID = 'ImageClassifierAlgorithmCheckProvider';
+const DEFAULT_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 /**
  * The stack's one function (and Provider framework) that runs every `AlgorithmObjectsCheck` of the stack. Its role may
@@ -105,7 +106,16 @@ export class AlgorithmCheckProvider extends Construct {
   public static of(scope: Construct, logs: CheckLogSettings = {}): AlgorithmCheckProvider {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(PROVIDER_ID) as AlgorithmCheckProvider | undefined;
-    return existing ?? new AlgorithmCheckProvider(stack, PROVIDER_ID, logs);
+    if (existing === undefined) return new AlgorithmCheckProvider(stack, PROVIDER_ID, logs);
+    const mine = existing.logSettings;
+    if ((logs.logRetention ?? DEFAULT_RETENTION) !== (mine.logRetention ?? DEFAULT_RETENTION)
+      || (logs.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY) !== (mine.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY)
+      || logs.logEncryptionKey !== mine.logEncryptionKey) {
+      Annotations.of(scope).addWarningV2('cdk-sagemaker-image-classifier:sharedCheckLogs', `The stack's shared algorithm `
+        + `check ${existing.node.path} keeps its logs as the stack's first classifier asked; this one's log settings apply `
+        + 'to its other log groups only.');
+    }
+    return existing;
   }
 
   /** The role the check function runs with. */
@@ -115,12 +125,12 @@ export class AlgorithmCheckProvider extends Construct {
   /** The custom resources' service token. */
   public readonly serviceToken: string;
 
-  private constructor(scope: Construct, id: string, logSettings: CheckLogSettings) {
+  private constructor(scope: Construct, id: string, private readonly logSettings: CheckLogSettings) {
     super(scope, id);
     const logEncryptionKey = logSettings.logEncryptionKey;
     if (logEncryptionKey) allowLogsToUseKey(logEncryptionKey, Stack.of(this));
     const logGroupProps: logs.LogGroupProps = {
-      retention: logSettings.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: logSettings.logRetention ?? DEFAULT_RETENTION,
       removalPolicy: logSettings.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
       encryptionKey: logEncryptionKey,
     };

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { RemovalPolicy } from 'aws-cdk-lib';
-import { Annotations, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ImageClassifier, ImageClassifierProps } from '../../lib/image-classifier';
 import { testStack } from '../helpers';
@@ -49,6 +49,20 @@ describe('the log groups of a classifier', () => {
     expect(groups.filter(([id, group]) => !id.startsWith('ClassifierInference') && (group.DeletionPolicy !== 'Delete' || group.Properties?.RetentionInDays !== 7)))
       .toEqual([]);
     expect(Annotations.fromStack(stack).findError('*', /.*/)).toEqual([]);
+  });
+
+  test('the stack\'s shared check and cleanup keep the first classifier\'s log settings; a second that differs is warned', () => {
+    const stack = testStack();
+    new ImageClassifier(stack, 'First', { logRetention: logs.RetentionDays.ONE_WEEK });
+    new ImageClassifier(stack, 'Same', { logRetention: logs.RetentionDays.ONE_WEEK });
+    new ImageClassifier(stack, 'Other', { logRemovalPolicy: RemovalPolicy.DESTROY });
+    const warned = (id: string) => Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp(id)).map((warning) => warning.id);
+    expect(warned('sharedCheckLogs')).toEqual(['/TestStack/Other/Training/AlgorithmCheck']);
+    expect(warned('sharedCleanupLogs')).toEqual(['/TestStack/Other/EndpointCleanup']);
+    const shared = Object.entries(Template.fromStack(stack).findResources('AWS::Logs::LogGroup'))
+      .filter(([id]) => id.startsWith('ImageClassifierAlgorithmCheckProvider') || id.startsWith('ImageClassifierEndpointCleanupProvider'));
+    expect(shared).toHaveLength(5);
+    expect(shared.filter(([, group]) => group.Properties.RetentionInDays !== 7 || group.DeletionPolicy !== 'Retain')).toEqual([]);
   });
 
   test('rejects a removal policy a log group cannot have, naming the prop', () => {
