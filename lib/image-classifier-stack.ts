@@ -52,6 +52,8 @@ export class ImageClassifierStack extends Stack {
       new CfnOutput(this, 'InferenceUrl', {
         description: 'POST an image here (SigV4-signed, service lambda) to classify it',
         value: inference.functionUrl.url,
+        // In an environment-agnostic stack, only where the deploy region offers function URLs.
+        condition: inference.functionUrlCondition,
       });
     }
     new CfnOutput(this, 'InferenceFunctionName', { value: inference.function.functionName });

@@ -1,5 +1,7 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ImageClassifierBase } from './image-classifier-base';
 import { Hyperparameters } from './algorithm/hyperparameters';
@@ -7,6 +9,8 @@ import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
 import { DatasetSeed } from './dataset/dataset-seed';
 import { inspectImageFolder } from './private/image-folder';
+import { logRemovalPolicyProblems } from './private/log-groups';
+import { ClassifierVpcEndpoints } from './private/vpc-endpoints';
 import { InferenceFunction, InferenceFunctionProps } from './inference/inference-function';
 import { EndpointCleanup } from './lifecycle/endpoint-cleanup';
 import { deriveEndpointName } from './serving/private/endpoint-names';
@@ -112,6 +116,29 @@ export interface ImageClassifierProps {
    * @default true
    */
   readonly createVpcEndpoints?: boolean;
+  /**
+   * With `vpc`, use this SageMaker Runtime interface endpoint (with private DNS) instead of creating VPC endpoints,
+   * and let the inference function reach it on HTTPS. A VPC takes one such endpoint only: classifiers of other stacks
+   * in the same VPC pass the first one's `sageMakerRuntimeEndpoint`. Its stack's S3 gateway endpoint (or a NAT) must
+   * route this classifier's subnets. (Classifiers of one stack share one set of VPC endpoints per VPC by themselves.)
+   * @default - the stack's VPC endpoints for `vpc`, created by its first classifier there (see `createVpcEndpoints`)
+   */
+  readonly sageMakerRuntimeEndpoint?: ec2.IInterfaceVpcEndpoint;
+  /**
+   * How long every log group of the classifier keeps its events: the inference function's, the pipeline's, the
+   * cleanup's, the algorithm check's, the seed upload's and the first run's. A part's own `logRetention`
+   * (`inference.logRetention`, `retraining.logRetention`, `training.logRetention`) wins for that part.
+   * @default - one month; one year for the retraining pipeline's execution history
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to every log group of the classifier when it leaves the stack (`cdk destroy`, or the classifier
+   * removed): `RETAIN` keeps it with its retention (its events expire, the empty group stays), `DESTROY` deletes it
+   * with its events. A part's own `logRemovalPolicy` wins for that part. The log groups the stack's shared algorithm
+   * check and cleanup use follow the stack's first classifier.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -139,8 +166,13 @@ export class ImageClassifier extends ImageClassifierBase {
   public readonly seed?: DatasetSeed;
   /** The run started when the stack is created. */
   public readonly firstRun?: FirstRetrainingRun;
-  /** The VPC endpoints created for a classifier in a VPC. */
+  /**
+   * The VPC endpoints the classifier uses in its VPC: the S3 gateway endpoint and the SageMaker Runtime interface
+   * endpoint, shared by every classifier of the stack in the same VPC (empty when it creates none).
+   */
   public readonly vpcEndpoints: ec2.IVpcEndpoint[] = [];
+  /** The SageMaker Runtime interface endpoint the inference function calls the endpoint through, when in a VPC. */
+  public readonly sageMakerRuntimeEndpoint?: ec2.IInterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: ImageClassifierProps = {}) {
     super(scope, id);
@@ -166,12 +198,19 @@ export class ImageClassifier extends ImageClassifierBase {
         problems.push((error as Error).message);
       }
     }
-    if ((props.vpcSubnets || props.createVpcEndpoints !== undefined) && !props.vpc) {
-      problems.push('vpcSubnets and createVpcEndpoints need vpc');
+    if ((props.vpcSubnets || props.createVpcEndpoints !== undefined || props.sageMakerRuntimeEndpoint) && !props.vpc) {
+      problems.push('vpcSubnets, createVpcEndpoints and sageMakerRuntimeEndpoint need vpc');
+    }
+    if (props.sageMakerRuntimeEndpoint && props.createVpcEndpoints === true) {
+      problems.push('sageMakerRuntimeEndpoint uses an existing endpoint instead of creating VPC endpoints; remove createVpcEndpoints: true');
+    }
+    if (props.vpc && props.createVpcEndpoints !== false && !props.sageMakerRuntimeEndpoint) {
+      problems.push(...routeTableProblems(props.vpc, props.vpcSubnets ?? privateSubnets(props.vpc)));
     }
     if (props.vpc && (props.training?.vpc || props.serving?.vpc || props.inference?.vpc)) {
       problems.push('set vpc once on the ImageClassifier, not also in training, serving or inference');
     }
+    problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid ImageClassifier props:\n  ${problems.join('\n  ')}`);
     }
@@ -181,12 +220,19 @@ export class ImageClassifier extends ImageClassifierBase {
       ...props.dataset,
       encryptionKey: props.dataset?.encryptionKey ?? (props.dataset?.bucket ? undefined : props.encryptionKey),
     });
+    const logSettings = { logRetention: props.logRetention, logRemovalPolicy: props.logRemovalPolicy };
+    // A part's own log settings win over the whole's.
+    const logsOf = (part?: { readonly logRetention?: logs.RetentionDays; readonly logRemovalPolicy?: RemovalPolicy }) => ({
+      logRetention: part?.logRetention ?? props.logRetention,
+      logRemovalPolicy: part?.logRemovalPolicy ?? props.logRemovalPolicy,
+    });
     if (props.seedDatasetFrom !== undefined) {
-      this.seed = new DatasetSeed(this, 'DatasetSeed', { dataset: this.dataset, sourceFolder: props.seedDatasetFrom });
+      this.seed = new DatasetSeed(this, 'DatasetSeed', { dataset: this.dataset, sourceFolder: props.seedDatasetFrom, ...logSettings });
     }
     this.training = new TrainingJobDefinition(this, 'Training', {
       ...network,
       ...props.training,
+      ...logsOf(props.training),
       dataset: this.dataset,
       model: this.model,
       hyperparameters: props.hyperparameters,
@@ -205,6 +251,7 @@ export class ImageClassifier extends ImageClassifierBase {
     if (this.endpoint.managedByPipeline) {
       this.pipeline = new RetrainingPipeline(this, 'Retraining', {
         ...props.retraining,
+        ...logsOf(props.retraining),
         training: this.training,
         endpoint: this.endpoint,
         encryptionKey: props.encryptionKey,
@@ -216,17 +263,20 @@ export class ImageClassifier extends ImageClassifierBase {
         resourceNamePrefix: this.endpoint.resourceNamePrefix,
         dependsOn: [this.pipeline, this.endpoint],
         logEncryptionKey: props.encryptionKey,
+        ...logSettings,
       });
       if (props.startRetrainingOnDeploy ?? props.seedDatasetFrom !== undefined) {
         this.firstRun = new FirstRetrainingRun(this, 'FirstRun', {
           pipeline: this.pipeline,
           after: [this.cleanup, ...(this.seed ? [this.seed.deployment] : [])],
+          ...logSettings,
         });
       }
     }
     this.inference = new InferenceFunction(this, 'Inference', {
       ...network,
       ...props.inference,
+      ...logsOf(props.inference),
       endpointName: this.endpoint.endpointName,
       imageSize: imageSize!,
       // The model's answer has one probability when it was trained in binary mode.
@@ -234,23 +284,31 @@ export class ImageClassifier extends ImageClassifierBase {
       logEncryptionKey: props.inference?.logEncryptionKey ?? props.encryptionKey,
       readableBuckets: props.inference?.readableBuckets ?? [this.dataset.bucket],
     });
-    if (props.vpc && props.createVpcEndpoints !== false) {
-      const sageMakerRuntime = props.vpc.addInterfaceEndpoint('SageMakerRuntimeEndpoint', {
-        service: ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_RUNTIME,
-        subnets: network.vpcSubnets,
-        privateDnsEnabled: true,
-        // Only the inference function calls the endpoint: HTTPS from its security group, not from the whole VPC CIDR.
-        open: false,
-      });
-      sageMakerRuntime.connections.allowDefaultPortFrom(this.inference.function, 'Inference function to SageMaker Runtime');
-      this.vpcEndpoints.push(
-        props.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [network.vpcSubnets!] }),
-        sageMakerRuntime,
-      );
+    if (props.sageMakerRuntimeEndpoint) {
+      this.sageMakerRuntimeEndpoint = props.sageMakerRuntimeEndpoint;
+    } else if (props.vpc && props.createVpcEndpoints !== false) {
+      const shared = ClassifierVpcEndpoints.of(this, props.vpc, network.vpcSubnets!);
+      this.sageMakerRuntimeEndpoint = shared.sageMakerRuntime;
+      this.vpcEndpoints.push(shared.s3, shared.sageMakerRuntime);
     }
+    this.sageMakerRuntimeEndpoint?.connections.allowDefaultPortFrom(this.inference.function, `${this.node.path} inference function to SageMaker Runtime`);
   }
 }
 
 function privateSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
   return { subnetType: vpc.privateSubnets.length > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED };
+}
+
+/** The S3 gateway endpoint routes the subnets' route tables: an imported VPC may not say which they are. */
+function routeTableProblems(vpc: ec2.IVpc, subnets: ec2.SubnetSelection): string[] {
+  let selected: ec2.ISubnet[];
+  try {
+    selected = vpc.selectSubnets(subnets).subnets;
+  } catch {
+    return []; // the parts report subnets the VPC lacks, with their own message
+  }
+  return selected.some((subnet) => subnet.routeTable?.routeTableId === undefined)
+    ? [`vpc ${vpc.node.path} does not give the route tables of the selected subnets, which the S3 gateway endpoint needs: `
+      + 'import it with routeTableIds (ec2.Vpc.fromVpcAttributes), or set createVpcEndpoints: false when the VPC already reaches S3']
+    : [];
 }

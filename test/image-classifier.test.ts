@@ -110,7 +110,7 @@ describe('ImageClassifier in a VPC', () => {
     new ImageClassifier(stack, 'Classifier', { vpc, createVpcEndpoints: false });
     Template.fromStack(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     expect(() => new ImageClassifier(testStack(), 'Other', { createVpcEndpoints: true }))
-      .toThrow('vpcSubnets and createVpcEndpoints need vpc');
+      .toThrow('vpcSubnets, createVpcEndpoints and sageMakerRuntimeEndpoint need vpc');
     expect(() => new ImageClassifier(stack, 'Twice', { vpc, training: { vpc } }))
       .toThrow('set vpc once on the ImageClassifier, not also in training, serving or inference');
   });

@@ -5,6 +5,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { DatasetBucket } from './dataset-bucket';
 import { inspectImageFolder } from '../private/image-folder';
+import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
 import { acknowledgeRule, acknowledgeWildcardResource } from '../private/nag';
 
 /** Properties of a `DatasetSeed`. */
@@ -13,6 +14,16 @@ export interface DatasetSeedProps {
   readonly dataset: DatasetBucket;
   /** Local folder laid out as `<class>/<image>.jpg`, with at least two class folders. */
   readonly sourceFolder: string;
+  /**
+   * How long the upload's log is kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to that log group when it leaves the stack: kept with its retention, or deleted with its events.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -29,7 +40,12 @@ export class DatasetSeed extends Construct {
   constructor(scope: Construct, id: string, props: DatasetSeedProps) {
     super(scope, id);
     this.classes = inspectImageFolder(props.sourceFolder, `${this.node.path}: sourceFolder`);
-    const logGroup = new logs.LogGroup(this, 'UploadLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const problems = logRemovalPolicyProblems(props.logRemovalPolicy);
+    if (problems.length > 0) throw new Error(`${this.node.path}: invalid DatasetSeed props:\n  ${problems.join('\n  ')}`);
+    const logGroup = new logs.LogGroup(this, 'UploadLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
+    });
     // A role of our own instead of aws-cdk-lib's default with AWSLambdaBasicExecutionRole: logs to its group only.
     const role = new iam.Role(this, 'UploadRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -70,6 +86,12 @@ function acknowledgeDeploymentGrants(role: iam.Role, dataset: DatasetBucket): vo
     Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason });
   }
   acknowledgeWildcardResource(role, dataset.bucket.arnForObjects('*'), reason);
+  if (dataset.bucket.encryptionKey) {
+    // Its write grant on a KMS-encrypted bucket includes the key's encrypt and decrypt action groups.
+    const keyReason = 'aws-cdk-lib\'s BucketDeployment grants its copy handler read and write on the KMS-encrypted dataset '
+      + 'bucket, which includes the key\'s encrypt/decrypt action groups (kms:GenerateDataKey*, kms:ReEncrypt*) on that key only.';
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) Validations.of(role).acknowledge({ id: `AwsSolutions-IAM5[Action::${action}]`, reason: keyReason });
+  }
   const assets = Stack.of(role).synthesizer as { readonly bucketName?: string };
   const assetBucket = typeof assets.bucketName === 'string' ? assets.bucketName : undefined;
   if (assetBucket) acknowledgeWildcardResource(role, `arn:${Stack.of(role).partition}:s3:::${assetBucket}/*`, reason);

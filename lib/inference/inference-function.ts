@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Size, SizeRoundingBehavior, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import { Annotations, CfnCondition, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,8 +11,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import { Construct } from 'constructs';
 import { InferenceFunctionBase } from './inference-function-base';
+import { bucketForNotifications } from '../private/cross-stack';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
+import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
+import { functionUrlsOffered, functionUrlsOfferedCondition } from '../private/region-features';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   DEFAULT_INBOX_CONCURRENCY,
@@ -122,8 +125,12 @@ export interface InferenceFunctionProps {
    */
   readonly reservedConcurrency?: number;
   /**
-   * Give the function a URL (auth type AWS_IAM, so callers sign requests with SigV4; see `grantInvoke`).
-   * @default true
+   * Give the function a URL (auth type AWS_IAM, so callers sign requests with SigV4; see `grantInvoke`). Lambda offers
+   * no function URLs in the China regions, AWS GovCloud (US), ap-east-2, ap-south-2, ap-southeast-4/5/6/7, ca-west-1,
+   * eu-central-2, eu-south-2, il-central-1 and me-central-1: a stack there gets none by default (with a warning), and
+   * `true` is refused. In an environment-agnostic stack the URL is created under `functionUrlCondition`, so only where
+   * the deploy region offers it.
+   * @default - true where Lambda offers function URLs
    */
   readonly functionUrl?: boolean;
   /**
@@ -149,6 +156,11 @@ export interface InferenceFunctionProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the function's log group when it leaves the stack: kept with its retention, or deleted with its events.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
   /**
    * KMS key for the function's log group (the key policy is given a statement that lets CloudWatch Logs use it).
    * @default - CloudWatch Logs' own encryption
@@ -197,8 +209,13 @@ export class InferenceFunction extends InferenceFunctionBase {
    * with `InferencePackaging.containerImage()`).
    */
   public readonly function: lambda.Function;
-  /** The function URL (auth type AWS_IAM), unless `functionUrl: false`. */
+  /** The function URL (auth type AWS_IAM), unless `functionUrl: false` or the stack's region offers none. */
   public readonly functionUrl?: lambda.IFunctionUrl;
+  /**
+   * In an environment-agnostic stack, the CloudFormation condition under which the function URL exists (the deploy
+   * region offers function URLs): give it to whatever refers to `functionUrl`, such as a `CfnOutput`'s `condition`.
+   */
+  public readonly functionUrlCondition?: CfnCondition;
   /** The function's execution role. */
   public readonly role: iam.IRole;
   /** The function's log group. */
@@ -207,7 +224,13 @@ export class InferenceFunction extends InferenceFunctionBase {
 
   constructor(scope: Construct, id: string, props: InferenceFunctionProps) {
     super(scope, id);
+    const stack = Stack.of(this);
+    const urlsOffered = functionUrlsOffered(stack);
     const problems = validateInferenceFunctionProps(props);
+    if (props.functionUrl === true && urlsOffered === false) {
+      problems.push(`functionUrl: Lambda offers no function URLs in ${stack.region}; remove functionUrl: true and call the `
+        + 'function with lambda:InvokeFunction (grantInvoke) or put an API Gateway API in front of it');
+    }
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid InferenceFunction props:\n  ${problems.join('\n  ')}`);
     }
@@ -217,9 +240,10 @@ export class InferenceFunction extends InferenceFunctionBase {
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
       encryptionKey: props.logEncryptionKey,
     });
-    if (props.logEncryptionKey) allowLogsToUseKey(props.logEncryptionKey, Stack.of(this));
+    if (props.logEncryptionKey) allowLogsToUseKey(props.logEncryptionKey, stack);
     const role = props.role ?? new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs the image classifier inference function for SageMaker endpoint ${props.endpointName}`,
@@ -276,9 +300,19 @@ export class InferenceFunction extends InferenceFunctionBase {
     for (const bucket of props.readableBuckets ?? []) grantReadBucket(role, bucket);
     if (props.inbox) this.connectInbox(fn, role, props.inbox);
 
-    this.hasFunctionUrl = props.functionUrl ?? true;
-    if (this.hasFunctionUrl) {
-      this.functionUrl = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    const noUrlHere = props.functionUrl === undefined && urlsOffered === false;
+    this.hasFunctionUrl = !noUrlHere && (props.functionUrl ?? true);
+    if (noUrlHere) {
+      Annotations.of(this).addWarningV2('cdk-sagemaker-image-classifier:functionUrlUnavailable', `No function URL: Lambda offers `
+        + `none in ${stack.region}. Call the function with lambda:InvokeFunction (grantInvoke) or through an API Gateway API; `
+        + 'set functionUrl: false to silence this warning.');
+    } else if (this.hasFunctionUrl) {
+      const url = fn.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+      if (urlsOffered === undefined) {
+        this.functionUrlCondition = functionUrlsOfferedCondition(stack);
+        (url.node.defaultChild as lambda.CfnUrl).cfnOptions.condition = this.functionUrlCondition;
+      }
+      this.functionUrl = url;
     }
   }
 
@@ -312,7 +346,8 @@ export class InferenceFunction extends InferenceFunctionBase {
     inbox.bucket.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
     // One notification for the whole prefix: a suffix filter would miss `.JPG`. The function's own `.prediction.json`
     // and `.error.json` writes trigger it too; the handler skips them without reading them, so nothing loops.
-    inbox.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), { prefix: inbox.prefix });
+    bucketForNotifications(this, 'InboxBucket', inbox.bucket)
+      .addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(fn), { prefix: inbox.prefix });
     acknowledgeBucketNotificationsHandler(this);
     if (inbox.onFailure) fn.configureAsyncInvoke({ onFailure: inbox.onFailure });
   }
@@ -394,6 +429,7 @@ function validateInferenceFunctionProps(props: InferenceFunctionProps): string[]
   if (props.vpcSubnets && !props.vpc) {
     problems.push('vpcSubnets needs vpc');
   }
+  problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
   const prefix = props.inbox?.prefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix) && !isInboxPrefix(prefix)) {
     problems.push(

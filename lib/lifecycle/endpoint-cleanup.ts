@@ -1,4 +1,4 @@
-import { CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
+import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   championParameterName,
@@ -61,6 +62,11 @@ export interface EndpointCleanupProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * What happens to the handler's and the provider framework's log groups when they leave the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /**
    * KMS key for the cleanup's log groups (the key policy is given a statement that lets CloudWatch Logs use it).
    * @default - CloudWatch Logs' own encryption
    */
@@ -97,15 +103,20 @@ const REMOVAL_POLICIES: readonly RemovalPolicy[] = [RemovalPolicy.DESTROY, Remov
 export class EndpointCleanup extends Construct {
   /** The custom resource (type `Custom::SageMakerEndpointCleanup`). */
   public readonly resource: CustomResource;
-  /** The provider framework that drives the handler. */
+  /** The provider framework that drives the handler: the stack's one, shared by every cleanup in it. */
   public readonly provider: cr.Provider;
-  /** Starts the deletions (and answers Create and Update with nothing to do). */
+  /** Starts the deletions (and answers Create and Update with nothing to do); the stack's one. */
   public readonly onEventFunction: lambda.IFunction;
-  /** Deletes stragglers and reports whether everything is gone. */
+  /** Deletes stragglers and reports whether everything is gone; the stack's one. */
   public readonly isCompleteFunction: lambda.IFunction;
-  /** The role both handler functions run with. */
+  /** The role both handler functions run with, shared by every cleanup of the stack. */
   public readonly role: iam.IRole;
-  /** The handler functions' log group. */
+  /**
+   * This cleanup's permissions on the shared role: its endpoint, its configs and models. A policy of its own, on which
+   * the custom resource depends, so that removing this cleanup (and no other) runs its Delete while they still hold.
+   */
+  public readonly policy: iam.Policy;
+  /** The handler functions' log group, shared by every cleanup of the stack. */
   public readonly logGroup: logs.ILogGroup;
 
   constructor(scope: Construct, id: string, props: EndpointCleanupProps) {
@@ -114,20 +125,91 @@ export class EndpointCleanup extends Construct {
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid EndpointCleanup props:\n  ${problems.join('\n  ')}`);
     }
-    const totalTimeout = props.totalTimeout ?? DEFAULT_TOTAL_TIMEOUT;
-    const queryInterval = props.queryInterval ?? DEFAULT_QUERY_INTERVAL;
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-
-    const encryptionKey = props.logEncryptionKey;
-    if (encryptionKey) allowLogsToUseKey(encryptionKey, Stack.of(this));
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention, encryptionKey });
-    const role = new iam.Role(this, 'ServiceRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Deletes SageMaker endpoint ${props.endpointName} and the pipeline's ${props.resourceNamePrefix}-* models and endpoint configs`,
+    const shared = EndpointCleanupProvider.of(this, {
+      totalTimeout: props.totalTimeout ?? DEFAULT_TOTAL_TIMEOUT,
+      queryInterval: props.queryInterval ?? DEFAULT_QUERY_INTERVAL,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      logRemovalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
+      logEncryptionKey: props.logEncryptionKey,
     });
-    this.role = role;
-    this.logGroup.grantWrite(role);
-    grantCleanup(role, props.endpointName, props.resourceNamePrefix);
+    this.provider = shared.provider;
+    this.onEventFunction = shared.onEventFunction;
+    this.isCompleteFunction = shared.isCompleteFunction;
+    this.role = shared.role;
+    this.logGroup = shared.logGroup;
+
+    this.policy = new iam.Policy(this, 'Policy', { roles: [shared.role] });
+    grantCleanup(this.policy, props.endpointName, props.resourceNamePrefix);
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: this.provider.serviceToken,
+      resourceType: 'Custom::SageMakerEndpointCleanup',
+      properties: {
+        [ResourceProperty.ENDPOINT_NAME]: props.endpointName,
+        [ResourceProperty.RESOURCE_NAME_PREFIX]: props.resourceNamePrefix,
+      },
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
+    });
+    // Created after its permissions, and deleted (the sweep runs) before them.
+    this.resource.node.addDependency(this.policy);
+    this.addDependency(...props.dependsOn ?? []);
+  }
+
+  /**
+   * Makes the cleanup resource depend on `constructs`: CloudFormation creates it after them and, on stack deletion,
+   * runs its Delete (the sweep) before it deletes them.
+   */
+  public addDependency(...constructs: IConstruct[]): void {
+    this.resource.node.addDependency(...constructs);
+  }
+}
+
+/** What the stack's one cleanup provider is built with; every cleanup of the stack must agree on the timing. */
+interface CleanupProviderSettings {
+  readonly totalTimeout: Duration;
+  readonly queryInterval: Duration;
+  readonly logRetention: logs.RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly logEncryptionKey?: kms.IKey;
+}
+
+const PROVIDER_ID = 'ImageClassifierEndpointCleanupProvider';
+
+/**
+ * The stack's one cleanup handler (two functions, one role) and Provider framework (two functions and a waiter state
+ * machine), shared by every `EndpointCleanup` of the stack. The role has only its logs' permissions; each cleanup
+ * attaches its own policy naming its endpoint, configs and models.
+ */
+class EndpointCleanupProvider extends Construct {
+  /** The stack's provider, created on first use with `settings`; a later cleanup with other timing is refused. */
+  public static of(scope: Construct, settings: CleanupProviderSettings): EndpointCleanupProvider {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(PROVIDER_ID) as EndpointCleanupProvider | undefined;
+    if (existing === undefined) return new EndpointCleanupProvider(stack, PROVIDER_ID, settings);
+    existing.checkSettings(scope, settings);
+    return existing;
+  }
+
+  public readonly provider: cr.Provider;
+  public readonly onEventFunction: lambda.Function;
+  public readonly isCompleteFunction: lambda.Function;
+  public readonly role: iam.Role;
+  public readonly logGroup: logs.LogGroup;
+
+  private constructor(scope: Construct, id: string, private readonly settings: CleanupProviderSettings) {
+    super(scope, id);
+    const { totalTimeout, queryInterval, logEncryptionKey: encryptionKey } = settings;
+    if (encryptionKey) allowLogsToUseKey(encryptionKey, Stack.of(this));
+    const logGroup = (logGroupId: string) => new logs.LogGroup(this, logGroupId, {
+      retention: settings.logRetention,
+      removalPolicy: settings.logRemovalPolicy,
+      encryptionKey,
+    });
+    this.logGroup = logGroup('LogGroup');
+    this.role = new iam.Role(this, 'ServiceRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'Deletes the SageMaker endpoints of this stack\'s image classifiers and their pipelines\' models and endpoint configs',
+    });
+    this.logGroup.grantWrite(this.role);
 
     // One bundle for both handlers.
     const code = bundledLambdaCode('cleanup/index');
@@ -140,7 +222,7 @@ export class EndpointCleanup extends Construct {
         architecture: lambda.Architecture.ARM_64,
         memorySize: 256,
         timeout: Duration.minutes(5),
-        role,
+        role: this.role,
         logGroup: this.logGroup,
         environment: {
           // isComplete gives up one poll before the framework would, so the failure names what is left.
@@ -148,19 +230,19 @@ export class EndpointCleanup extends Construct {
           ...SOURCE_MAPS_ENVIRONMENT,
         },
       });
-    this.onEventFunction = handlerFunction('OnEventFunction', 'onEvent', `Starts the deletion of SageMaker endpoint ${props.endpointName} and its pipeline resources`);
-    this.isCompleteFunction = handlerFunction('IsCompleteFunction', 'isComplete', `Checks that SageMaker endpoint ${props.endpointName} and its pipeline resources are gone`);
+    this.onEventFunction = handlerFunction('OnEventFunction', 'onEvent', 'Starts the deletion of an image classifier\'s SageMaker endpoint and its pipeline resources');
+    this.isCompleteFunction = handlerFunction('IsCompleteFunction', 'isComplete', 'Checks that an image classifier\'s SageMaker endpoint and its pipeline resources are gone');
 
     // The framework's functions get roles of our own, with their log group's permissions instead of the
     // AWSLambdaBasicExecutionRole managed policy; two roles, as the framework asks, to avoid a dependency cycle.
-    const providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', { retention, encryptionKey });
+    const providerLogGroup = logGroup('ProviderLogGroup');
     const frameworkRole = (roleId: string, description: string): iam.Role => {
       const created = new iam.Role(this, roleId, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
       providerLogGroup.grantWrite(created);
       return created;
     };
-    const frameworkOnEventRole = frameworkRole('ProviderOnEventRole', `Provider framework entry point of the cleanup of SageMaker endpoint ${props.endpointName}`);
-    const frameworkWaiterRole = frameworkRole('ProviderWaiterRole', `Provider framework waiter of the cleanup of SageMaker endpoint ${props.endpointName}`);
+    const frameworkOnEventRole = frameworkRole('ProviderOnEventRole', 'Provider framework entry point of the image classifiers\' SageMaker endpoint cleanup');
+    const frameworkWaiterRole = frameworkRole('ProviderWaiterRole', 'Provider framework waiter of the image classifiers\' SageMaker endpoint cleanup');
     this.provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.onEventFunction,
       isCompleteHandler: this.isCompleteFunction,
@@ -171,30 +253,31 @@ export class EndpointCleanup extends Construct {
       frameworkCompleteAndTimeoutRole: frameworkWaiterRole,
       disableWaiterStateMachineLogging: false,
       waiterStateMachineLogOptions: {
-        destination: new logs.LogGroup(this, 'WaiterLogGroup', { retention, encryptionKey }),
+        destination: logGroup('WaiterLogGroup'),
         level: sfn.LogLevel.ALL,
         includeExecutionData: true,
       },
     });
     acknowledgeProviderFramework(this.provider, [frameworkOnEventRole, frameworkWaiterRole], [this.onEventFunction, this.isCompleteFunction]);
-    this.resource = new CustomResource(this, 'Resource', {
-      serviceToken: this.provider.serviceToken,
-      resourceType: 'Custom::SageMakerEndpointCleanup',
-      properties: {
-        [ResourceProperty.ENDPOINT_NAME]: props.endpointName,
-        [ResourceProperty.RESOURCE_NAME_PREFIX]: props.resourceNamePrefix,
-      },
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.DESTROY,
-    });
-    this.addDependency(...props.dependsOn ?? []);
   }
 
   /**
-   * Makes the cleanup resource depend on `constructs`: CloudFormation creates it after them and, on stack deletion,
-   * runs its Delete (the sweep) before it deletes them.
+   * The waiter's timing is the provider's: a cleanup asking for other timing is refused. Log settings that differ
+   * are only a warning: the shared provider's logs keep the first cleanup's.
    */
-  public addDependency(...constructs: IConstruct[]): void {
-    this.resource.node.addDependency(...constructs);
+  private checkSettings(scope: Construct, wanted: CleanupProviderSettings): void {
+    const mine = this.settings;
+    const timing = (settings: CleanupProviderSettings) => `totalTimeout ${settings.totalTimeout.toHumanString()}, queryInterval ${settings.queryInterval.toHumanString()}`;
+    if (timing(wanted) !== timing(mine)) {
+      throw new Error(`${scope.node.path}: invalid EndpointCleanup props:\n  every cleanup of a stack shares one provider, `
+        + `created with ${timing(mine)}; give this one the same, got ${timing(wanted)}`);
+    }
+    if (wanted.logRetention !== mine.logRetention || wanted.logRemovalPolicy !== mine.logRemovalPolicy || wanted.logEncryptionKey !== mine.logEncryptionKey) {
+      Annotations.of(scope).addWarningV2('cdk-sagemaker-image-classifier:sharedCleanupLogs', `The stack's shared cleanup `
+        + `provider ${this.node.path} keeps its logs ${mine.logRetention} days, ${mine.logRemovalPolicy} at deletion, `
+        + `${mine.logEncryptionKey ? `encrypted with ${mine.logEncryptionKey.node.path}` : 'with CloudWatch Logs\' own encryption'}, `
+        + 'as its first cleanup asked; this cleanup\'s log settings apply to its other log groups only.');
+    }
   }
 }
 
@@ -225,57 +308,57 @@ function acknowledgeProviderFramework(provider: cr.Provider, frameworkRoles: iam
 }
 
 /** Least privilege: what the sweep calls (lambda/cleanup/sweep.ts), scoped as far as each API allows. */
-function grantCleanup(role: iam.Role, endpointName: string, resourceNamePrefix: string): void {
-  const stack = Stack.of(role);
+function grantCleanup(policy: iam.Policy, endpointName: string, resourceNamePrefix: string): void {
+  const stack = Stack.of(policy);
   // SageMaker puts names in ARNs in lower case; a token is used as it resolves.
   const lower = (value: string): string => (Token.isUnresolved(value) ? value : value.toLowerCase());
   const sagemakerArn = (resource: string, resourceName: string): string => stack.formatArn({ service: 'sagemaker', resource, resourceName });
   const runResourceName = iamResourceNames.runResources(lower(resourceNamePrefix));
 
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
+  policy.addStatements(new iam.PolicyStatement({
     sid: 'DeleteTheEndpoint',
     actions: ['sagemaker:DescribeEndpoint', 'sagemaker:DeleteEndpoint'],
     resources: [sagemakerArn('endpoint', lower(endpointName))],
   }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
+  policy.addStatements(new iam.PolicyStatement({
     sid: 'DeleteTheChampionRecord',
     actions: ['ssm:DeleteParameter'],
     resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: championParameterName(endpointName).slice(1) })],
   }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
+  policy.addStatements(new iam.PolicyStatement({
     sid: 'FindOtherClaimsOnTheEndpoint',
     // Before a Delete touches anything, the handler checks whether another cleanup resource of this stack still
     // claims the endpoint (the classifier moved in the construct tree): this stack only.
     actions: ['cloudformation:DescribeStacks', 'cloudformation:ListStackResources'],
     resources: [stack.stackId],
   }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
+  policy.addStatements(new iam.PolicyStatement({
     sid: 'DeletePipelineConfigsAndModels',
     actions: ['sagemaker:DeleteEndpointConfig', 'sagemaker:DeleteModel'],
     // `?` stands for exactly one character: `P-` plus a 24-character run id, nothing longer.
     resources: [sagemakerArn('endpoint-config', runResourceName), sagemakerArn('model', runResourceName)],
   }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
+  policy.addStatements(new iam.PolicyStatement({
     sid: 'ListPipelineConfigsAndModels',
     actions: ['sagemaker:ListEndpointConfigs', 'sagemaker:ListModels'],
     // List actions have no resource type in SageMaker's authorization reference: they accept only '*'. The handler
     // narrows the listing with NameContains and deletes only exact `P-<run id>` names.
     resources: ['*'],
   }));
-  acknowledgeAnyResource(role, 'sagemaker:ListEndpointConfigs and sagemaker:ListModels have no resource type in IAM and '
+  acknowledgeAnyResource(policy, 'sagemaker:ListEndpointConfigs and sagemaker:ListModels have no resource type in IAM and '
     + 'accept only "*"; they return names only, and the deletes that follow are scoped to exact <prefix>-<run id> ARNs.');
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
+  policy.addStatements(new iam.PolicyStatement({
     sid: 'FindEndpointScalableTargets',
     actions: ['application-autoscaling:DescribeScalableTargets'],
     // Describe actions have no resource type in Application Auto Scaling's authorization reference: only '*'.
     resources: ['*'],
   }));
-  acknowledgeAnyResource(role, 'application-autoscaling:DescribeScalableTargets has no resource type in IAM and accepts '
+  acknowledgeAnyResource(policy, 'application-autoscaling:DescribeScalableTargets has no resource type in IAM and accepts '
     + 'only "*"; it is read-only and the handler keeps only the targets of this endpoint\'s variants.');
   // A scalable target's ARN ends in a random id, not the endpoint or variant name, so it cannot be scoped by name:
   // '*' for the id, with the account, region, SageMaker's namespace and the variant dimensions pinned.
   const scalableTargets = stack.formatArn({ service: 'application-autoscaling', resource: 'scalable-target', resourceName: '*' });
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
+  policy.addStatements(new iam.PolicyStatement({
     sid: 'DeregisterEndpointScalableTargets',
     // Also what SageMaker's DeleteEndpoint uses, on the caller's behalf, to deregister the variants' targets.
     actions: ['application-autoscaling:DeregisterScalableTarget'],
@@ -287,7 +370,7 @@ function grantCleanup(role: iam.Role, endpointName: string, resourceNamePrefix: 
       },
     },
   }));
-  acknowledgeWildcardResource(role, scalableTargets, SCALABLE_TARGETS_REASON);
+  acknowledgeWildcardResource(policy, scalableTargets, SCALABLE_TARGETS_REASON);
 }
 
 function validateEndpointCleanupProps(props: EndpointCleanupProps): string[] {
@@ -316,6 +399,7 @@ function validateEndpointCleanupProps(props: EndpointCleanupProps): string[] {
   if (props.removalPolicy !== undefined && !REMOVAL_POLICIES.includes(props.removalPolicy)) {
     problems.push(`removalPolicy must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN, got ${props.removalPolicy}`);
   }
+  problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
   return problems;
 }
 

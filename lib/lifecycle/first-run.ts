@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { RetrainingPipeline } from '../pipeline/retraining-pipeline';
+import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
 
 /** Properties of a `FirstRetrainingRun`. */
 export interface FirstRetrainingRunProps {
@@ -14,6 +15,16 @@ export interface FirstRetrainingRunProps {
    * @default - after the pipeline
    */
   readonly after?: IConstruct[];
+  /**
+   * How long the log of the call that starts the run is kept.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to that log group when it leaves the stack: kept with its retention, or deleted with its events.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -28,7 +39,12 @@ export class FirstRetrainingRun extends Construct {
   constructor(scope: Construct, id: string, props: FirstRetrainingRunProps) {
     super(scope, id);
     const stateMachine = props.pipeline.stateMachine;
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const problems = logRemovalPolicyProblems(props.logRemovalPolicy);
+    if (problems.length > 0) throw new Error(`${this.node.path}: invalid FirstRetrainingRun props:\n  ${problems.join('\n  ')}`);
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
+    });
     // A role of our own instead of the default with AWSLambdaBasicExecutionRole: logs to its group only.
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),

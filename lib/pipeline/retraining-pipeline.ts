@@ -12,9 +12,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { bucketForNotifications } from '../private/cross-stack';
 import { wholeSeconds } from '../private/durations';
 import { emailAddressProblem } from '../private/email-address';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
+import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingPipelineBase } from './retraining-pipeline-base';
@@ -135,10 +137,15 @@ export interface RetrainingPipelineProps {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * How long the state machine's execution logs are kept.
+   * How long the state machine's execution logs (and the pipeline's functions' logs) are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the pipeline's log groups when they leave the stack: kept with their retention, or deleted with their events.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /** Fallbacks after the definition's own instance type, of the same processor (a CPU definition may pin CPU images). */
@@ -222,7 +229,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     const stepFunctionLogs = new logs.LogGroup(this, 'StepFunctionLogs', {
       encryptionKey: props.encryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
     });
     this.stepFunction = new lambda.Function(this, 'StepFunction', {
       code: bundledLambdaCode('pipeline/index'),
@@ -248,7 +255,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       encryptionKey: props.encryptionKey,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
     });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
@@ -434,7 +441,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
       target: {
         // The SDK target lets the execution be named after the scheduler's invocation id: a retried delivery of the
         // same tick asks for the same name, which Step Functions treats as the same execution.
-        arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution',
+        arn: `arn:${Stack.of(this).partition}:scheduler:::aws-sdk:sfn:startExecution`,
         roleArn: role.roleArn,
         input: Stack.of(this).toJsonString({
           StateMachineArn: this.stateMachine.stateMachineArn,
@@ -458,7 +465,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     const triggerLogs = new logs.LogGroup(this, 'NewDataTriggerLogs', {
       encryptionKey: props.encryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
     });
     const trigger = new lambda.Function(this, 'NewDataTrigger', {
       code: bundledLambdaCode('pipeline/new-data-trigger'),
@@ -481,7 +488,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     this.stateMachine.grantStartExecution(trigger);
     trigger.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [this.stateMachine.stateMachineArn] }));
     const dataset = props.training.dataset;
-    dataset.bucket.enableEventBridgeNotification();
+    bucketForNotifications(this, 'DatasetBucket', dataset.bucket).enableEventBridgeNotification();
     acknowledgeBucketNotificationsHandler(this);
     new events.Rule(this, 'NewDataRule', {
       description: 'New images under the training folder',
@@ -532,6 +539,7 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
     problems.push(`endpoint.resourceNamePrefix must be at most ${RESOURCE_NAME_PREFIX_MAX_LENGTH} characters, got '${props.endpoint.resourceNamePrefix}'`);
   }
   problems.push(...deployment.validate('deployment'));
+  problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
   return problems;
 }
 

@@ -1,4 +1,4 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Reference, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 
@@ -23,11 +23,30 @@ export function acknowledgeRule(scope: IConstruct, rule: AwsSolutionsRule, reaso
  * a construct whose policies are its children) is granted. The finding id is built the way cdk-nag writes it: the
  * ARN as the policy resolves it, with `Fn::GetAtt` as `<Logical.Attr>` and `Ref` as `<Logical>`.
  *
- * The ARN is resolved now, in `scope`'s stack. A reference to another stack resolves later to an export, which this
- * cannot predict: a grant across stacks is left for the app to acknowledge.
+ * The ARN is resolved in `scope`'s stack: now, or, when it refers to another stack's resource, once the app is prepared
+ * and the reference has become an import.
  */
 export function acknowledgeWildcardResource(scope: IConstruct, resourceArn: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagResourceName(scope, resourceArn)}]`, reason });
+  const acknowledge = () => Validations.of(scope).acknowledge({ id: `AwsSolutions-IAM5[Resource::${nagResourceName(scope, resourceArn)}]`, reason });
+  if (!referencesAnotherStack(scope, resourceArn)) {
+    acknowledge();
+    return;
+  }
+  // A reference to another stack (a bucket of a data stack, say) becomes an export only when the app is prepared for
+  // synthesis: acknowledge then, when it resolves to the `Fn::ImportValue` that cdk-nag sees. Validations run after
+  // that and before the policy validation plugins.
+  scope.node.addValidation({
+    validate: () => {
+      acknowledge();
+      return [];
+    },
+  });
+}
+
+/** Whether `value` holds a reference to a resource of a stack other than `scope`'s. */
+function referencesAnotherStack(scope: IConstruct, value: string): boolean {
+  const stack = Stack.of(scope);
+  return Tokenization.reverseString(value).tokens.some((token) => Reference.isReference(token) && Stack.of(token.target) !== stack);
 }
 
 /** Acknowledges the `AwsSolutions-IAM5` finding for a `Resource: "*"` statement that `scope` holds. */

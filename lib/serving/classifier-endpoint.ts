@@ -17,6 +17,7 @@ import { AlgorithmLocationOverrides, AlgorithmLocations } from '../algorithm/alg
 import { JumpStartModel } from '../algorithm/jumpstart-model';
 import { ENABLE_NETWORK_ISOLATION } from '../private/algorithm-facts';
 import { isSafeKeyPrefix, s3Uri } from '../private/locations';
+import { requireServerlessInference, serverlessInferenceOffered } from '../private/region-features';
 import { acknowledgeAnyResource, acknowledgeWildcardResource } from '../private/nag';
 import {
   iamResourceNames, ownedResourceNamePattern, resourceNamePrefix, staticResourceName,
@@ -212,9 +213,15 @@ export class ClassifierEndpoint extends ClassifierEndpointBase {
     this.endpointName = props.endpointName ?? deriveEndpointName(this, [id]);
 
     const problems = [...validateProps(props, this.capacity), ...claimEndpointName(this, this.endpointName)];
+    const serverlessOffered = serverlessInferenceOffered(Stack.of(this));
+    if (this.capacity.isServerless && serverlessOffered === false) {
+      problems.push(`capacity: SageMaker offers no serverless inference in ${Stack.of(this).region} (China regions); use EndpointCapacity.instances()`);
+    }
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid ClassifierEndpoint props:\n  ${problems.join('\n  ')}`);
     }
+    // An environment-agnostic template with serverless capacity refuses, before creating anything, to deploy where it is not offered.
+    if (this.capacity.isServerless && serverlessOffered === undefined) requireServerlessInference(Stack.of(this));
     this.locations = AlgorithmLocations.of(this, this.model, props.locations);
     this.managedByPipeline = props.modelArtifact === undefined;
     this.encryptionKey = props.encryptionKey;

@@ -1,4 +1,4 @@
-import { CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { Attribute, EnvironmentVariable, ResourceProperty } from '../../lambda/shared/algorithm-check-contract';
 import { AlgorithmLocations } from '../algorithm/algorithm-locations';
 import { allowLogsToUseKey } from '../private/kms-grants';
+import { DEFAULT_LOG_REMOVAL_POLICY } from '../private/log-groups';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { S3ObjectLocation, s3ObjectArn } from '../private/locations';
 import { acknowledgeWildcardResource } from '../private/nag';
@@ -27,6 +28,23 @@ export interface AlgorithmObjectsCheckProps {
    * @default - CloudWatch Logs' own encryption
    */
   readonly logEncryptionKey?: kms.IKey;
+  /**
+   * How long the stack's shared check function's logs are kept, when this check creates it.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to those log groups when they leave the stack, when this check creates the function.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/** How the stack's shared check function keeps its logs: as the first check of the stack asks. */
+interface CheckLogSettings {
+  readonly logEncryptionKey?: kms.IKey;
+  readonly logRetention?: logs.RetentionDays;
+  readonly logRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -54,7 +72,7 @@ export class AlgorithmObjectsCheck extends Construct {
       throw new Error(`${this.node.path}: the pretrained model candidates must be in one bucket, got ${[...buckets].join(', ') || 'none'}`);
     }
     const script = props.locations._trainingScript;
-    const provider = AlgorithmCheckProvider.of(this, props.logEncryptionKey);
+    const provider = AlgorithmCheckProvider.of(this, props);
     provider.grantCheck([script, ...candidates]);
 
     const location = (l: S3ObjectLocation) => ({ Bucket: l.bucketName, Key: l.key });
@@ -77,6 +95,7 @@ export class AlgorithmObjectsCheck extends Construct {
 }
 
 const PROVIDER_ID = 'ImageClassifierAlgorithmCheckProvider';
+const DEFAULT_RETENTION = logs.RetentionDays.ONE_MONTH;
 
 /**
  * The stack's one function (and Provider framework) that runs every `AlgorithmObjectsCheck` of the stack. Its role may
@@ -84,10 +103,19 @@ const PROVIDER_ID = 'ImageClassifierAlgorithmCheckProvider';
  */
 export class AlgorithmCheckProvider extends Construct {
   /** The stack's provider, created on first use. */
-  public static of(scope: Construct, logEncryptionKey?: kms.IKey): AlgorithmCheckProvider {
+  public static of(scope: Construct, logs: CheckLogSettings = {}): AlgorithmCheckProvider {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(PROVIDER_ID) as AlgorithmCheckProvider | undefined;
-    return existing ?? new AlgorithmCheckProvider(stack, PROVIDER_ID, logEncryptionKey);
+    if (existing === undefined) return new AlgorithmCheckProvider(stack, PROVIDER_ID, logs);
+    const mine = existing.logSettings;
+    if ((logs.logRetention ?? DEFAULT_RETENTION) !== (mine.logRetention ?? DEFAULT_RETENTION)
+      || (logs.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY) !== (mine.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY)
+      || logs.logEncryptionKey !== mine.logEncryptionKey) {
+      Annotations.of(scope).addWarningV2('cdk-sagemaker-image-classifier:sharedCheckLogs', `The stack's shared algorithm `
+        + `check ${existing.node.path} keeps its logs as the stack's first classifier asked; this one's log settings apply `
+        + 'to its other log groups only.');
+    }
+    return existing;
   }
 
   /** The role the check function runs with. */
@@ -97,11 +125,16 @@ export class AlgorithmCheckProvider extends Construct {
   /** The custom resources' service token. */
   public readonly serviceToken: string;
 
-  private constructor(scope: Construct, id: string, logEncryptionKey?: kms.IKey) {
+  private constructor(scope: Construct, id: string, private readonly logSettings: CheckLogSettings) {
     super(scope, id);
+    const logEncryptionKey = logSettings.logEncryptionKey;
     if (logEncryptionKey) allowLogsToUseKey(logEncryptionKey, Stack.of(this));
-    const retention = logs.RetentionDays.ONE_MONTH;
-    const logGroup = new logs.LogGroup(this, 'LogGroup', { retention, encryptionKey: logEncryptionKey });
+    const logGroupProps: logs.LogGroupProps = {
+      retention: logSettings.logRetention ?? DEFAULT_RETENTION,
+      removalPolicy: logSettings.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
+      encryptionKey: logEncryptionKey,
+    };
+    const logGroup = new logs.LogGroup(this, 'LogGroup', logGroupProps);
     this.role = new iam.Role(this, 'ServiceRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Checks at deploy time that the image classifier algorithm\'s script and pretrained model exist',
@@ -122,7 +155,7 @@ export class AlgorithmCheckProvider extends Construct {
 
     // The framework's function gets a role of its own with its log group's permissions, instead of the
     // AWSLambdaBasicExecutionRole managed policy. No isComplete handler: the check answers within one call.
-    const providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', { retention, encryptionKey: logEncryptionKey });
+    const providerLogGroup = new logs.LogGroup(this, 'ProviderLogGroup', logGroupProps);
     const frameworkRole = new iam.Role(this, 'ProviderOnEventRole', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: 'Provider framework entry point of the image classifier algorithm check',

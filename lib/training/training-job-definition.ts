@@ -2,9 +2,11 @@ import { Annotations, Duration, RemovalPolicy, Size, SizeRoundingBehavior, Stack
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AlgorithmObjectsCheck, keysByBucket } from './algorithm-objects-check';
+import { logRemovalPolicyProblems } from '../private/log-groups';
 import { CreateTrainingJobRequest, TrainingChannel } from './training-job-request';
 import { TrainingInstanceType } from './training-instance-type';
 import { validateTrainingInstanceType } from '../private/instance-type-checks';
@@ -95,6 +97,17 @@ export interface TrainingJobDefinitionProps {
    * @default - SageMaker's and S3's AWS-managed encryption
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * How long the logs of the deploy-time algorithm check are kept (the stack's one check function, created by the
+   * stack's first training definition, which decides for all of them).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the algorithm check's log groups when they leave the stack (decided like `logRetention`).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
   /**
    * Run the training instance in this VPC. The algorithm runs network-isolated either way; the VPC controls how
    * SageMaker reaches S3 (it needs an S3 gateway endpoint or a NAT in the chosen subnets).
@@ -215,6 +228,7 @@ export class TrainingJobDefinition extends Construct {
       ...validateHyperparameters(props.hyperparameters ?? {}, 'hyperparameters'),
       ...validateTrainingInstanceType(this.instanceType, 'instanceType', this.requiredProcessor()),
       ...validateLimits(props),
+      ...logRemovalPolicyProblems(props.logRemovalPolicy),
     ];
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid TrainingJobDefinition props:\n  ${problems.join('\n  ')}`);
@@ -226,6 +240,8 @@ export class TrainingJobDefinition extends Construct {
       trainingScriptOverridden: props.locations?.trainingScriptUri !== undefined,
       pretrainedModelOverridden: props.locations?.pretrainedModelUri !== undefined,
       logEncryptionKey: props.encryptionKey,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
     });
     this.pretrainedModelUri = this.algorithmCheck.pretrainedModelUri;
     this.renderedHyperparameters = { ...renderHyperparameters(props.hyperparameters), ...CONTAINER_HYPERPARAMETERS };

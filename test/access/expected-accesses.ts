@@ -23,8 +23,9 @@ export const PACKAGE_HANDLERS: ReadonlyArray<{ readonly pathSuffix: string; read
   { pathSuffix: '/Retraining/StepFunction/Resource', entry: 'pipeline/index' },
   { pathSuffix: '/Retraining/NewDataTrigger/Resource', entry: 'pipeline/new-data-trigger' },
   { pathSuffix: '/Inference/Function/Resource', entry: 'inference/index' },
-  { pathSuffix: '/EndpointCleanup/OnEventFunction/Resource', entry: 'cleanup/index' },
-  { pathSuffix: '/EndpointCleanup/IsCompleteFunction/Resource', entry: 'cleanup/index' },
+  // The stack's one cleanup handler serves every classifier's cleanup resource.
+  { pathSuffix: '/ImageClassifierEndpointCleanupProvider/OnEventFunction/Resource', entry: 'cleanup/index' },
+  { pathSuffix: '/ImageClassifierEndpointCleanupProvider/IsCompleteFunction/Resource', entry: 'cleanup/index' },
   { pathSuffix: '/ImageClassifierAlgorithmCheckProvider/Function/Resource', entry: 'algorithm-check/index' },
 ];
 
@@ -492,10 +493,11 @@ class AccessDerivation {
     const why = `function ${functionId} (${entry}) ${operation}`;
     const { partition, region, account } = this;
     const sagemaker = (type: string, name: string) => `arn:${partition}:sagemaker:${region}:${account}:${type}/${name.toLowerCase()}`;
-    const cleanupTarget = () => {
-      const target = this.resolved.resourcesOfType('Custom::SageMakerEndpointCleanup').map(([id]) => this.resolved.properties(id))[0];
-      if (!target) throw new Error(`${why}: no Custom::SageMakerEndpointCleanup resource names the endpoint to clean up`);
-      return { endpoint: String(target.EndpointName), prefix: String(target.ResourceNamePrefix) };
+    // Every cleanup resource of the stack: the one handler cleans up after each of them.
+    const cleanupTargets = () => {
+      const targets = this.resolved.resourcesOfType('Custom::SageMakerEndpointCleanup').map(([id]) => this.resolved.properties(id));
+      if (targets.length === 0) throw new Error(`${why}: no Custom::SageMakerEndpointCleanup resource names the endpoint to clean up`);
+      return targets.map((target) => ({ endpoint: String(target.EndpointName), prefix: String(target.ResourceNamePrefix) }));
     };
     const runResource = (prefix: string) => `${prefix}-20261130-030000-0a1b2c3d`;
     const key = `${client}:${operation}`;
@@ -533,13 +535,13 @@ class AccessDerivation {
         return;
       case 'sagemaker:DescribeEndpoint':
       case 'sagemaker:DeleteEndpoint':
-        this.add({ principal: role, action: `sagemaker:${operation}`, resource: sagemaker('endpoint', cleanupTarget().endpoint), why });
+        for (const target of cleanupTargets()) this.add({ principal: role, action: `sagemaker:${operation}`, resource: sagemaker('endpoint', target.endpoint), why });
         return;
       case 'sagemaker:DeleteEndpointConfig':
-        this.add({ principal: role, action: `sagemaker:${operation}`, resource: sagemaker('endpoint-config', runResource(cleanupTarget().prefix)), why });
+        for (const target of cleanupTargets()) this.add({ principal: role, action: `sagemaker:${operation}`, resource: sagemaker('endpoint-config', runResource(target.prefix)), why });
         return;
       case 'sagemaker:DeleteModel':
-        this.add({ principal: role, action: `sagemaker:${operation}`, resource: sagemaker('model', runResource(cleanupTarget().prefix)), why });
+        for (const target of cleanupTargets()) this.add({ principal: role, action: `sagemaker:${operation}`, resource: sagemaker('model', runResource(target.prefix)), why });
         return;
       case 'sagemaker:ListEndpointConfigs':
       case 'sagemaker:ListModels':
@@ -547,8 +549,8 @@ class AccessDerivation {
         this.add({ principal: role, action: `${iamPrefix(client)}:${operation}`, resource: '*', why });
         return;
       case 'ssm:DeleteParameter':
-        // The champion record the pipeline keeps for the endpoint (lambda/cleanup/contract.ts names it).
-        this.add({ principal: role, action: 'ssm:DeleteParameter', resource: `arn:${partition}:ssm:${region}:${account}:parameter${championParameterName(cleanupTarget().endpoint)}`, why });
+        // The champion record the pipeline keeps for each endpoint (lambda/shared/cleanup-contract.ts names it).
+        for (const target of cleanupTargets()) this.add({ principal: role, action: 'ssm:DeleteParameter', resource: `arn:${partition}:ssm:${region}:${account}:parameter${championParameterName(target.endpoint)}`, why });
         return;
       case 'cloudformation:DescribeStacks':
       case 'cloudformation:ListStackResources':

@@ -7,6 +7,7 @@
  * Written by hand: the CloudFormation evaluators on npm either need an AWS account (they call the service) or
  * resolve only Ref/GetAtt placeholders; the access tests need real ARNs in every IAM statement and every Task.
  */
+import { createHash } from 'crypto';
 
 export interface TemplateResource {
   readonly Type: string;
@@ -84,10 +85,10 @@ export class ResolvedTemplate {
     const p = resource.Properties ?? {};
     const { account, region, partition } = this.deployment;
     switch (resource.Type) {
-      case 'AWS::S3::Bucket': return this.named(p.BucketName) ?? this.derivedName(name).toLowerCase().slice(0, 63);
-      case 'AWS::IAM::Role': return this.named(p.RoleName) ?? this.derivedName(name).slice(0, 64);
+      case 'AWS::S3::Bucket': return this.named(p.BucketName) ?? this.derivedName(name, 63).toLowerCase();
+      case 'AWS::IAM::Role': return this.named(p.RoleName) ?? this.derivedName(name, 64);
       case 'AWS::IAM::Policy': return this.named(p.PolicyName) ?? this.derivedName(name);
-      case 'AWS::Lambda::Function': return this.named(p.FunctionName) ?? this.derivedName(name).slice(0, 64);
+      case 'AWS::Lambda::Function': return this.named(p.FunctionName) ?? this.derivedName(name, 64);
       case 'AWS::Logs::LogGroup': return this.named(p.LogGroupName) ?? this.derivedName(name);
       case 'AWS::SSM::Parameter': return this.named(p.Name) ?? `CFN-${name}`;
       case 'AWS::SNS::Topic': return `arn:${partition}:sns:${region}:${account}:${this.named(p.TopicName) ?? this.derivedName(name)}`;
@@ -182,9 +183,16 @@ export class ResolvedTemplate {
     return value === undefined ? undefined : String(this.resolve(value));
   }
 
-  /** CloudFormation's generated names: `<stack>-<logical id>-<random suffix>`. */
-  private derivedName(logicalId: string): string {
-    return `${this.deployment.stackName}-${logicalId}-FAKE0SUFFIX`;
+  /**
+   * CloudFormation's generated names: `<stack>-<logical id>-<random suffix>`. Where the type limits the length,
+   * CloudFormation shortens the stack name and logical id and keeps the suffix, so names stay unique: the fake suffix
+   * is then derived from the logical id.
+   */
+  private derivedName(logicalId: string, maxLength?: number): string {
+    const name = `${this.deployment.stackName}-${logicalId}-FAKE0SUFFIX`;
+    if (maxLength === undefined || name.length <= maxLength) return name;
+    const suffix = `-${createHash('sha256').update(logicalId).digest('hex').slice(0, 12).toUpperCase()}`;
+    return `${this.deployment.stackName}-${logicalId}`.slice(0, maxLength - suffix.length) + suffix;
   }
 
   private resolveValue(value: unknown): unknown {

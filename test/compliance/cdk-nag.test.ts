@@ -129,9 +129,10 @@ describe.each(VARIANTS)('AwsSolutions checks on the %s variant', (variant) => {
     // not the stack, and the only place its runtime finding can be acknowledged.
     const sharedHandler = new RegExp(`^${run.stack.node.path}/Custom::CDKBucketDeployment[0-9A-F]{32}\\d+MiB$`);
     // The algorithm check's function and provider are one per stack, shared by every classifier in it.
-    const sharedCheck = `${run.stack.node.path}/ImageClassifierAlgorithmCheckProvider/`;
+    // So are the endpoint cleanup's handler and provider framework.
+    const shared = ['ImageClassifierAlgorithmCheckProvider', 'ImageClassifierEndpointCleanupProvider'].map((id) => `${run.stack.node.path}/${id}/`);
     const misplaced = run.acknowledgements.filter((ack) => Stack.isStack(ack.construct) || Stage.isStage(ack.construct)
-      || !(ack.path.startsWith(`${run.stack.node.path}/Classifier/`) || sharedHandler.test(ack.path) || ack.path.startsWith(sharedCheck))
+      || !(ack.path.startsWith(`${run.stack.node.path}/Classifier/`) || sharedHandler.test(ack.path) || shared.some((prefix) => ack.path.startsWith(prefix)))
       || !/^AwsSolutions-[A-Z]+\d+(\[[^\]]+\])?$/.test(ack.id)
       || (ack.id.startsWith('AwsSolutions-IAM') && !ack.id.includes('[')));
     expect(misplaced.map((ack) => `${ack.path}  ${ack.id}`)).toEqual([]);

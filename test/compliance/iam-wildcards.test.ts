@@ -52,22 +52,24 @@ const ALLOWED: ReadonlyArray<{ readonly actions: readonly string[]; readonly whe
       'logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery',
       'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups',
     ],
-    where: /\/Classifier\/(Retraining\/StateMachine|EndpointCleanup\/Provider\/waiter-state-machine)\/Role\//,
+    where: /\/(Classifier\/Retraining\/StateMachine|ImageClassifierEndpointCleanupProvider\/Provider\/waiter-state-machine)\/Role\//,
     reason: 'execution logs of the pipeline and of the cleanup waiter (added by aws-cdk-lib): vended log delivery actions have no resource type',
   },
   {
     actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    where: /\/Classifier\/EndpointCleanup\/Provider\/waiter-state-machine\/Role\//,
+    where: /\/ImageClassifierEndpointCleanupProvider\/Provider\/waiter-state-machine\/Role\//,
     reason: 'aws-cdk-lib\'s Provider waiter adds these to its log delivery statement when waiter logging is on (AwsSolutions-SF1); its role is internal and assumable by Step Functions only',
   },
   {
     actions: ['sagemaker:ListEndpointConfigs', 'sagemaker:ListModels'],
-    where: /\/Classifier\/EndpointCleanup\/ServiceRole\//,
+    // Each classifier's cleanup policy, attached to the stack's shared cleanup role.
+    where: /\/Classifier\/EndpointCleanup\/Policy\//,
     reason: 'the cleanup finds the pipeline\'s configs and models: List actions have no resource type; deletes are scoped to exact names',
   },
   {
     actions: ['application-autoscaling:DescribeScalableTargets'],
-    where: /\/Classifier\/EndpointCleanup\/ServiceRole\//,
+    // Each classifier's cleanup policy, attached to the stack's shared cleanup role.
+    where: /\/Classifier\/EndpointCleanup\/Policy\//,
     reason: 'the cleanup finds the endpoint\'s scalable targets: Describe actions have no resource type',
   },
 ];

@@ -79,6 +79,11 @@ const removalPolicy = field({
   valid: fc.constantFrom(RemovalPolicy.DESTROY, RemovalPolicy.RETAIN),
   open: fc.constantFrom(RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'banana' as RemovalPolicy),
 });
+/** Log groups are kept or deleted; the other removal policies are refused with the prop named. */
+const logRemovalPolicy = field({
+  valid: fc.constantFrom(RemovalPolicy.DESTROY, RemovalPolicy.RETAIN),
+  invalid: fc.constantFrom(RemovalPolicy.SNAPSHOT, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE, 'banana' as RemovalPolicy),
+});
 const logRetention = field({
   valid: fc.constantFrom(...Object.values(logs.RetentionDays).filter((days): days is logs.RetentionDays => typeof days === 'number')),
   open: fc.constantFrom(42 as logs.RetentionDays, -1 as logs.RetentionDays),
@@ -373,6 +378,8 @@ const trainingOptionFields = {
   role: field({ valid: role }),
   locations: optional(locations),
   artifactsRemovalPolicy: removalPolicy,
+  logRetention,
+  logRemovalPolicy,
 };
 export const TRAINING_OPTION_NAMES = Object.keys(trainingOptionFields);
 
@@ -538,6 +545,7 @@ const inferenceOptionFields = {
   vpc: field({ valid: vpc }),
   vpcSubnets: subnets,
   logRetention,
+  logRemovalPolicy,
   logEncryptionKey: field({ valid: key }),
   defaultTopK: field({ valid: fc.integer({ min: 1, max: 1000 }), invalid: numberOutside(wholeIn(1, 1000)), token: numberToken(5) }),
   maxImageSize: field({
@@ -587,7 +595,7 @@ function cleanupRules(props: Recipe<EndpointCleanupProps>): Verdict {
   return { invalid };
 }
 
-export const ENDPOINT_CLEANUP_NAMES = ['endpointName', 'resourceNamePrefix', 'totalTimeout', 'queryInterval', 'removalPolicy', 'dependsOn', 'logRetention', 'logEncryptionKey'];
+export const ENDPOINT_CLEANUP_NAMES = ['endpointName', 'resourceNamePrefix', 'totalTimeout', 'queryInterval', 'removalPolicy', 'dependsOn', 'logRetention', 'logRemovalPolicy', 'logEncryptionKey'];
 export const endpointCleanupProps = withUnknownFields(record<EndpointCleanupProps>({
   endpointName: field({ valid: sageMakerName(), invalid: stringOutside((name) => isSageMakerName(name)), token: stringToken('flowers'), required: true }),
   resourceNamePrefix: field({
@@ -609,6 +617,7 @@ export const endpointCleanupProps = withUnknownFields(record<EndpointCleanupProp
   }),
   dependsOn: field({ valid: fc.array(made('new s3.Bucket(…)', (scope, id) => new s3.Bucket(scope, id)), { maxLength: 2 }) }),
   logRetention,
+  logRemovalPolicy,
   logEncryptionKey: field({ valid: key }),
 }, cleanupRules), ENDPOINT_CLEANUP_NAMES, false);
 
@@ -724,6 +733,7 @@ const retrainingOptionFields = {
     token: stringToken('ops@example.com'),
   }),
   logRetention,
+  logRemovalPolicy,
 };
 export const RETRAINING_OPTION_NAMES = Object.keys(retrainingOptionFields);
 
@@ -770,6 +780,7 @@ const seedDatasetFrom = field({
 export const IMAGE_CLASSIFIER_PARTS = ['dataset', 'training', 'serving', 'retraining', 'inference'] as const;
 const IMAGE_CLASSIFIER_OWN_NAMES = [
   'model', 'hyperparameters', 'encryptionKey', 'seedDatasetFrom', 'startRetrainingOnDeploy', 'vpc', 'vpcSubnets', 'createVpcEndpoints',
+  'sageMakerRuntimeEndpoint', 'logRetention', 'logRemovalPolicy',
 ];
 export const IMAGE_CLASSIFIER_NAMES = [...new Set([
   ...IMAGE_CLASSIFIER_OWN_NAMES, ...IMAGE_CLASSIFIER_PARTS, ...DATASET_BUCKET_NAMES, ...TRAINING_OPTION_NAMES, ...CLASSIFIER_ENDPOINT_NAMES,
@@ -794,8 +805,9 @@ function imageClassifierRules(props: Recipe<ImageClassifierProps>): Verdict {
   invalid.push(...fallbackRules(training, retraining?.trainingInstanceTypes).map((inner) => `retraining.${inner}`));
 
   if (props.vpc === undefined) {
-    invalid.push(...(['vpcSubnets', 'createVpcEndpoints'] as const).filter((name) => props[name] !== undefined));
+    invalid.push(...(['vpcSubnets', 'createVpcEndpoints', 'sageMakerRuntimeEndpoint'] as const).filter((name) => props[name] !== undefined));
   } else {
+    if (props.sageMakerRuntimeEndpoint !== undefined && props.createVpcEndpoints === true) invalid.push('createVpcEndpoints');
     if ([training, serving, inference].some((options) => options.vpc !== undefined)) invalid.push('vpc');
     // The whole's VPC is the parts' VPC: their subnets and security groups are allowed without their own `vpc`.
     allowed.push('training.vpcSubnets', 'training.securityGroups', 'serving.vpcSubnets', 'serving.securityGroups', 'inference.vpcSubnets');
@@ -817,4 +829,11 @@ export const imageClassifierProps = withUnknownFields(record<ImageClassifierProp
   vpc: field({ valid: vpc, open: fc.constant(VPC_WITHOUT_ROUTE_TABLES) }),
   vpcSubnets: subnets,
   createVpcEndpoints: field({ valid: fc.boolean() }),
+  logRetention,
+  logRemovalPolicy,
+  sageMakerRuntimeEndpoint: field({
+    valid: made('ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(…)', (scope, id) => ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(scope, id, {
+      vpcEndpointId: 'vpce-12345678', port: 443, securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(scope, `${id}SecurityGroup`, 'sg-87654321')],
+    })),
+  }),
 }, imageClassifierRules), IMAGE_CLASSIFIER_NAMES, false);

@@ -6,7 +6,7 @@
  */
 import { RemovalPolicy, Size, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { IMPORTED_VPC, SEED_FOLDER, TrainingVariant, VPC_WITHOUT_ROUTE_TABLES } from './construct-props';
+import { IMPORTED_VPC, SEED_FOLDER, TrainingVariant } from './construct-props';
 import { ConstructFuzz, ValueFuzz, checkCase, checkValue } from './fuzz-construct';
 import { Deferred, Gen } from './generators';
 import { ClassifierEndpoint, DatasetBucket, EndpointCapacity } from '../../lib';
@@ -169,13 +169,6 @@ const imageClassifierBugs: KnownBug[] = [
     affects: (props) => props.vpc !== undefined && ['training', 'serving', 'inference'].some((name) => 'vpc' in part(props, name)),
     repro: valid({ vpc: new Deferred('new ec2.Vpc(…)', (scope, id) => new ec2.Vpc(scope, id, { maxAzs: 2 })), inference: { vpc: undefined } }),
     symptom: /rejected props that are all allowed[\s\S]*vpcSubnets needs vpc/,
-  },
-  {
-    title: 'ImageClassifier: a VPC imported without route tables (or CIDR block) crashes the VPC endpoints with aws-cdk-lib\'s ValidationError',
-    construct: 'ImageClassifier',
-    affects: (props) => props.vpc === VPC_WITHOUT_ROUTE_TABLES && props.createVpcEndpoints !== false,
-    repro: openCase({ vpc: VPC_WITHOUT_ROUTE_TABLES }),
-    symptom: /threw ValidationError[\s\S]*Can't add a gateway endpoint to VPC; route table IDs are not available/,
   },
   subnetsTheVpcLacks('ImageClassifier', {}),
 ];

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { EndpointCleanup, EndpointCleanupProps } from '../../lib/lifecycle/endpoint-cleanup';
@@ -106,7 +107,7 @@ describe('EndpointCleanup with its defaults', () => {
 
   test('the handler role has no managed policy and no other action than the cleanup and its logs', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
-      Description: Match.stringLikeRegexp('^Deletes SageMaker endpoint Flowers-Endpoint'),
+      Description: Match.stringLikeRegexp('^Deletes the SageMaker endpoints of this stack'),
       ManagedPolicyArns: Match.absent(),
     });
     const actions = handlerStatements(template, stack, cleanup).flatMap((statement) => [statement.Action].flat()).sort();
@@ -149,6 +150,51 @@ describe('EndpointCleanup with its defaults', () => {
 
   test('handler, framework and waiter logs are kept one month', () => {
     template.resourcePropertiesCountIs('AWS::Logs::LogGroup', { RetentionInDays: 30 }, 3);
+  });
+});
+
+describe('EndpointCleanup in a stack with several', () => {
+  // GIVEN two cleanups in one stack
+  const stack = newStack();
+  const flowers = new EndpointCleanup(stack, 'Flowers', required);
+  const birds = new EndpointCleanup(stack, 'Birds', { endpointName: 'Birds-Endpoint', resourceNamePrefix: 'Birds-IC' });
+  const template = Template.fromStack(stack);
+
+  test('share one handler, one role and one provider framework with one waiter', () => {
+    expect(birds.provider).toBe(flowers.provider);
+    expect(birds.role).toBe(flowers.role);
+    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))).toHaveLength(1);
+    // onEvent, isComplete and the framework's onEvent, isComplete and onTimeout: five functions for the stack.
+    expect(Object.keys(template.findResources('AWS::Lambda::Function'))).toHaveLength(5);
+    expect(Object.keys(template.findResources('Custom::SageMakerEndpointCleanup'))).toHaveLength(2);
+  });
+
+  test('each cleanup\'s permissions are a policy of its own on the shared role, which its resource depends on', () => {
+    for (const [cleanup, endpoint] of [[flowers, 'flowers-endpoint'], [birds, 'birds-endpoint']] as const) {
+      const policyId = stack.getLogicalId(cleanup.policy.node.defaultChild as iam.CfnPolicy);
+      const policy = template.toJSON().Resources[policyId];
+      expect(policy.Properties.Roles).toEqual([{ Ref: stack.getLogicalId(cleanup.role.node.defaultChild as iam.CfnRole) }]);
+      const deleteEndpoint = policy.Properties.PolicyDocument.Statement.find((statement: any) => statement.Sid === 'DeleteTheEndpoint');
+      // Its own endpoint only: removing one classifier leaves the other's permissions alone.
+      expect(deleteEndpoint.Resource).toEqual(arn(`endpoint/${endpoint}`));
+      const resource = template.toJSON().Resources[stack.getLogicalId(cleanup.resource.node.defaultChild as any)];
+      expect(resource.DependsOn).toEqual(expect.arrayContaining([policyId]));
+    }
+  });
+
+  test('refuses a cleanup whose timing differs from the shared provider\'s, naming both', () => {
+    expect(() => new EndpointCleanup(stack, 'Slow', { endpointName: 'Slow', resourceNamePrefix: 'Slow', totalTimeout: Duration.minutes(40) }))
+      .toThrow('every cleanup of a stack shares one provider, created with totalTimeout 30 minutes, queryInterval 30 seconds; give this one the same, got totalTimeout 40 minutes, queryInterval 30 seconds');
+  });
+
+  test('warns when a later cleanup asks for other log settings, which the shared logs do not follow', () => {
+    const other = newStack();
+    new EndpointCleanup(other, 'First', required);
+    new EndpointCleanup(other, 'Second', { ...required, logRetention: logs.RetentionDays.ONE_YEAR });
+    new EndpointCleanup(other, 'Third', required);
+    const warnings = Annotations.fromStack(other).findWarning('*', Match.stringLikeRegexp('sharedCleanupLogs'));
+    expect(warnings.map((warning) => warning.id)).toEqual(['/TestStack/Second']);
+    expect(String(warnings[0].entry.data)).toContain('keeps its logs 30 days, retain at deletion, with CloudWatch Logs\' own encryption');
   });
 });
 

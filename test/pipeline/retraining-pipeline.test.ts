@@ -53,7 +53,7 @@ describe('RetrainingPipeline template', () => {
     defaults.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(7 days)',
       FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: Match.objectLike({ Arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution' }),
+      Target: Match.objectLike({ Arn: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:::aws-sdk:sfn:startExecution']] } }),
     });
     const schedule = Object.values(defaults.template.findResources('AWS::Scheduler::Schedule'))[0];
     const input = JSON.stringify(defaults.stack.resolve(schedule.Properties.Target.Input));
