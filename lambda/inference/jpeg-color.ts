@@ -33,6 +33,23 @@ export function jpegColorModel(componentIds: readonly number[], adobeTransform: 
 }
 
 /**
+ * The chroma terms of the YCbCr (JFIF / T.871) → RGB conversion, by chroma value: CR_TO_RED[c] = 1.402 · (c - 128)
+ * and so on. The same doubles as computing them per pixel (so the same output), with four multiplications and four
+ * subtractions fewer per pixel; that matters most on a new process's first image, which runs this loop in V8's
+ * interpreter (where every intermediate double is a heap allocation) until the loop is optimised.
+ */
+const CR_TO_RED = chromaTerms(1.402);
+const CB_TO_GREEN = chromaTerms(0.344136);
+const CR_TO_GREEN = chromaTerms(0.714136);
+const CB_TO_BLUE = chromaTerms(1.772);
+
+function chromaTerms(factor: number): Float64Array {
+  const terms = new Float64Array(256);
+  for (let value = 0; value < 256; value++) terms[value] = factor * (value - 128);
+  return terms;
+}
+
+/**
  * Interleaves the planes into RGB of `width`×`height` pixels.
  *
  * CMYK: Adobe applications write CMYK JPEGs inverted (255 = no ink) and mark them with an APP14 segment; libjpeg
@@ -73,9 +90,9 @@ export function planesToRgb(planes: readonly ComponentPlane[], width: number, he
       let blue = c;
       if (model !== 'cmyk') {
         // YCbCr (JFIF / T.871) → RGB; for YCCK the result is the inverted C, M, Y.
-        red = a + 1.402 * (c - 128);
-        green = a - 0.344136 * (b - 128) - 0.714136 * (c - 128);
-        blue = a + 1.772 * (b - 128);
+        red = a + CR_TO_RED[c];
+        green = a - CB_TO_GREEN[b] - CR_TO_GREEN[c];
+        blue = a + CB_TO_BLUE[b];
         red = red < 0 ? 0 : red > 255 ? 255 : red;
         green = green < 0 ? 0 : green > 255 ? 255 : green;
         blue = blue < 0 ? 0 : blue > 255 ? 255 : blue;

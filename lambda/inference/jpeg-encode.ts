@@ -114,9 +114,9 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
           const r = rgb[p];
           const g = rgb[p + 1];
           const b = rgb[p + 2];
-          luma[y * 8 + x] = 0.299 * r + 0.587 * g + 0.114 * b - 128;
-          blue[y * 8 + x] = -0.168736 * r - 0.331264 * g + 0.5 * b;
-          red[y * 8 + x] = 0.5 * r - 0.418688 * g - 0.081312 * b;
+          luma[y * 8 + x] = LUMA_R[r] + LUMA_G[g] + LUMA_B[b] - 128;
+          blue[y * 8 + x] = BLUE_R[r] - BLUE_G[g] + BLUE_B[b];
+          red[y * 8 + x] = RED_R[r] - RED_G[g] - RED_B[b];
         }
       }
       for (let c = 0; c < 3; c++) {
@@ -129,6 +129,28 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
   out.flushBits();
   out.bytes([0xff, 0xd9]);
   return out.result();
+}
+
+/**
+ * The products of the JFIF RGB → YCbCr conversion by channel value (LUMA_R[r] = 0.299 · r, …), added in the order
+ * the formulas add them: Y = 0.299 r + 0.587 g + 0.114 b - 128, Cb = -0.168736 r - 0.331264 g + 0.5 b,
+ * Cr = 0.5 r - 0.418688 g - 0.081312 b. The same doubles as multiplying per pixel, nine multiplications fewer per
+ * pixel; the encoder runs once per request, so on a new process's first request this loop runs in V8's interpreter.
+ */
+const LUMA_R = channelProducts(0.299);
+const LUMA_G = channelProducts(0.587);
+const LUMA_B = channelProducts(0.114);
+const BLUE_R = channelProducts(-0.168736);
+const BLUE_G = channelProducts(0.331264);
+const BLUE_B = channelProducts(0.5);
+const RED_R = channelProducts(0.5);
+const RED_G = channelProducts(0.418688);
+const RED_B = channelProducts(0.081312);
+
+function channelProducts(factor: number): Float64Array {
+  const products = new Float64Array(256);
+  for (let value = 0; value < 256; value++) products[value] = factor * value;
+  return products;
 }
 
 /** AAN scale factors: cos(kπ/16)·√2 for k > 0, 1 for k = 0 (the AAN DCT leaves them in its outputs). */

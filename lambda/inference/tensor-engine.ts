@@ -159,6 +159,17 @@ export function resizeAndOrientInJs(image: RgbImage, size: number, orientation: 
   const rowRatio = height / size;
   const columnRatio = width / size;
   const stride = width * 3;
+  // The column terms are the same for every row: computed once (same doubles), not size times.
+  const lefts = new Int32Array(size);
+  const rights = new Int32Array(size);
+  const columnFractions = new Float64Array(size);
+  for (let column = 0; column < size; column++) {
+    const sourceColumn = columnRatio * (column + 0.5) - 0.5;
+    const columnFloor = Math.max(0, Math.floor(sourceColumn));
+    columnFractions[column] = sourceColumn - columnFloor;
+    lefts[column] = columnFloor * 3;
+    rights[column] = Math.min(width - 1, Math.ceil(sourceColumn)) * 3;
+  }
   let at = 0;
   for (let row = 0; row < size; row++) {
     const sourceRow = rowRatio * (row + 0.5) - 0.5;
@@ -167,11 +178,9 @@ export function resizeAndOrientInJs(image: RgbImage, size: number, orientation: 
     const top = rowFloor * stride;
     const bottom = Math.min(height - 1, Math.ceil(sourceRow)) * stride;
     for (let column = 0; column < size; column++) {
-      const sourceColumn = columnRatio * (column + 0.5) - 0.5;
-      const columnFloor = Math.max(0, Math.floor(sourceColumn));
-      const columnFraction = sourceColumn - columnFloor;
-      const left = columnFloor * 3;
-      const right = Math.min(width - 1, Math.ceil(sourceColumn)) * 3;
+      const columnFraction = columnFractions[column];
+      const left = lefts[column];
+      const right = rights[column];
       for (let channel = 0; channel < 3; channel++) {
         const topLeft = data[top + left + channel];
         const topRight = data[top + right + channel];
