@@ -60,6 +60,8 @@ function chromaTerms(factor: number): Float64Array {
 export function planesToRgb(planes: readonly ComponentPlane[], width: number, height: number, hMax: number, vMax: number,
   model: JpegColorModel, adobeInverted: boolean): Uint8Array {
   const out = new Uint8ClampedArray(width * height * 3);
+  // The result view made before the loop: after an optimised loop, code that never ran would deoptimise it.
+  const bytes = new Uint8Array(out.buffer);
   const columns = planes.map((p) => sampleIndexes(width, p.h, hMax));
   const [c0, c1, c2, c3] = [0, 1, 2, 3].map((i) => planes[i % planes.length]);
   const [x0, x1, x2, x3] = [0, 1, 2, 3].map((i) => columns[i % planes.length]);
@@ -122,7 +124,7 @@ export function planesToRgb(planes: readonly ComponentPlane[], width: number, he
       out[o + 2] = (blue * k) / 255;
     }
   }
-  return new Uint8Array(out.buffer);
+  return bytes;
 }
 
 /** For each output column, the column in a plane sampled at h of hMax. */

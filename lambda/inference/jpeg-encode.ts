@@ -91,6 +91,19 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
   if (restartInterval > 0) out.segment(0xdd, [restartInterval >> 8, restartInterval & 255]);
   out.segment(0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
 
+  encodeBlocks(out, rgb, width, height, quant, dc, ac, restartInterval);
+  out.flushBits();
+  out.bytes([0xff, 0xd9]);
+  return out.result();
+}
+
+/**
+ * The entropy-coded data: every 8×8 block converted to YCbCr, transformed, quantised and Huffman-coded. Its own
+ * function so that nothing follows the loop: V8 optimises the loop while it runs on a new process's first request,
+ * and code after it that never ran (the end of encodeJpeg) would throw that optimised code away.
+ */
+function encodeBlocks(out: ByteWriter, rgb: Uint8Array, width: number, height: number, quant: Uint8Array[],
+  dc: HuffmanCodes[], ac: HuffmanCodes[], restartInterval: number): void {
   const luma = new Float64Array(64);
   const blue = new Float64Array(64);
   const red = new Float64Array(64);
@@ -126,9 +139,6 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
       }
     }
   }
-  out.flushBits();
-  out.bytes([0xff, 0xd9]);
-  return out.result();
 }
 
 /**
