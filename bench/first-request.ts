@@ -164,7 +164,8 @@ export async function firstRequestBench(dir: string, options: { profileDir?: str
     const runs = pairs.map((pair) => pair[name]);
     console.log(`  ${name.padEnd(5)} cold ${spread(runs.map(cold), 0)} ms (load ${median(runs.map((run) => run.loadMs)).toFixed(0)} ms + first request `
       + `${median(runs.map((run) => run.firstMs)).toFixed(0)} ms), warm ${spread(runs.map(warm), 1)} ms; `
-      + `CPU time: cold ${spread(runs.map((run) => run.coldCpuMs), 0)} ms, warm ${spread(runs.map(warmCpu), 1)} ms`);
+      + `CPU time: cold ${spread(runs.map((run) => run.coldCpuMs), 0)} ms (load ${median(runs.map((run) => run.loadCpuMs)).toFixed(0)} ms), `
+      + `warm ${spread(runs.map(warmCpu), 1)} ms`);
   }
   const ratios = (figure: (run: HandlerReport) => number): number[] => pairs.map((pair) => figure(pair.ours) / figure(pair.sharp));
   const coldRatios = ratios((run) => run.coldCpuMs);

@@ -38,15 +38,16 @@ export function jpegColorModel(componentIds: readonly number[], adobeTransform: 
  * subtractions fewer per pixel; that matters most on a new process's first image, which runs this loop in V8's
  * interpreter (where every intermediate double is a heap allocation) until the loop is optimised.
  */
-const CR_TO_RED = chromaTerms(1.402);
-const CB_TO_GREEN = chromaTerms(0.344136);
-const CR_TO_GREEN = chromaTerms(0.714136);
-const CB_TO_BLUE = chromaTerms(1.772);
+const CR_TO_RED = channelProducts(1.402, 128);
+const CB_TO_GREEN = channelProducts(0.344136, 128);
+const CR_TO_GREEN = channelProducts(0.714136, 128);
+const CB_TO_BLUE = channelProducts(1.772, 128);
 
-function chromaTerms(factor: number): Float64Array {
-  const terms = new Float64Array(256);
-  for (let value = 0; value < 256; value++) terms[value] = factor * (value - 128);
-  return terms;
+/** products[value] = factor · (value - offset) for the 256 values of an 8-bit channel. */
+export function channelProducts(factor: number, offset = 0): Float64Array {
+  const products = new Float64Array(256);
+  for (let value = 0; value < 256; value++) products[value] = factor * (value - offset);
+  return products;
 }
 
 /**

@@ -81,8 +81,8 @@ class BitReader {
   /**
    * The next 16 bits, from the 3 bytes that hold them. `data` is padded, so the reads never leave the array. Three
    * byte loads rather than one DataView getUint32: a 24-bit value is a small integer to V8 in every tier, where a
-   * 32-bit one is a heap number until the code is optimised, and the first image of a new process decodes its first
-   * million codes or so before that (that garbage made ~20 ms of collection on the first request).
+   * 32-bit one is a heap number (an allocation) until the code is optimised, and the first image of a new process
+   * decodes many codes before that.
    */
   public peek16(): number {
     const { data, pos } = this;

@@ -6,6 +6,7 @@
  * Why not jpeg-js's encoder (a dependency): it rebuilds large tables on every call and took ~38 ms for 224×224 on
  * the build machine, more than the whole rest of the preprocessing of a 12 MP photo. This one takes a few ms.
  */
+import { channelProducts } from './jpeg-color';
 import { ZIGZAG } from './jpeg-idct';
 
 /** T.81 Table K.1 and K.2, natural (row-major) order. */
@@ -156,12 +157,6 @@ const BLUE_B = channelProducts(0.5);
 const RED_R = channelProducts(0.5);
 const RED_G = channelProducts(0.418688);
 const RED_B = channelProducts(0.081312);
-
-function channelProducts(factor: number): Float64Array {
-  const products = new Float64Array(256);
-  for (let value = 0; value < 256; value++) products[value] = factor * value;
-  return products;
-}
 
 /** AAN scale factors: cos(kπ/16)·√2 for k > 0, 1 for k = 0 (the AAN DCT leaves them in its outputs). */
 const AAN_SCALE = Array.from({ length: 8 }, (_, k) => (k === 0 ? 1 : Math.cos((k * Math.PI) / 16) * Math.SQRT2));
