@@ -4,9 +4,23 @@
  * the loopback SageMaker Runtime emulator with the real AWS SDK.
  *
  * - cold: `require` of the bundle (module load and init) + the first request with a 12 MP JPEG (EXIF orientation 6)
- *   as a Function URL event; median over the processes.
- * - warm: median of the later requests of all processes (20 each, so V8's optimising of our decoder in the first few
- *   does not decide the median).
+ *   as a Function URL event, one figure per process.
+ * - warm: per process, the median of its later requests (20 each, so V8's optimising of our decoder in the first few
+ *   does not decide it).
+ *
+ * The processes run in pairs, one of each handler back to back (the order alternating from pair to pair), and each
+ * ratio is the median over the pairs of ours / sharp within a pair: load from other work on a shared machine comes
+ * and goes over seconds, so it hits the two members of a pair alike, where a ratio of two medians taken over the
+ * whole run can pair a quiet moment with a busy one; the quartiles of the pair ratios show how far one run can be
+ * trusted.
+ *
+ * The ratios compare CPU time (user + system, all threads: sharp's libvips and libuv threads and V8's background
+ * compiler count), and wall time is printed beside them. Why CPU time: the function runs with 2048 MB by default,
+ * about 1.2 vCPU, where a CPU-bound request takes about its CPU time whatever threads it spreads over; and on a
+ * shared machine wall time is biased, not only noisy: Linux shares a busy CPU per thread, so sharp's several threads
+ * get more of it than our one (at load 9 on 2 cores our warm request took 126 ms of wall time for 49 ms of CPU,
+ * sharp's 44 for 37). On a quiet machine with spare cores, wall time favours sharp (its threads run in parallel),
+ * which a Lambda function with more memory (more vCPUs) would see too: both are printed.
  *
  * Ours is the asset the InferenceFunction construct synthesizes (its own bundling, whatever options it uses) run with
  * the environment the construct gives the function (including its NODE_OPTIONS). Processes of the two handlers
@@ -14,7 +28,7 @@
  */
 import { execFile } from 'child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { cpus, loadavg, tmpdir } from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { App, Stack } from 'aws-cdk-lib';
@@ -33,13 +47,16 @@ const IMAGE_SIZE = 224;
  * while V8 optimises the decoder (~90-130 ms, then ~45-55 ms on the build machine); 20 of them put the median where a
  * warm container is.
  */
-const PROCESSES = 5;
-const LATER_REQUESTS = 20;
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 9);
+const LATER_REQUESTS = Number(process.env.BENCH_LATER_REQUESTS ?? 20);
 
 export interface FirstRequestFigures {
   readonly coldRatio: number;
   readonly warmRatio: number;
 }
+
+/** Extra node flags for every worker (e.g. `--cpu-prof`, `--trace-deopt`), from BENCH_NODE_FLAGS. */
+const WORKER_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((flag) => flag !== '');
 
 interface HandlerUnderTest {
   readonly name: string;
@@ -47,10 +64,21 @@ interface HandlerUnderTest {
   readonly environment: Readonly<Record<string, string>>;
 }
 
-function median(values: readonly number[]): number {
+/** The q-quantile (0..1) with linear interpolation; q = 0.5 is the median. */
+function quantile(values: readonly number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  const at = (sorted.length - 1) * q;
+  const below = Math.floor(at);
+  return sorted[below] + (sorted[Math.min(below + 1, sorted.length - 1)] - sorted[below]) * (at - below);
+}
+
+function median(values: readonly number[]): number {
+  return quantile(values, 0.5);
+}
+
+/** `median [first quartile–third quartile]` */
+function spread(values: readonly number[], digits: number): string {
+  return `${median(values).toFixed(digits)} [${quantile(values, 0.25).toFixed(digits)}–${quantile(values, 0.75).toFixed(digits)}]`;
 }
 
 /** Synthesizes an InferenceFunction (zip packaging) and returns its bundled asset and its environment. */
@@ -80,7 +108,7 @@ function sharpReference(dir: string): HandlerUnderTest {
 
 async function runHandler(worker: string, handler: HandlerUnderTest, eventFile: string, profileDir?: string): Promise<HandlerReport> {
   const profile = profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-interval', '200'];
-  const { stdout } = await promisify(execFile)(process.execPath, [...profile, worker, handler.bundle, eventFile, String(LATER_REQUESTS)], {
+  const { stdout } = await promisify(execFile)(process.execPath, [...profile, ...WORKER_FLAGS, worker, handler.bundle, eventFile, String(LATER_REQUESTS)], {
     // The emulator's endpoint and dummy credentials are in process.env (useEmulatorEnvironment); the AWS SDK comes
     // from the project's node_modules here, from the runtime in Lambda.
     env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules'), NODE_NO_WARNINGS: '1', ...handler.environment },
@@ -108,38 +136,43 @@ export async function firstRequestBench(dir: string, options: { profileDir?: str
   const emulator = await SageMakerRuntimeEmulator.start();
   emulator.endpoints.set(ENDPOINT_NAME, 'InService');
   const restore = useEmulatorEnvironment({ sageMakerRuntime: emulator.url });
-  const reports = new Map<string, HandlerReport[]>(handlers.map((handler) => [handler.name, []]));
+  const [ours, sharp] = handlers;
+  const pairs: Array<{ ours: HandlerReport; sharp: HandlerReport }> = [];
   try {
-    for (let i = 0; i < PROCESSES; i++) {
-      for (const handler of handlers) {
-        const profileDir = options.profileDir === undefined ? undefined : path.join(options.profileDir, handler.name);
-        reports.get(handler.name)!.push(await runHandler(worker, handler, eventFile, profileDir));
-      }
+    for (let i = 0; i < PAIRS; i++) {
+      const profileDir = (name: string): string | undefined => options.profileDir && path.join(options.profileDir, name);
+      // ours first in even pairs, sharp first in odd ones: a trend in the machine's load favours neither
+      const order = i % 2 === 0 ? [ours, sharp] : [sharp, ours];
+      const first = await runHandler(worker, order[0], eventFile, profileDir(order[0].name));
+      const second = await runHandler(worker, order[1], eventFile, profileDir(order[1].name));
+      pairs.push(i % 2 === 0 ? { ours: first, sharp: second } : { ours: second, sharp: first });
     }
   } finally {
     restore();
     await emulator.close();
   }
 
+  const load = loadavg()[0];
   console.log(`\nFirst request (${input.name}, ${(input.bytes / 1e6).toFixed(2)} MB as a base64 Function URL body → 224² JPEG → `
-    + `loopback InvokeEndpoint → JSON), ${PROCESSES} new processes each, ${LATER_REQUESTS} later requests per process:`);
-  const figures = new Map<string, { cold: number; warm: number; coldCpu: number; warmCpu: number }>();
-  for (const handler of handlers) {
-    const runs = reports.get(handler.name)!;
-    const cold = median(runs.map((run) => run.loadMs + run.firstMs));
-    const warm = median(runs.flatMap((run) => run.warmMs));
-    const coldCpu = median(runs.map((run) => run.coldCpuMs));
-    const warmCpu = median(runs.flatMap((run) => run.warmCpuMs));
-    figures.set(handler.name, { cold, warm, coldCpu, warmCpu });
-    console.log(`  ${handler.name.padEnd(5)} cold ${cold.toFixed(0).padStart(4)} ms (load ${median(runs.map((run) => run.loadMs)).toFixed(0)} ms + first request `
-      + `${median(runs.map((run) => run.firstMs)).toFixed(0)} ms), warm ${warm.toFixed(1)} ms (min ${Math.min(...runs.flatMap((run) => run.warmMs)).toFixed(1)} ms); `
-      + `CPU time: cold ${coldCpu.toFixed(0)} ms, warm ${warmCpu.toFixed(1)} ms`);
+    + `loopback InvokeEndpoint → JSON), ${PAIRS} pairs of new processes, ${LATER_REQUESTS} later requests per process; `
+    + `median [quartiles] over the processes; load average ${load.toFixed(1)} on ${cpus().length} cores`
+    + `${load > cpus().length ? ' (busy: wall times are inflated)' : ''}:`);
+  const cold = (run: HandlerReport): number => run.loadMs + run.firstMs;
+  const warm = (run: HandlerReport): number => median(run.warmMs);
+  const warmCpu = (run: HandlerReport): number => median(run.warmCpuMs);
+  for (const name of ['ours', 'sharp'] as const) {
+    const runs = pairs.map((pair) => pair[name]);
+    console.log(`  ${name.padEnd(5)} cold ${spread(runs.map(cold), 0)} ms (load ${median(runs.map((run) => run.loadMs)).toFixed(0)} ms + first request `
+      + `${median(runs.map((run) => run.firstMs)).toFixed(0)} ms), warm ${spread(runs.map(warm), 1)} ms; `
+      + `CPU time: cold ${spread(runs.map((run) => run.coldCpuMs), 0)} ms (load ${median(runs.map((run) => run.loadCpuMs)).toFixed(0)} ms), `
+      + `warm ${spread(runs.map(warmCpu), 1)} ms`);
   }
-  const ours = figures.get('ours')!;
-  const sharp = figures.get('sharp')!;
-  console.log(`  CPU-time ratios (less moved by a busy machine; sharp's include its worker threads): cold ${(ours.coldCpu / sharp.coldCpu).toFixed(2)}, `
-    + `warm ${(ours.warmCpu / sharp.warmCpu).toFixed(2)}`);
-  return { coldRatio: ours.cold / sharp.cold, warmRatio: ours.warm / sharp.warm };
+  const ratios = (figure: (run: HandlerReport) => number): number[] => pairs.map((pair) => figure(pair.ours) / figure(pair.sharp));
+  const coldRatios = ratios((run) => run.coldCpuMs);
+  const warmRatios = ratios(warmCpu);
+  console.log(`  ours / sharp within each pair, median [quartiles]: CPU time cold ${spread(coldRatios, 2)}, warm ${spread(warmRatios, 2)} `
+    + `(the ratios below); wall time cold ${spread(ratios(cold), 2)}, warm ${spread(ratios(warm), 2)}`);
+  return { coldRatio: median(coldRatios), warmRatio: median(warmRatios) };
 }
 
 /**
@@ -147,12 +180,14 @@ export async function firstRequestBench(dir: string, options: { profileDir?: str
  * every worker runs with `--cpu-prof` and writes its profile there (under ours/ and sharp/).
  */
 if (require.main === module) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'first-request-bench-'));
+  // BENCH_DIR keeps the bundles, the event and the profiles' source maps for reading the profiles afterwards.
+  const keep = process.env.BENCH_DIR;
+  const dir = keep ?? mkdtempSync(path.join(tmpdir(), 'first-request-bench-'));
   firstRequestBench(dir, { profileDir: process.argv[2] }).then((figures) => {
     console.log(`cold_ratio_vs_sharp=${figures.coldRatio.toFixed(2)}`);
     console.log(`warm_ratio_vs_sharp=${figures.warmRatio.toFixed(2)}`);
   }).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
-  }).finally(() => rmSync(dir, { recursive: true, force: true }));
+  }).finally(() => keep ?? rmSync(dir, { recursive: true, force: true }));
 }

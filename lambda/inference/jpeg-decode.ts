@@ -8,7 +8,7 @@
  * Progressive files are cheaper still at 1/8: their AC scans are skipped without being read.
  *
  * Every entropy-coded scan is first copied without its stuffed zero bytes (0xFF00 → 0xFF) and split at restart
- * markers, so the hot loop reads plain bytes: the next 16 bits are one 4-byte DataView read and a shift, with no
+ * markers, so the hot loop reads plain bytes: the next 16 bits are three byte reads and a shift, with no
  * branches. The copy is padded with zeros so the lookahead never reads outside the array; a block that runs past
  * the real data is detected after every MCU and reported as truncated. AC coefficients that are not needed are
  * passed over several at a time (`AcSkipLookup.multi`).
@@ -65,9 +65,7 @@ class BitReader {
   public end = 0;
   private segment = 0;
 
-  public readonly view: DataView;
   constructor(public readonly data: Uint8Array, private readonly segmentEnds: readonly number[]) {
-    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     this.end = segmentEnds[0] * 8;
   }
 
@@ -80,9 +78,16 @@ class BitReader {
     this.end = this.segmentEnds[this.segment] * 8;
   }
 
-  /** The next 16 bits. `data` is padded, so the 4-byte read never leaves the array. */
+  /**
+   * The next 16 bits, from the 3 bytes that hold them. `data` is padded, so the reads never leave the array. Three
+   * byte loads rather than one DataView getUint32: a 24-bit value is a small integer to V8 in every tier, where a
+   * 32-bit one is a heap number (an allocation) until the code is optimised, and the first image of a new process
+   * decodes many codes before that.
+   */
   public peek16(): number {
-    return (this.view.getUint32(this.pos >>> 3) >>> (16 - (this.pos & 7))) & 0xffff;
+    const { data, pos } = this;
+    const at = pos >>> 3;
+    return (((data[at] << 16) | (data[at + 1] << 8) | data[at + 2]) >>> (8 - (pos & 7))) & 0xffff;
   }
 
   /** Reads n ≤ 16 bits. */
@@ -424,20 +429,26 @@ function forEachBlock(frame: JpegFrame, scan: JpegScan, reader: BitReader, resta
  */
 function decodeSequentialBlock(reader: BitReader, dcTable: HuffmanLookup, acTable: HuffmanLookup, acSkip: AcSkipLookup,
   quant: Uint16Array, needed: number, prediction: number, out: Int32Array): number {
-  const view = reader.view;
+  const data = reader.data;
+  // Every table into a local up front: a property first read on a rare path (a code longer than FAST_BITS) after V8
+  // optimised this function made it deoptimise (wrong map) and recompile in the middle of the first image.
+  const dcFast = dcTable.fast;
+  const dcFull = dcTable.full;
   const acFast = acTable.fast;
+  const acFull = acTable.full;
   const skipFast = acSkip.fast;
+  const skipFull = acSkip.full;
   const multiSkip = acSkip.multi;
   let pos = reader.pos;
-  let bits = (view.getUint32(pos >>> 3) >>> (16 - (pos & 7))) & 0xffff;
-  let entry = dcTable.fast[bits >>> FAST_SHIFT] || dcTable.full[bits];
+  let bits = (((data[pos >>> 3] << 16) | (data[(pos >>> 3) + 1] << 8) | data[(pos >>> 3) + 2]) >>> (8 - (pos & 7))) & 0xffff;
+  let entry = dcFast[bits >>> FAST_SHIFT] || dcFull[bits];
   if (entry === 0) throw corrupt('invalid Huffman code');
   pos += entry & 0xff;
   let size = entry >> 8;
   let dc = prediction;
   if (size !== 0) {
     if (size > 16) throw corrupt('DC difference over 16 bits');
-    bits = (view.getUint32(pos >>> 3) >>> (16 - (pos & 7))) & 0xffff;
+    bits = (((data[pos >>> 3] << 16) | (data[(pos >>> 3) + 1] << 8) | data[(pos >>> 3) + 2]) >>> (8 - (pos & 7))) & 0xffff;
     const value = bits >>> (16 - size);
     dc += value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
     pos += size;
@@ -447,8 +458,8 @@ function decodeSequentialBlock(reader: BitReader, dcTable: HuffmanLookup, acTabl
     out[0] = dc * quant[0];
     out.fill(0, 1, needed);
     while (k < needed) {
-      bits = (view.getUint32(pos >>> 3) >>> (16 - (pos & 7))) & 0xffff;
-      entry = acFast[bits >>> FAST_SHIFT] || acTable.full[bits];
+      bits = (((data[pos >>> 3] << 16) | (data[(pos >>> 3) + 1] << 8) | data[(pos >>> 3) + 2]) >>> (8 - (pos & 7))) & 0xffff;
+      entry = acFast[bits >>> FAST_SHIFT] || acFull[bits];
       if (entry === 0) throw corrupt('invalid Huffman code');
       pos += entry & 0xff;
       const symbol = entry >> 8;
@@ -464,7 +475,7 @@ function decodeSequentialBlock(reader: BitReader, dcTable: HuffmanLookup, acTabl
       k += symbol >> 4;
       if (k > 63) throw corrupt('coefficient index past 63');
       if (k < needed) {
-        bits = (view.getUint32(pos >>> 3) >>> (16 - (pos & 7))) & 0xffff;
+        bits = (((data[pos >>> 3] << 16) | (data[(pos >>> 3) + 1] << 8) | data[(pos >>> 3) + 2]) >>> (8 - (pos & 7))) & 0xffff;
         const value = bits >>> (16 - size);
         out[k] = (value < 1 << (size - 1) ? value - (1 << size) + 1 : value) * quant[k];
       }
@@ -473,7 +484,7 @@ function decodeSequentialBlock(reader: BitReader, dcTable: HuffmanLookup, acTabl
     }
   }
   while (k < 64) {
-    bits = (view.getUint32(pos >>> 3) >>> (16 - (pos & 7))) & 0xffff;
+    bits = (((data[pos >>> 3] << 16) | (data[(pos >>> 3) + 1] << 8) | data[(pos >>> 3) + 2]) >>> (8 - (pos & 7))) & 0xffff;
     // Several symbols at once while they stay inside the block; otherwise one (a long code, or the block's end).
     entry = multiSkip[bits >>> MULTI_SHIFT];
     if (entry !== 0 && k + ((entry >> 5) & 127) < 64) {
@@ -481,7 +492,7 @@ function decodeSequentialBlock(reader: BitReader, dcTable: HuffmanLookup, acTabl
       k += entry >> 5;
       continue;
     }
-    entry = skipFast[bits >>> FAST_SHIFT] || acSkip.full[bits];
+    entry = skipFast[bits >>> FAST_SHIFT] || skipFull[bits];
     if (entry === 0) throw corrupt('invalid Huffman code');
     pos += entry & 31;
     k += entry >> 5;

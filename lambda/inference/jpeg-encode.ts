@@ -6,6 +6,7 @@
  * Why not jpeg-js's encoder (a dependency): it rebuilds large tables on every call and took ~38 ms for 224×224 on
  * the build machine, more than the whole rest of the preprocessing of a 12 MP photo. This one takes a few ms.
  */
+import { channelProducts } from './jpeg-color';
 import { ZIGZAG } from './jpeg-idct';
 
 /** T.81 Table K.1 and K.2, natural (row-major) order. */
@@ -91,6 +92,19 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
   if (restartInterval > 0) out.segment(0xdd, [restartInterval >> 8, restartInterval & 255]);
   out.segment(0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
 
+  encodeBlocks(out, rgb, width, height, quant, dc, ac, restartInterval);
+  out.flushBits();
+  out.bytes([0xff, 0xd9]);
+  return out.result();
+}
+
+/**
+ * The entropy-coded data: every 8×8 block converted to YCbCr, transformed, quantised and Huffman-coded. Its own
+ * function so that nothing follows the loop: V8 optimises the loop while it runs on a new process's first request,
+ * and code after it that never ran (the end of encodeJpeg) would throw that optimised code away.
+ */
+function encodeBlocks(out: ByteWriter, rgb: Uint8Array, width: number, height: number, quant: Uint8Array[],
+  dc: HuffmanCodes[], ac: HuffmanCodes[], restartInterval: number): void {
   const luma = new Float64Array(64);
   const blue = new Float64Array(64);
   const red = new Float64Array(64);
@@ -114,9 +128,9 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
           const r = rgb[p];
           const g = rgb[p + 1];
           const b = rgb[p + 2];
-          luma[y * 8 + x] = 0.299 * r + 0.587 * g + 0.114 * b - 128;
-          blue[y * 8 + x] = -0.168736 * r - 0.331264 * g + 0.5 * b;
-          red[y * 8 + x] = 0.5 * r - 0.418688 * g - 0.081312 * b;
+          luma[y * 8 + x] = LUMA_R[r] + LUMA_G[g] + LUMA_B[b] - 128;
+          blue[y * 8 + x] = BLUE_R[r] - BLUE_G[g] + BLUE_B[b];
+          red[y * 8 + x] = RED_R[r] - RED_G[g] - RED_B[b];
         }
       }
       for (let c = 0; c < 3; c++) {
@@ -126,10 +140,23 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
       }
     }
   }
-  out.flushBits();
-  out.bytes([0xff, 0xd9]);
-  return out.result();
 }
+
+/**
+ * The products of the JFIF RGB → YCbCr conversion by channel value (LUMA_R[r] = 0.299 · r, …), added in the order
+ * the formulas add them: Y = 0.299 r + 0.587 g + 0.114 b - 128, Cb = -0.168736 r - 0.331264 g + 0.5 b,
+ * Cr = 0.5 r - 0.418688 g - 0.081312 b. The same doubles as multiplying per pixel, nine multiplications fewer per
+ * pixel; the encoder runs once per request, so on a new process's first request this loop runs in V8's interpreter.
+ */
+const LUMA_R = channelProducts(0.299);
+const LUMA_G = channelProducts(0.587);
+const LUMA_B = channelProducts(0.114);
+const BLUE_R = channelProducts(-0.168736);
+const BLUE_G = channelProducts(0.331264);
+const BLUE_B = channelProducts(0.5);
+const RED_R = channelProducts(0.5);
+const RED_G = channelProducts(0.418688);
+const RED_B = channelProducts(0.081312);
 
 /** AAN scale factors: cos(kπ/16)·√2 for k > 0, 1 for k = 0 (the AAN DCT leaves them in its outputs). */
 const AAN_SCALE = Array.from({ length: 8 }, (_, k) => (k === 0 ? 1 : Math.cos((k * Math.PI) / 16) * Math.SQRT2));

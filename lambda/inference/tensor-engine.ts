@@ -152,13 +152,32 @@ export function orientationTransform(orientation: ExifOrientation, size: number)
  * resizeAndOrient without TensorFlow.js: the arithmetic of tfjs-backend-cpu's ResizeBilinear kernel (half-pixel
  * centres, no corner alignment; doubles, stored as float32), then the orientation as the exact pixel permutation
  * that its Transform kernel makes of orientationTransform's matrix, then the same rounding to 8 bits.
+ *
+ * One loop nest per function, with everything else before it: on a new process's first request V8 optimises these
+ * loops while they run (on-stack replacement), and code after an optimised loop that has never run has no type
+ * feedback, so reaching it threw the optimised code away (a deoptimisation, then a second compile for the next loop).
  */
 export function resizeAndOrientInJs(image: RgbImage, size: number, orientation: ExifOrientation): Uint8Array {
+  return orientResized(resizeBilinear(image, size), size, orientation);
+}
+
+function resizeBilinear(image: RgbImage, size: number): Float32Array {
   const { width, height, data } = image;
   const resized = new Float32Array(size * size * 3);
   const rowRatio = height / size;
   const columnRatio = width / size;
   const stride = width * 3;
+  // The column terms are the same for every row: computed once (same doubles), not size times.
+  const lefts = new Int32Array(size);
+  const rights = new Int32Array(size);
+  const columnFractions = new Float64Array(size);
+  for (let column = 0; column < size; column++) {
+    const sourceColumn = columnRatio * (column + 0.5) - 0.5;
+    const columnFloor = Math.max(0, Math.floor(sourceColumn));
+    columnFractions[column] = sourceColumn - columnFloor;
+    lefts[column] = columnFloor * 3;
+    rights[column] = Math.min(width - 1, Math.ceil(sourceColumn)) * 3;
+  }
   let at = 0;
   for (let row = 0; row < size; row++) {
     const sourceRow = rowRatio * (row + 0.5) - 0.5;
@@ -167,11 +186,9 @@ export function resizeAndOrientInJs(image: RgbImage, size: number, orientation: 
     const top = rowFloor * stride;
     const bottom = Math.min(height - 1, Math.ceil(sourceRow)) * stride;
     for (let column = 0; column < size; column++) {
-      const sourceColumn = columnRatio * (column + 0.5) - 0.5;
-      const columnFloor = Math.max(0, Math.floor(sourceColumn));
-      const columnFraction = sourceColumn - columnFloor;
-      const left = columnFloor * 3;
-      const right = Math.min(width - 1, Math.ceil(sourceColumn)) * 3;
+      const columnFraction = columnFractions[column];
+      const left = lefts[column];
+      const right = rights[column];
       for (let channel = 0; channel < 3; channel++) {
         const topLeft = data[top + left + channel];
         const topRight = data[top + right + channel];
@@ -183,9 +200,14 @@ export function resizeAndOrientInJs(image: RgbImage, size: number, orientation: 
       }
     }
   }
+  return resized;
+}
+
+function orientResized(resized: Float32Array, size: number, orientation: ExifOrientation): Uint8Array {
   const [a0, a1, a2, b0, b1, b2] = orientationTransform(orientation, size);
   // Uint8ClampedArray rounds to nearest (ties to even) and clamps to [0, 255], as in resizeAndOrient.
   const upright = new Uint8ClampedArray(size * size * 3);
+  const bytes = new Uint8Array(upright.buffer);
   for (let y = 0, to = 0; y < size; y++) {
     for (let x = 0; x < size; x++, to += 3) {
       const from = ((b0 * x + b1 * y + b2) * size + (a0 * x + a1 * y + a2)) * 3;
@@ -194,5 +216,5 @@ export function resizeAndOrientInJs(image: RgbImage, size: number, orientation: 
       upright[to + 2] = resized[from + 2];
     }
   }
-  return new Uint8Array(upright.buffer);
+  return bytes;
 }
