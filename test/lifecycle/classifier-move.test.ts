@@ -107,6 +107,14 @@ async function update(before: Version, after: Version, physicalId: string): Prom
   return newId;
 }
 
+/** The classifier at `from` and at `to` (two different paths), against emulators reset to nothing. */
+function moved(from: readonly string[], to: readonly string[]): { before: Version; after: Version } {
+  fc.pre(from.join('/') !== to.join('/'));
+  fixture.emulator.reset();
+  fixture.cloudFormation.reset();
+  return { before: synthesize(from), after: synthesize(to) };
+}
+
 const wrapperPaths = fc.array(fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,9}$/), { maxLength: 3 });
 
 describe('the classifier moved in the construct tree', () => {
@@ -116,12 +124,8 @@ describe('the classifier moved in the construct tree', () => {
 
   test('keeps serving through the update: the old cleanup resource\'s Delete finds the new one claiming the endpoint', async () => {
     await fc.assert(fc.asyncProperty(wrapperPaths, wrapperPaths, async (from, to) => {
-      fc.pre(from.join('/') !== to.join('/'));
-      fixture.emulator.reset();
-      fixture.cloudFormation.reset();
       // GIVEN the classifier deployed at `from`, serving
-      const before = synthesize(from);
-      const after = synthesize(to);
+      const { before, after } = moved(from, to);
       expect(after.logicalId).not.toBe(before.logicalId); // CloudFormation replaces the cleanup resource...
       expect(after.endpointName).toBe(before.endpointName); // ...for the same endpoint, pipeline names and record
       expect(after.properties).toEqual(before.properties);
@@ -143,11 +147,7 @@ describe('the classifier moved in the construct tree', () => {
 
   test('after the move, a run of the new state machine updates the same endpoint from the record written before', async () => {
     await fc.assert(fc.asyncProperty(wrapperPaths, wrapperPaths, async (from, to) => {
-      fc.pre(from.join('/') !== to.join('/'));
-      fixture.emulator.reset();
-      fixture.cloudFormation.reset();
-      const before = synthesize(from);
-      const after = synthesize(to);
+      const { before, after } = moved(from, to);
       // The first run is the same resource to CloudFormation: an Update, and the resource has no call for Update.
       expect(after.firstRunId).toBe(before.firstRunId);
       expect(after.firstRunId).toBe(firstRunLogicalId(after.endpointName));
