@@ -1,9 +1,10 @@
-import { Names, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { RetrainingPipeline } from '../pipeline/retraining-pipeline';
+import { shortHash } from '../../lambda/shared/sagemaker-names';
 import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
 
 /** Properties of a `FirstRetrainingRun`. */
@@ -31,6 +32,10 @@ export interface FirstRetrainingRunProps {
  * Starts one retraining run when the stack is created, so that a deployment with a seeded dataset ends with a
  * trained and served model without a manual step (the run itself takes minutes after the deployment finishes; its
  * outcome is published to the pipeline's topic). Nothing happens on later deployments or on deletion.
+ *
+ * The custom resource's logical id and the execution name come from the endpoint name (unique in a stack), not from
+ * the construct path: moving the classifier in the construct tree leaves CloudFormation the same resource, so the
+ * deploy sends it an Update, which calls nothing, instead of a Create, which would start another run.
  */
 export class FirstRetrainingRun extends Construct {
   /** The custom resource that calls StartExecution. */
@@ -39,6 +44,7 @@ export class FirstRetrainingRun extends Construct {
   constructor(scope: Construct, id: string, props: FirstRetrainingRunProps) {
     super(scope, id);
     const stateMachine = props.pipeline.stateMachine;
+    const identity = shortHash(props.pipeline.endpointName);
     const problems = logRemovalPolicyProblems(props.logRemovalPolicy);
     if (problems.length > 0) throw new Error(`${this.node.path}: invalid FirstRetrainingRun props:\n  ${problems.join('\n  ')}`);
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -59,7 +65,7 @@ export class FirstRetrainingRun extends Construct {
         parameters: {
           stateMachineArn: stateMachine.stateMachineArn,
           // Execution names are unique per state machine; a retried create asks for the same one.
-          name: `first-run-${Names.uniqueId(this).slice(-20)}`,
+          name: `first-run-${identity}`,
           input: JSON.stringify({ trigger: 'deploy' }),
         },
         physicalResourceId: cr.PhysicalResourceId.of('first-retraining-run'),
@@ -71,6 +77,12 @@ export class FirstRetrainingRun extends Construct {
       installLatestAwsSdk: false,
       logGroup,
     });
+    (this.resource.node.findChild('Resource').node.defaultChild as CfnResource).overrideLogicalId(firstRunLogicalId(props.pipeline.endpointName));
     this.resource.node.addDependency(props.pipeline, ...(props.after ?? []));
   }
+}
+
+/** The logical id of the first run's custom resource for the pipeline of `endpointName`, whatever its construct path. */
+export function firstRunLogicalId(endpointName: string): string {
+  return `FirstRetrainingRun${shortHash(endpointName)}`;
 }

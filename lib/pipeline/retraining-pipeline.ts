@@ -190,6 +190,8 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
   public readonly newDataTrigger?: lambda.IFunction;
   /** The schedule, unless disabled. */
   public readonly schedule?: scheduler.CfnSchedule;
+  /** The name of the endpoint the pipeline retrains (a literal string). */
+  public readonly endpointName: string;
 
   private readonly props: RetrainingPipelineProps;
   private readonly arns: PipelineArns;
@@ -206,6 +208,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     }
     const stack = Stack.of(this);
     const endpoint = props.endpoint;
+    this.endpointName = endpoint.endpointName;
     const stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
     this.arns = pipelineArns(stack, endpoint, stateMachineName);
 

@@ -4,12 +4,20 @@
  * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS (or, when the update fails, deletes the new one while rolling back). The cleanup
  * handler (lambda/cleanup, as Lambda runs it) answers each request against the loopback SageMaker, SSM and
  * CloudFormation; after every step an endpoint must be in service. The stack's real removal still deletes everything.
+ *
+ * After the update, a retraining run of the new template's state machine definition (executed by the local ASL
+ * interpreter against the state the cleanup left) must find the same endpoint and record and update it in place; and
+ * the first-run custom resource keeps its logical id, so CloudFormation sends it an Update (no call) and no extra
+ * retraining run starts.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { ImageClassifier } from '../../lib/image-classifier';
+import { firstRunLogicalId } from '../../lib/lifecycle/first-run';
+import { resolveIntrinsics, TemplateJson } from '../support/cfn-template';
+import { runPipeline } from '../support/pipeline-world';
 import { isComplete, onEvent } from '../../lambda/cleanup';
 import { CleanupEvent } from '../../lambda/cleanup/handler';
 import { championParameterName, CLEANUP_RESOURCE_TYPE } from '../../lambda/shared/cleanup-contract';
@@ -24,6 +32,11 @@ interface Version {
   readonly properties: Record<string, unknown>;
   readonly endpointName: string;
   readonly championParameter: string;
+  readonly resourceNamePrefix: string;
+  readonly template: TemplateJson;
+  /** Logical ids of the pipeline's state machine and of the first-run custom resource. */
+  readonly stateMachineId: string;
+  readonly firstRunId: string;
 }
 
 /** The classifier `Classifier` under `wrappers` in stack `prod`: its cleanup resource and names, as synthesized. */
@@ -31,12 +44,19 @@ function synthesize(wrappers: readonly string[]): Version {
   const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Prod', { stackName: 'prod', env: { region: 'us-east-1', account: '123456789012' } });
   let scope: Construct = stack;
   for (const wrapper of wrappers) scope = new Construct(scope, wrapper);
-  const classifier = new ImageClassifier(scope, 'Classifier');
-  const resources = Object.entries(Template.fromStack(stack).findResources(CLEANUP_RESOURCE_TYPE));
+  const classifier = new ImageClassifier(scope, 'Classifier', { startRetrainingOnDeploy: true });
+  const template = Template.fromStack(stack);
+  const resources = Object.entries(template.findResources(CLEANUP_RESOURCE_TYPE));
   expect(resources).toHaveLength(1);
   const [logicalId, resource] = resources[0];
   const { ServiceToken: _token, ...properties } = resource.Properties as Record<string, unknown>;
-  return { logicalId, properties, endpointName: classifier.endpoint.endpointName, championParameter: classifier.pipeline!.championParameter.parameterName };
+  const firstRuns = Object.keys(template.findResources('Custom::AWS'));
+  expect(firstRuns).toHaveLength(1);
+  return {
+    logicalId, properties, endpointName: classifier.endpoint.endpointName, championParameter: classifier.pipeline!.championParameter.parameterName,
+    resourceNamePrefix: classifier.endpoint.resourceNamePrefix, template: template.toJSON() as TemplateJson,
+    stateMachineId: stack.getLogicalId(classifier.pipeline!.stateMachine.node.defaultChild as CfnElement), firstRunId: firstRuns[0],
+  };
 }
 
 function request(type: CleanupEvent['RequestType'], version: Version, physicalId?: string, old?: Version): CleanupEvent {
@@ -71,10 +91,28 @@ function deployed(version: Version, physicalId: string): string[] {
   for (const name of runs) fixture.emulator.putModel(name).putEndpointConfig(name);
   fixture.emulator.putEndpoint(version.endpointName, { configName: runs[2] })
     .putScalableTarget(`endpoint/${version.endpointName}/variant/AllTraffic`, { policyNames: ['invocations'] });
-  fixture.emulator.parameters.set(version.championParameter, { value: JSON.stringify({ runId: 'run-2', endpointConfigName: runs[2] }), version: 3 });
+  fixture.emulator.parameters.set(version.championParameter, { value: JSON.stringify({ runId: 'run-2', validationAccuracy: 0.8, endpointConfigName: runs[2], modelName: runs[2] }), version: 3 });
   fixture.cloudFormation.putStack(STACK_ID, 'UPDATE_IN_PROGRESS')
     .setResource(STACK_ID, { logicalResourceId: version.logicalId, physicalResourceId: physicalId, resourceType: CLEANUP_RESOURCE_TYPE, status: 'CREATE_COMPLETE' });
   return runs;
+}
+
+/** The update as CloudFormation plays it: Create of the moved cleanup resource, then Delete of the old one. */
+async function update(before: Version, after: Version, physicalId: string): Promise<string> {
+  const newId = await runRequest(request('Create', after), after.endpointName);
+  fixture.cloudFormation.setResource(STACK_ID, { logicalResourceId: after.logicalId, physicalResourceId: newId, resourceType: CLEANUP_RESOURCE_TYPE, status: 'CREATE_COMPLETE' })
+    .setStackStatus(STACK_ID, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')
+    .setResource(STACK_ID, { logicalResourceId: before.logicalId, physicalResourceId: physicalId, resourceType: CLEANUP_RESOURCE_TYPE, status: 'DELETE_IN_PROGRESS' });
+  await runRequest(request('Delete', before, physicalId), before.endpointName);
+  return newId;
+}
+
+/** The classifier at `from` and at `to` (two different paths), against emulators reset to nothing. */
+function moved(from: readonly string[], to: readonly string[]): { before: Version; after: Version } {
+  fc.pre(from.join('/') !== to.join('/'));
+  fixture.emulator.reset();
+  fixture.cloudFormation.reset();
+  return { before: synthesize(from), after: synthesize(to) };
 }
 
 const wrapperPaths = fc.array(fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,9}$/), { maxLength: 3 });
@@ -86,12 +124,8 @@ describe('the classifier moved in the construct tree', () => {
 
   test('keeps serving through the update: the old cleanup resource\'s Delete finds the new one claiming the endpoint', async () => {
     await fc.assert(fc.asyncProperty(wrapperPaths, wrapperPaths, async (from, to) => {
-      fc.pre(from.join('/') !== to.join('/'));
-      fixture.emulator.reset();
-      fixture.cloudFormation.reset();
       // GIVEN the classifier deployed at `from`, serving
-      const before = synthesize(from);
-      const after = synthesize(to);
+      const { before, after } = moved(from, to);
       expect(after.logicalId).not.toBe(before.logicalId); // CloudFormation replaces the cleanup resource...
       expect(after.endpointName).toBe(before.endpointName); // ...for the same endpoint, pipeline names and record
       expect(after.properties).toEqual(before.properties);
@@ -100,11 +134,7 @@ describe('the classifier moved in the construct tree', () => {
       const runs = deployed(before, physicalId);
 
       // WHEN CloudFormation creates the resource at the new path, then deletes the old one in the cleanup phase
-      const newId = await runRequest(request('Create', after), after.endpointName);
-      fixture.cloudFormation.setResource(STACK_ID, { logicalResourceId: after.logicalId, physicalResourceId: newId, resourceType: CLEANUP_RESOURCE_TYPE, status: 'CREATE_COMPLETE' })
-        .setStackStatus(STACK_ID, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')
-        .setResource(STACK_ID, { logicalResourceId: before.logicalId, physicalResourceId: physicalId, resourceType: CLEANUP_RESOURCE_TYPE, status: 'DELETE_IN_PROGRESS' });
-      await runRequest(request('Delete', before, physicalId), before.endpointName);
+      const newId = await update(before, after, physicalId);
 
       // THEN nothing of the endpoint was touched: it serves the same config, with its versions and its record
       expect(newId).toBe(physicalId);
@@ -113,6 +143,57 @@ describe('the classifier moved in the construct tree', () => {
       expect(fixture.emulator.parameters.has(before.championParameter)).toBe(true);
       expect(fixture.emulator.calls.filter((call) => /^(Delete|Deregister)/.test(call.operation))).toEqual([]);
     }), { numRuns: 4 });
+  });
+
+  test('after the move, a run of the new state machine updates the same endpoint from the record written before', async () => {
+    await fc.assert(fc.asyncProperty(wrapperPaths, wrapperPaths, async (from, to) => {
+      const { before, after } = moved(from, to);
+      // The first run is the same resource to CloudFormation: an Update, and the resource has no call for Update.
+      expect(after.firstRunId).toBe(before.firstRunId);
+      expect(after.firstRunId).toBe(firstRunLogicalId(after.endpointName));
+      expect(Object.keys(after.template.Resources[after.firstRunId].Properties ?? {})).not.toContain('Update');
+      const physicalId = (await onEvent(request('Create', before), context)).PhysicalResourceId;
+      const runs = deployed(before, physicalId);
+      await update(before, after, physicalId);
+
+      // The schedule of the new template starts the new template's state machine.
+      const stateMachine = after.template.Resources[after.stateMachineId];
+      const schedules = Object.values(after.template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+      expect(schedules).toHaveLength(1);
+      const scheduleTarget = JSON.stringify((schedules[0].Properties as any).Target);
+      expect(scheduleTarget).toContain(`{"Ref":"${after.stateMachineId}"}`); // Ref of a state machine is its ARN
+      if (before.stateMachineId !== after.stateMachineId) expect(scheduleTarget).not.toContain(before.stateMachineId);
+
+      // WHEN the new state machine runs against what the update left
+      const definition = JSON.parse(resolveIntrinsics(after.template, (stateMachine.Properties as any).DefinitionString) as string);
+      const result = await runPipeline(definition, { validationAccuracy: 0.95, executionName: 'scheduled-1' }, after, (world) => {
+        for (const name of fixture.emulator.endpointConfigs.keys()) {
+          world.endpointConfigs.set(name, { created: runs.indexOf(name), request: { ProductionVariants: [{ ModelName: name }] } });
+        }
+        for (const name of fixture.emulator.models.keys()) world.models.set(name, {});
+        const served = fixture.emulator.endpoints.get(before.endpointName)!;
+        world.endpoints.set(before.endpointName, { status: served.status, config: served.configName, describes: 0, created: false });
+        world.scalableTargets.add(before.endpointName);
+        world.scalingPolicies.add(before.endpointName);
+        world.parameters.set(before.championParameter, fixture.emulator.parameters.get(before.championParameter)!.value);
+      });
+
+      // THEN it read the record written before the move, updated the serving endpoint in place and deleted none
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.world.apiProblems).toEqual([]);
+      const apis = result.world.calls.map((call) => call.api);
+      expect(result.world.calls.filter((call) => call.api === 'aws-sdk:ssm:getParameter').map((call) => call.request.Name)).toEqual([before.championParameter]);
+      expect(apis).not.toContain('sagemaker:createEndpoint');
+      expect(apis).not.toContain('aws-sdk:sagemaker:deleteEndpoint');
+      const updates = result.world.calls.filter((call) => call.api === 'sagemaker:updateEndpoint');
+      expect(updates.map((call) => call.request.EndpointName)).toEqual([before.endpointName]);
+      const endpoint = result.world.endpoints.get(before.endpointName)!;
+      expect(endpoint.status).toBe('InService');
+      expect(endpoint.config).toBe(updates[0].request.EndpointConfigName);
+      expect(endpoint.config).not.toBe(runs[2]);
+      expect(JSON.parse(result.world.parameters.get(before.championParameter)!)).toMatchObject({ validationAccuracy: 0.95, endpointConfigName: endpoint.config });
+      expect([...result.world.parameters.keys()]).toEqual([before.championParameter]);
+    }), { numRuns: 3 });
   });
 
   test('an update that fails after creating the new resource rolls back without touching the endpoint', async () => {

@@ -491,13 +491,18 @@ function machineFor(definition: Record<string, unknown>): StateMachine {
   return machine;
 }
 
-/** Executes `definition` with the local ASL interpreter against a world built from `scenario`. */
+/**
+ * Executes `definition` with the local ASL interpreter against a world built from `scenario`; `seed`, when given,
+ * sets the world's state before the run (to carry over what an earlier step left, for example).
+ */
 export async function runPipeline(
   definition: Record<string, unknown>, scenario: Scenario, endpoint: { resourceNamePrefix: string; endpointName: string },
+  seed?: (world: PipelineWorld) => void,
 ): Promise<RunResult> {
   const states = allStates(definition);
   const pollSeconds = (states.get('WaitForEndpoint')?.Seconds as number | undefined) ?? 60;
   const world = new PipelineWorld(scenario, endpoint.resourceNamePrefix, endpoint.endpointName, pollSeconds);
+  seed?.(world);
   const tasks = taskStates(definition);
   const handlers = Object.fromEntries(tasks.map(([name, resource]) =>
     [name, (input: unknown) => world.task(name, resource, input as Record<string, unknown>) as Promise<never>]));

@@ -145,7 +145,7 @@ describe('the found key flows into the training', () => {
     const trainingPolicy = Object.entries(template.findResources('AWS::IAM::Policy'))
       .find(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((role) => role.Ref.startsWith('ClassifierTrainingRole')))![0];
     expect(dependenciesOf(json, trainingPolicy)).toContain(checkId);
-    const firstRuns = Object.keys(json.Resources).filter((id) => id.startsWith('ClassifierFirstRun') && json.Resources[id].Type === 'Custom::AWS');
+    const firstRuns = Object.keys(json.Resources).filter((id) => id.startsWith('FirstRetrainingRun') && json.Resources[id].Type === 'Custom::AWS');
     expect(firstRuns).toHaveLength(1);
     expect(dependenciesOf(json, firstRuns[0])).toContain(checkId);
     // And the check itself waits for its role's grants.

@@ -29,7 +29,8 @@ export function deriveEndpointName(scope: Construct, identity: readonly string[]
   const former = nameFrom(stackName, formerPath);
   Annotations.of(scope).addInfo(`Endpoint name '${name}' comes from the stack name '${stackName}' and the construct id `
     + `'${identity[0]}', not from the construct path: moving the classifier into or out of other constructs keeps the `
-    + 'endpoint. Renaming the stack or that id, or setting another endpointName, renames it: the deploy deletes the old '
+    + 'endpoint, its models and its champion record (the retraining state machine is replaced by that deploy, which stops a '
+    + 'retraining run in progress; start one again after the deploy). Renaming the stack or that id, or setting another endpointName, renames it: the deploy deletes the old '
     + `endpoint and the next promotion creates the new one. Set endpointName: '${name}' to keep it whatever you rename.`);
   if (former !== name) {
     Annotations.of(scope).addWarningV2('cdk-sagemaker-image-classifier:endpointNameDerivation',
