@@ -25,6 +25,7 @@ afterAll(async () => {
 beforeEach(() => {
   emulator.executions.length = 0;
   emulator.operations.length = 0;
+  delete emulator.faults.startExecution;
 });
 
 test('starts one run per quiet period, named after the period', async () => {
@@ -52,4 +53,14 @@ test('a burst of uploads starts exactly one run', async () => {
   const results = await Promise.all(Array.from({ length: 5 }, () => handler()));
   expect(results.filter((r) => r.started)).toHaveLength(1);
   expect(emulator.executions).toHaveLength(1);
+});
+
+test.each([
+  [400, 'AccessDeniedException'],
+  [400, 'ThrottlingException'],
+  [400, 'StateMachineDoesNotExist'],
+])('a StartExecution refused with %i %s fails the invocation instead of reading as "already started"', async (status, type) => {
+  emulator.faults.startExecution = { status, type };
+  await expect(handler()).rejects.toMatchObject({ name: type });
+  expect(emulator.executions).toHaveLength(0);
 });
