@@ -79,6 +79,10 @@ describe('prepareRun', () => {
     expect(run).toMatchObject({ trigger: 'schedule', hyperparameters: { epochs: '3' }, attemptCount: 2 });
   });
 
+  test('null hyperparameters are no overrides', () => {
+    expect(prepareRun(execution, { hyperparameters: null }, config).hyperparameters).toMatchObject({ epochs: '8' });
+  });
+
   test('a pipeline with a single training instance type makes one attempt', () => {
     const single = { ...config, trainingOptions: [config.trainingOptions[1]] };
     const run = prepareRun(execution, { instanceType: 'ml.m5.xlarge' }, single);
@@ -93,6 +97,10 @@ describe('prepareRun', () => {
     [{ epochs: 3 }, 'input.epochs is not a run option; allowed: hyperparameters, instanceType, trigger'],
     [{ instanceType: 'ml.c5.xlarge' }, "input.instanceType must be one of the pipeline's training instance types (ml.p3.2xlarge, ml.m5.xlarge), got \"ml.c5.xlarge\""],
     [{ trigger: 7 }, "input.trigger must be a short lowercase word such as 'manual', got 7"],
+    [{ trigger: '!manual' }, "input.trigger must be a short lowercase word such as 'manual', got \"!manual\""],
+    [{ trigger: 'manual!' }, "input.trigger must be a short lowercase word such as 'manual', got \"manual!\""],
+    [{ trigger: 'a'.repeat(33) }, "input.trigger must be a short lowercase word such as 'manual'"],
+    [{ hyperparameters: [] }, 'input.hyperparameters must be an object of camelCase hyperparameters, got []'],
     [[1, 2], 'the execution input must be a JSON object'],
     [{ hyperparameters: 'fast' }, 'input.hyperparameters must be an object of camelCase hyperparameters'],
     [{ hyperparameters: { epochs: 0, dropoutRate: 2 } }, 'input.hyperparameters.epochs must be a whole number in [1, 1000], got 0; input.hyperparameters.dropoutRate must be a number in [0, 1], got 2'],
@@ -111,8 +119,15 @@ describe('decidePromotion', () => {
   const metrics = (value: number) => [{ MetricName: 'tflow-ic:val-accuracy', Value: value }];
 
   test('promotes the first model above the floor, and a model that beats the champion by the margin', () => {
-    expect(decidePromotion({ ...base, finalMetrics: metrics(0.7) })).toMatchObject({ promote: true, championAccuracy: null });
-    expect(decidePromotion({ ...base, finalMetrics: metrics(0.81), champion: { validationAccuracy: 0.8 } }).promote).toBe(true);
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.7) }))
+      .toEqual({ promote: true, candidateAccuracy: 0.7, championAccuracy: null, reason: 'first model (candidate 0.7000, serving none)' });
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.81), champion: { validationAccuracy: 0.8 } }))
+      .toEqual({ promote: true, candidateAccuracy: 0.81, championAccuracy: 0.8, reason: 'better than the serving model (candidate 0.8100, serving 0.8000)' });
+  });
+
+  test('a champion that scored exactly 0 is a champion', () => {
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.6), champion: { validationAccuracy: 0 } }))
+      .toMatchObject({ promote: true, championAccuracy: 0, reason: 'better than the serving model (candidate 0.6000, serving 0.0000)' });
   });
 
   test('refuses a model that does not beat the champion by the margin, or is below the floor, or has no metric', () => {
@@ -131,13 +146,16 @@ describe('decidePromotion', () => {
     ['no metrics', undefined],
     ['another metric only', [{ MetricName: 'val_loss', Value: 0.2 }]],
     ['a NaN value', [{ MetricName: 'tflow-ic:val-accuracy', Value: NaN }]],
+    ['an infinite value', [{ MetricName: 'tflow-ic:val-accuracy', Value: Infinity }]],
+    ['a value that is a string', [{ MetricName: 'tflow-ic:val-accuracy', Value: '0.9' as unknown as number }]],
   ])('never promotes a model that reported %s', (_name, finalMetrics) => {
     expect(decidePromotion({ ...base, finalMetrics, champion: { validationAccuracy: 0.8 } }))
       .toEqual({ promote: false, candidateAccuracy: null, championAccuracy: 0.8, reason: 'training reported no tflow-ic:val-accuracy metric' });
   });
 
   test('treats the initial champion record (-1) as no champion', () => {
-    expect(decidePromotion({ ...base, finalMetrics: metrics(0.6), champion: { runId: 'none', validationAccuracy: -1 } }).promote).toBe(true);
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.6), champion: { runId: 'none', validationAccuracy: -1 } }))
+      .toEqual({ promote: true, candidateAccuracy: 0.6, championAccuracy: null, reason: 'first model (candidate 0.6000, serving none)' });
   });
 });
 
