@@ -53,7 +53,8 @@ export function prepareRun(execution: ExecutionContext, input: unknown, config: 
   }
 
   const overrides = fields.hyperparameters ?? {};
-  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+  // never null: `?? {}` above makes a null input.hyperparameters no overrides
+  if (typeof overrides !== 'object' || Array.isArray(overrides)) {
     problems.push(`input.hyperparameters must be an object of camelCase hyperparameters, got ${JSON.stringify(overrides)}`);
   }
   const hyperparameters = { ...config.hyperparameters, ...(typeof overrides === 'object' ? overrides : {}) } as Hyperparameters;

@@ -32,7 +32,8 @@ export function decidePromotion(input: GateInput): GateDecision {
   const metric = (input.finalMetrics ?? []).find((m) => m.MetricName === input.metricName);
   const championAccuracy = typeof input.champion?.validationAccuracy === 'number' && input.champion.validationAccuracy >= 0
     ? input.champion.validationAccuracy : null;
-  if (!metric || typeof metric.Value !== 'number' || !Number.isFinite(metric.Value)) {
+  // Number.isFinite is false for anything but a finite number (a string, null, NaN, Infinity).
+  if (!metric || !Number.isFinite(metric.Value)) {
     return { promote: false, candidateAccuracy: null, championAccuracy, reason: `training reported no ${input.metricName} metric` };
   }
   const candidate = metric.Value;

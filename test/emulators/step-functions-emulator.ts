@@ -15,11 +15,14 @@ export interface EmulatedExecution {
 export interface StepFunctionsEmulator extends LoopbackServer {
   readonly executions: EmulatedExecution[];
   readonly operations: string[];
+  /** An error the next StartExecution calls answer with (until cleared), e.g. `{ status: 400, type: 'AccessDeniedException' }`. */
+  readonly faults: { startExecution?: { readonly status: number; readonly type: string } };
 }
 
 export async function startStepFunctionsEmulator(): Promise<StepFunctionsEmulator> {
   const executions: EmulatedExecution[] = [];
   const operations: string[] = [];
+  const faults: StepFunctionsEmulator['faults'] = {};
   const json = (status: number, body: unknown) => ({ status, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: JSON.stringify(body) });
   const server = await startLoopbackServer((request) => {
     const operation = String(request.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
@@ -37,6 +40,9 @@ export async function startStepFunctionsEmulator(): Promise<StepFunctionsEmulato
         })) });
       }
       case 'StartExecution': {
+        if (faults.startExecution) {
+          return json(faults.startExecution.status, { __type: faults.startExecution.type, message: `emulated ${faults.startExecution.type}` });
+        }
         if (executions.some((e) => e.stateMachineArn === body.stateMachineArn && e.name === body.name)) {
           return json(400, { __type: 'ExecutionAlreadyExists', message: `Execution Already Exists: '${String(body.name)}'` });
         }
@@ -47,5 +53,5 @@ export async function startStepFunctionsEmulator(): Promise<StepFunctionsEmulato
         return json(400, { __type: 'UnknownOperationException', message: `emulator does not implement ${operation}` });
     }
   });
-  return { ...server, executions, operations };
+  return { ...server, executions, operations, faults };
 }

@@ -98,6 +98,8 @@ describe('parseHttpRequest', () => {
     ['a number', '42', 'INVALID_REQUEST'],
     ['no s3Uri', '{"topK": 2}', 'INVALID_REQUEST'],
     ['a misspelt field', '{"s3uri": "s3://photos/a.jpg"}', 'INVALID_REQUEST'],
+    ['a misspelt optional field beside a valid s3Uri', '{"s3Uri": "s3://photos/a.jpg", "topk": 2}', 'INVALID_REQUEST'],
+    ['an extra field beside a valid request', '{"s3Uri": "s3://photos/a.jpg", "topK": 2, "region": "eu-west-1"}', 'INVALID_REQUEST'],
     ['an s3Uri that is not a string', '{"s3Uri": 7}', 'INVALID_S3_URI'],
     ['an https URL', '{"s3Uri": "https://photos.s3.amazonaws.com/a.jpg"}', 'INVALID_S3_URI'],
     ['topK 0', '{"s3Uri": "s3://photos/a.jpg", "topK": 0}', 'INVALID_TOP_K'],
@@ -120,6 +122,11 @@ describe('parseDirectRequest', () => {
       source: { type: 's3', location: { bucket: 'photos', key: 'k.jpg' } },
       topK: 1,
     });
+  });
+
+  test('names each unknown field beside a valid request, and the allowed ones', () => {
+    const error = caught(() => parseDirectRequest({ s3Uri: 's3://photos/k.jpg', topk: 1, extra: true }, config));
+    expect(error).toMatchObject({ status: 400, code: 'INVALID_REQUEST', message: 'unknown field(s) "topk", "extra"; allowed: "s3Uri", "topK"' });
   });
 
   test('rejects an event without s3Uri', () => {

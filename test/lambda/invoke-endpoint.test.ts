@@ -11,6 +11,14 @@ describe('parseEndpointResponse', () => {
   });
 
   test.each([
+    ['exactly 0 and 1', [0, 1]],
+    ['exactly 1 and 0', [1, 0]],
+  ])('accepts probabilities of %s (the closed interval)', (_name, probabilities) => {
+    const body = encode({ probabilities, labels: ['cat', 'dog'], predicted_label: 'dog' });
+    expect(parseEndpointResponse(body).probabilities).toEqual(probabilities);
+  });
+
+  test.each([
     ['an empty body', '', /not JSON/],
     ['HTML', '<html>oops</html>', /not JSON/],
     ['a JSON array', [0.1, 0.9], /not a JSON object/],
@@ -18,6 +26,8 @@ describe('parseEndpointResponse', () => {
     ['no probabilities', { labels: ['a'], predicted_label: 'a' }, /"probabilities" is not a non-empty array/],
     ['empty arrays', { probabilities: [], labels: [], predicted_label: 'a' }, /non-empty/],
     ['lengths that differ', { probabilities: [0.5, 0.5], labels: ['a'], predicted_label: 'a' }, /1 labels for 2 probabilities/],
+    ['a probability below 0', { probabilities: [-0.001, 1], labels: ['a', 'b'], predicted_label: 'a' }, /probabilities\[0\]/],
+    ['a probability below 0', { probabilities: [-0.001, 1], labels: ['a', 'b'], predicted_label: 'a' }, /probabilities\[0\]/],
     ['a probability above 1', { probabilities: [1.5, 0], labels: ['a', 'b'], predicted_label: 'a' }, /probabilities\[0\]/],
     ['a probability that is a string', { probabilities: [0.5, '0.5'], labels: ['a', 'b'], predicted_label: 'a' }, /probabilities\[1\]/],
     ['a numeric label', { probabilities: [0.5, 0.5], labels: ['a', 2], predicted_label: 'a' }, /labels\[1\]/],
@@ -60,6 +70,8 @@ describe('endpointFailure', () => {
   test.each([
     ['ServiceUnavailable', new ServiceUnavailable({ message: 'down', ...metadata })],
     ['ModelNotReadyException', new ModelNotReadyException({ message: 'loading', ...metadata })],
+    // The runtime API throttles with an unmodelled ThrottlingException: the SDK raises a plain error of that name.
+    ['ThrottlingException', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', ...metadata })],
   ])('%s is 503 ENDPOINT_BUSY', (_name, error) => {
     expect(endpointFailure(error, 'flowers')).toMatchObject({ status: 503, code: 'ENDPOINT_BUSY', retryAfterSeconds: 5 });
   });

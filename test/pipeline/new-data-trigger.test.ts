@@ -25,11 +25,16 @@ afterAll(async () => {
 beforeEach(() => {
   emulator.executions.length = 0;
   emulator.operations.length = 0;
+  delete emulator.faults.startExecution;
 });
 
 test('starts one run per quiet period, named after the period', async () => {
   const first = await handler();
-  expect(first.started).toBe(true);
+  const name = `new-data-${Math.floor(Date.now() / 1000 / 3600)}`;
+  expect(first).toEqual({ started: true, reason: `started ${name}` });
+  // ...and logs the decision as one JSON line.
+  const logged = jest.mocked(process.stdout.write).mock.calls.map(([line]) => String(line));
+  expect(logged[logged.length - 1]).toBe(`${JSON.stringify({ level: 'info', message: 'new-data trigger', started: true, reason: `started ${name}` })}\n`);
   expect(emulator.executions).toHaveLength(1);
   expect(emulator.executions[0].name).toBe(`new-data-${Math.floor(Date.now() / 1000 / 3600)}`);
   expect(JSON.parse(emulator.executions[0].input)).toEqual({ trigger: 'new-data' });
@@ -52,4 +57,25 @@ test('a burst of uploads starts exactly one run', async () => {
   const results = await Promise.all(Array.from({ length: 5 }, () => handler()));
   expect(results.filter((r) => r.started)).toHaveLength(1);
   expect(emulator.executions).toHaveLength(1);
+});
+
+test.each([
+  [400, 'AccessDeniedException'],
+  [400, 'ThrottlingException'],
+  [400, 'StateMachineDoesNotExist'],
+])('a StartExecution refused with %i %s fails the invocation instead of reading as "already started"', async (status, type) => {
+  emulator.faults.startExecution = { status, type };
+  await expect(handler()).rejects.toMatchObject({ name: type });
+  expect(emulator.executions).toHaveLength(0);
+});
+
+test.each(['STATE_MACHINE_ARN', 'QUIET_PERIOD_SECONDS'])('fails with a clear error when %s is not set', async (name) => {
+  const saved = process.env[name];
+  delete process.env[name];
+  try {
+    await expect(handler()).rejects.toThrow(`environment variable ${name} is not set`);
+  } finally {
+    process.env[name] = saved;
+  }
+  expect(emulator.operations).toEqual([]);
 });

@@ -24,6 +24,20 @@ describe('run names', () => {
     expect(new Set(names.trainingJobs).size).toBe(10);
   });
 
+  test('accepts a prefix of 38 characters and refuses 39', () => {
+    const id = runId('x', '2026-01-01T00:00:00Z');
+    expect(runNames('a'.repeat(38), id, 1).model).toBe(`${'a'.repeat(38)}-${id}`);
+    expect(() => runNames('a'.repeat(39), id, 1)).toThrow(`resource name prefix '${'a'.repeat(39)}' must be a SageMaker name of at most 38 characters`);
+  });
+
+  test('makes 1 to 10 training attempts and refuses 0 and 11', () => {
+    const id = runId('x', '2026-01-01T00:00:00Z');
+    expect(runNames('flowers', id, 1).trainingJobs).toEqual([`flowers-${id}-0`]);
+    expect(runNames('flowers', id, 10).trainingJobs).toHaveLength(10);
+    expect(() => runNames('flowers', id, 0)).toThrow('a run makes 1 to 10 training attempts, got 0');
+    expect(() => runNames('flowers', id, 11)).toThrow('a run makes 1 to 10 training attempts, got 11');
+  });
+
   test('refuses a prefix SageMaker could not use', () => {
     expect(() => runNames('bad_prefix', 'x', 1)).toThrow("resource name prefix 'bad_prefix' must be a SageMaker name of at most 38 characters");
     expect(() => runId('x', 'yesterday')).toThrow("execution start time 'yesterday' is not an ISO 8601 timestamp");
@@ -56,7 +70,37 @@ describe('prepareRun', () => {
     expect(prepareRun(execution, undefined, config).trigger).toBe('manual');
   });
 
+  test.each(['schedule', 'new-data', 'manual'])('runs with the trigger %j the schedule and new-data rules send', (trigger) => {
+    expect(prepareRun(execution, { trigger }, config).trigger).toBe(trigger);
+  });
+
+  test('accepts every run option together', () => {
+    const run = prepareRun(execution, { hyperparameters: { epochs: 3 }, instanceType: 'ml.p3.2xlarge', trigger: 'schedule' }, config);
+    expect(run).toMatchObject({ trigger: 'schedule', hyperparameters: { epochs: '3' }, attemptCount: 2 });
+  });
+
+  test('null hyperparameters are no overrides', () => {
+    expect(prepareRun(execution, { hyperparameters: null }, config).hyperparameters).toMatchObject({ epochs: '8' });
+  });
+
+  test('a pipeline with a single training instance type makes one attempt', () => {
+    const single = { ...config, trainingOptions: [config.trainingOptions[1]] };
+    const run = prepareRun(execution, { instanceType: 'ml.m5.xlarge' }, single);
+    expect(run.attemptCount).toBe(1);
+    expect(run.attempts.map((a) => a.instanceType)).toEqual(['ml.m5.xlarge']);
+  });
+
   test.each([
+    [42, 'the execution input must be a JSON object, got 42'],
+    ['fast', 'the execution input must be a JSON object, got "fast"'],
+    [true, 'the execution input must be a JSON object, got true'],
+    [{ epochs: 3 }, 'input.epochs is not a run option; allowed: hyperparameters, instanceType, trigger'],
+    [{ instanceType: 'ml.c5.xlarge' }, "input.instanceType must be one of the pipeline's training instance types (ml.p3.2xlarge, ml.m5.xlarge), got \"ml.c5.xlarge\""],
+    [{ trigger: 7 }, "input.trigger must be a short lowercase word such as 'manual', got 7"],
+    [{ trigger: '!manual' }, "input.trigger must be a short lowercase word such as 'manual', got \"!manual\""],
+    [{ trigger: 'manual!' }, "input.trigger must be a short lowercase word such as 'manual', got \"manual!\""],
+    [{ trigger: 'a'.repeat(33) }, "input.trigger must be a short lowercase word such as 'manual'"],
+    [{ hyperparameters: [] }, 'input.hyperparameters must be an object of camelCase hyperparameters, got []'],
     [[1, 2], 'the execution input must be a JSON object'],
     [{ hyperparameters: 'fast' }, 'input.hyperparameters must be an object of camelCase hyperparameters'],
     [{ hyperparameters: { epochs: 0, dropoutRate: 2 } }, 'input.hyperparameters.epochs must be a whole number in [1, 1000], got 0; input.hyperparameters.dropoutRate must be a number in [0, 1], got 2'],
@@ -75,8 +119,15 @@ describe('decidePromotion', () => {
   const metrics = (value: number) => [{ MetricName: 'tflow-ic:val-accuracy', Value: value }];
 
   test('promotes the first model above the floor, and a model that beats the champion by the margin', () => {
-    expect(decidePromotion({ ...base, finalMetrics: metrics(0.7) })).toMatchObject({ promote: true, championAccuracy: null });
-    expect(decidePromotion({ ...base, finalMetrics: metrics(0.81), champion: { validationAccuracy: 0.8 } }).promote).toBe(true);
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.7) }))
+      .toEqual({ promote: true, candidateAccuracy: 0.7, championAccuracy: null, reason: 'first model (candidate 0.7000, serving none)' });
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.81), champion: { validationAccuracy: 0.8 } }))
+      .toEqual({ promote: true, candidateAccuracy: 0.81, championAccuracy: 0.8, reason: 'better than the serving model (candidate 0.8100, serving 0.8000)' });
+  });
+
+  test('a champion that scored exactly 0 is a champion', () => {
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.6), champion: { validationAccuracy: 0 } }))
+      .toMatchObject({ promote: true, championAccuracy: 0, reason: 'better than the serving model (candidate 0.6000, serving 0.0000)' });
   });
 
   test('refuses a model that does not beat the champion by the margin, or is below the floor, or has no metric', () => {
@@ -86,8 +137,25 @@ describe('decidePromotion', () => {
     expect(decidePromotion({ ...base, finalMetrics: [{ MetricName: 'val_loss', Value: 0.2 }] }).reason).toBe('training reported no tflow-ic:val-accuracy metric');
   });
 
+  test('a candidate exactly at the minimum accuracy is promoted ("at least")', () => {
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.5) })).toMatchObject({ promote: true, candidateAccuracy: 0.5 });
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.4999) }).promote).toBe(false);
+  });
+
+  test.each([
+    ['no metrics', undefined],
+    ['another metric only', [{ MetricName: 'val_loss', Value: 0.2 }]],
+    ['a NaN value', [{ MetricName: 'tflow-ic:val-accuracy', Value: NaN }]],
+    ['an infinite value', [{ MetricName: 'tflow-ic:val-accuracy', Value: Infinity }]],
+    ['a value that is a string', [{ MetricName: 'tflow-ic:val-accuracy', Value: '0.9' as unknown as number }]],
+  ])('never promotes a model that reported %s', (_name, finalMetrics) => {
+    expect(decidePromotion({ ...base, finalMetrics, champion: { validationAccuracy: 0.8 } }))
+      .toEqual({ promote: false, candidateAccuracy: null, championAccuracy: 0.8, reason: 'training reported no tflow-ic:val-accuracy metric' });
+  });
+
   test('treats the initial champion record (-1) as no champion', () => {
-    expect(decidePromotion({ ...base, finalMetrics: metrics(0.6), champion: { runId: 'none', validationAccuracy: -1 } }).promote).toBe(true);
+    expect(decidePromotion({ ...base, finalMetrics: metrics(0.6), champion: { runId: 'none', validationAccuracy: -1 } }))
+      .toEqual({ promote: true, candidateAccuracy: 0.6, championAccuracy: null, reason: 'first model (candidate 0.6000, serving none)' });
   });
 });
 
