@@ -8,7 +8,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
-import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
+import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems, sameLogGroupSettings } from '../private/log-groups';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   championParameterName,
@@ -272,7 +272,7 @@ class EndpointCleanupProvider extends Construct {
       throw new Error(`${scope.node.path}: invalid EndpointCleanup props:\n  every cleanup of a stack shares one provider, `
         + `created with ${timing(mine)}; give this one the same, got ${timing(wanted)}`);
     }
-    if (wanted.logRetention !== mine.logRetention || wanted.logRemovalPolicy !== mine.logRemovalPolicy || wanted.logEncryptionKey !== mine.logEncryptionKey) {
+    if (!sameLogGroupSettings(wanted, mine)) {
       Annotations.of(scope).addWarningV2('cdk-sagemaker-image-classifier:sharedCleanupLogs', `The stack's shared cleanup `
         + `provider ${this.node.path} keeps its logs ${mine.logRetention} days, ${mine.logRemovalPolicy} at deletion, `
         + `${mine.logEncryptionKey ? `encrypted with ${mine.logEncryptionKey.node.path}` : 'with CloudWatch Logs\' own encryption'}, `

@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { Attribute, EnvironmentVariable, ResourceProperty } from '../../lambda/shared/algorithm-check-contract';
 import { AlgorithmLocations } from '../algorithm/algorithm-locations';
 import { allowLogsToUseKey } from '../private/kms-grants';
-import { DEFAULT_LOG_REMOVAL_POLICY } from '../private/log-groups';
+import { DEFAULT_LOG_REMOVAL_POLICY, LogGroupSettings, sameLogGroupSettings } from '../private/log-groups';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { S3ObjectLocation, s3ObjectArn } from '../private/locations';
 import { acknowledgeWildcardResource } from '../private/nag';
@@ -41,11 +41,7 @@ export interface AlgorithmObjectsCheckProps {
 }
 
 /** How the stack's shared check function keeps its logs: as the first check of the stack asks. */
-interface CheckLogSettings {
-  readonly logEncryptionKey?: kms.IKey;
-  readonly logRetention?: logs.RetentionDays;
-  readonly logRemovalPolicy?: RemovalPolicy;
-}
+type CheckLogSettings = LogGroupSettings;
 
 /**
  * Checks at deploy time, in the deploy region, that the algorithm's training script exists and finds which of the
@@ -108,9 +104,7 @@ export class AlgorithmCheckProvider extends Construct {
     const existing = stack.node.tryFindChild(PROVIDER_ID) as AlgorithmCheckProvider | undefined;
     if (existing === undefined) return new AlgorithmCheckProvider(stack, PROVIDER_ID, logs);
     const mine = existing.logSettings;
-    if ((logs.logRetention ?? DEFAULT_RETENTION) !== (mine.logRetention ?? DEFAULT_RETENTION)
-      || (logs.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY) !== (mine.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY)
-      || logs.logEncryptionKey !== mine.logEncryptionKey) {
+    if (!sameLogGroupSettings(logs, mine, DEFAULT_RETENTION)) {
       Annotations.of(scope).addWarningV2('cdk-sagemaker-image-classifier:sharedCheckLogs', `The stack's shared algorithm `
         + `check ${existing.node.path} keeps its logs as the stack's first classifier asked; this one's log settings apply `
         + 'to its other log groups only.');
