@@ -36,7 +36,7 @@ module.exports = {
     'lambda/inference/response.ts',
     'lambda/inference/invoke-endpoint.ts',
     'lambda/inference/s3-source.ts',
-    'lambda/inference/image-format.ts',
+    'lambda/image/image-format.ts',
     'lambda/cleanup/sweep.ts',
   ]),
 };

@@ -9,12 +9,12 @@
  * Prints one JSON line (see `Report`).
  */
 import { readFileSync } from 'fs';
-import { readImageHeader } from '../lambda/inference/image-format';
-import { decodeJpeg } from '../lambda/inference/jpeg-decode';
-import { encodeJpeg } from '../lambda/inference/jpeg-encode';
-import { preprocessImage } from '../lambda/inference/preprocess';
-import { boxFactors, boxShrink, chooseJpegScale } from '../lambda/inference/resize';
-import { TensorEngineName, loadTensorEngine, resizeAndOrient } from '../lambda/inference/tensor-engine';
+import { readImageHeader } from '../lambda/image/image-format';
+import { decodeJpeg } from '../lambda/image/jpeg-decode';
+import { encodeJpeg } from '../lambda/image/jpeg-encode';
+import { preprocessImage } from '../lambda/image/preprocess';
+import { boxFactors, boxShrink, chooseJpegScale } from '../lambda/image/resize';
+import { TensorEngineName, loadTensorEngine, resizeAndOrient } from '../lambda/image/tensor-engine';
 
 const SIZE = 224;
 const QUALITY = 90;

@@ -2,9 +2,12 @@
  * The boundary between the constructs and the Lambda handlers, enforced on every TypeScript file of bin/, lib/ and
  * lambda/ (imports read with the TypeScript compiler's parser, so comments and strings never count):
  *
+ * - lambda/image/ is the image code (decode, orient, resize, encode) that the inference handler, the command line and
+ *   the bench share: it imports its own folder, lambda/shared/ and npm packages other than aws-cdk-lib and constructs.
+ *   Handlers may import it; the constructs never run it.
  * - lambda/shared/ holds what both sides share. Its modules are pure: they import only each other and the Node.js
  *   modules listed in SHARED_NODE_MODULES, and use no Node.js-only global beyond SHARED_NODE_GLOBALS.
- * - a handler (lambda/<name>/) imports its own folder, lambda/shared/ and npm packages other than aws-cdk-lib and
+ * - a handler (lambda/<name>/) imports its own folder, lambda/shared/, lambda/image/ and npm packages other than aws-cdk-lib and
  *   constructs; never lib/ nor another handler's folder.
  * - lib/ and bin/ import lib/, lambda/shared/ and npm packages; never a handler's own modules.
  *
@@ -19,6 +22,8 @@ import { handlerBuildOptions, LAMBDA_HANDLERS, LambdaHandlerName } from '../lib/
 
 const ROOT = path.join(__dirname, '..');
 const SHARED = 'lambda/shared';
+/** Code several handlers (and the command line) use, which the constructs never run. */
+const IMAGE = 'lambda/image';
 /** Node.js modules the shared modules may import: deterministic computation only. */
 const SHARED_NODE_MODULES: readonly string[] = ['crypto'];
 /** Node.js-only globals a shared module may use, by file, with the reason. */
@@ -31,11 +36,12 @@ const NODE_GLOBALS = ['process', 'Buffer', '__dirname', '__filename', 'require',
 const CDK_PACKAGES = ['aws-cdk-lib', 'constructs'];
 
 /** Where a file sits with respect to the boundary. */
-type Area = { readonly kind: 'lib' } | { readonly kind: 'shared' } | { readonly kind: 'handler'; readonly name: string } | { readonly kind: 'other' };
+type Area = { readonly kind: 'lib' } | { readonly kind: 'shared' } | { readonly kind: 'image' } | { readonly kind: 'handler'; readonly name: string } | { readonly kind: 'other' };
 
 function areaOf(file: string): Area {
   if (file.startsWith('lib/') || file.startsWith('bin/')) return { kind: 'lib' };
   if (file.startsWith(`${SHARED}/`)) return { kind: 'shared' };
+  if (file.startsWith(`${IMAGE}/`)) return { kind: 'image' };
   const handler = /^lambda\/([^/]+)\//.exec(file);
   return handler ? { kind: 'handler', name: handler[1] } : { kind: 'other' };
 }
@@ -103,6 +109,10 @@ function boundaryViolations(file: string, text: string): string[] {
         problems.push(`${at} (${target}): a handler never imports lib/; move what both need to ${SHARED}/`);
       } else if (area.kind === 'handler' && targetArea.kind === 'handler' && targetArea.name !== area.name) {
         problems.push(`${at} (${target}): a handler imports only its own folder and ${SHARED}/; move what both need to ${SHARED}/`);
+      } else if (area.kind === 'image' && (targetArea.kind === 'lib' || targetArea.kind === 'handler')) {
+        problems.push(`${at} (${target}): a module of ${IMAGE}/ imports only its own folder and ${SHARED}/`);
+      } else if (area.kind === 'lib' && targetArea.kind === 'image') {
+        problems.push(`${at} (${target}): constructs never run the image code of ${IMAGE}/`);
       } else if (area.kind === 'lib' && targetArea.kind === 'handler') {
         problems.push(`${at} (${target}): constructs never import a handler's modules; move what both need to ${SHARED}/`);
       }
@@ -111,7 +121,7 @@ function boundaryViolations(file: string, text: string): string[] {
     const name = packageName(specifier);
     if (area.kind === 'shared' && !SHARED_NODE_MODULES.includes(name)) {
       problems.push(`${at}: a module of ${SHARED}/ imports no package (no aws-cdk-lib, no AWS SDK), only the Node.js modules ${SHARED_NODE_MODULES.join(', ')}`);
-    } else if (area.kind === 'handler' && CDK_PACKAGES.includes(name)) {
+    } else if ((area.kind === 'handler' || area.kind === 'image') && CDK_PACKAGES.includes(name)) {
       problems.push(`${at}: a handler never imports ${name}, which would end up in its bundle`);
     }
   }
@@ -142,10 +152,11 @@ describe('the import boundary', () => {
     expect(violations).toEqual([]);
   });
 
-  test('every folder under lambda/ is a handler of LAMBDA_HANDLERS or the shared folder', () => {
+  test('every folder under lambda/ is a handler of LAMBDA_HANDLERS, the shared folder or the image folder', () => {
     const folders = fs.readdirSync(path.join(ROOT, 'lambda'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
     const handlerFolders = new Set(Object.keys(LAMBDA_HANDLERS).map((name) => name.split('/')[0]));
-    expect(folders.filter((folder) => folder !== path.posix.basename(SHARED) && !handlerFolders.has(folder))).toEqual([]);
+    const libraries = [SHARED, IMAGE].map((folder) => path.posix.basename(folder));
+    expect(folders.filter((folder) => !libraries.includes(folder) && !handlerFolders.has(folder))).toEqual([]);
   });
 
   test.each<[string, string, string, string]>([
@@ -160,6 +171,9 @@ describe('the import boundary', () => {
     ['a shared module importing the AWS SDK', 'lambda/shared/x.ts', "import { S3Client } from '@aws-sdk/client-s3';", 'imports no package'],
     ['a shared module importing aws-cdk-lib lazily', 'lambda/shared/x.ts', "const m = () => import('aws-cdk-lib');", 'imports no package'],
     ['a shared module reading the environment', 'lambda/shared/x.ts', 'export const region = process.env.AWS_REGION;', "uses the Node.js global 'process'"],
+    ['a construct importing the image code', 'lib/inference/x.ts', "import { preprocessImage } from '../../lambda/image/preprocess';", 'constructs never run the image code'],
+    ['the image code importing a handler', 'lambda/image/x.ts', "import { InferenceError } from '../inference/inference-error';", 'imports only its own folder'],
+    ['the image code importing aws-cdk-lib', 'lambda/image/x.ts', "import { Stack } from 'aws-cdk-lib';", 'never imports aws-cdk-lib'],
   ])('names the offending import: %s', (_case, file, text, expected) => {
     const violations = boundaryViolations(file, text);
     expect(violations).toHaveLength(1);
@@ -170,6 +184,7 @@ describe('the import boundary', () => {
   test.each<[string, string, string]>([
     ['a handler importing shared', 'lambda/cleanup/x.ts', "import { createLogger } from '../shared/log';"],
     ['a handler importing its own modules and the AWS SDK', 'lambda/cleanup/x.ts', "import { sweep } from './sweep';\nimport { SageMakerClient } from '@aws-sdk/client-sagemaker';"],
+    ['a handler importing the image code', 'lambda/inference/x.ts', "import { preprocessImage } from '../image/preprocess';"],
     ['a construct importing shared', 'lib/serving/x.ts', "import { runId } from '../../lambda/shared/sagemaker-names';"],
     ['a shared module importing crypto and shared', 'lambda/shared/x.ts', "import { createHash } from 'node:crypto';\nimport { a } from './log';\nconst o = { process: 1 }; o.process;"],
     ['an import path in a comment or a string', 'lambda/cleanup/x.ts', "// import '../../lib/x';\nconst s = \"from '../../lib/x'\";"],

@@ -8,7 +8,7 @@ import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { InferenceConfig } from '../shared/inference-environment';
 import { invokeEndpoint } from './invoke-endpoint';
 import { Logger } from '../shared/log';
-import type { PreprocessedImage, PreprocessOptions } from './preprocess';
+import type { PreprocessedImage, PreprocessOptions } from '../image/preprocess';
 import { ImageSource } from './request';
 import { ClassificationResult, topPredictions } from './response';
 import { assertReadable, readObject } from './s3-source';

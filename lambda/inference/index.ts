@@ -10,7 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createHandler, readConfiguration } from './handler';
 import { createLogger } from '../shared/log';
-import { preprocessImage } from './preprocess';
+import { preprocessImage } from '../image/preprocess';
 import { loadS3Sdk } from './s3-source';
 
 const configuration = readConfiguration(process.env);

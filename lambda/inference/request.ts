@@ -12,7 +12,7 @@
  * Everything here is pure: a bad request throws InferenceError (or ImageError for empty or oversized bodies).
  */
 import { InferenceConfig, TOP_K_RANGE } from '../shared/inference-environment';
-import { ImageError } from './image-error';
+import { ImageError } from '../image/image-error';
 import { InferenceError } from './inference-error';
 import { parseS3Uri, S3Location } from './s3-source';
 

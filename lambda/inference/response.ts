@@ -2,7 +2,7 @@
  * What the caller gets back: the top-k predictions, and errors as `{"error": {"code", "message"}}` with an HTTP
  * status. Pure functions; the handler picks the HTTP envelope or the bare body depending on how it was invoked.
  */
-import { ImageError } from './image-error';
+import { ImageError } from '../image/image-error';
 import { InferenceError } from './inference-error';
 import { EndpointPrediction } from './invoke-endpoint';
 

@@ -38,7 +38,7 @@ export const IMAGE_SIZE_RANGE = { min: 32, max: 1024 } as const;
 export const TOP_K_RANGE = { min: 1, max: 1000 } as const;
 export const INBOX_CONCURRENCY_RANGE = { min: 1, max: 16 } as const;
 
-/** Same defaults as preprocessImage (lambda/inference/preprocess.ts). */
+/** Same defaults as preprocessImage (lambda/image/preprocess.ts). */
 export const DEFAULT_MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_MAX_IMAGE_PIXELS = 50_000_000;
 export const DEFAULT_TOP_K = 5;

@@ -11,7 +11,7 @@ import type { BuildOptions } from 'esbuild';
 export const LAMBDA_HANDLERS = {
   // The native engine, present only in the container image (the handler falls back to pure JavaScript without it),
   // and TensorFlow.js on its CPU backend, only the reference the JavaScript port is tested against
-  // (lambda/inference/tensor-engine.ts).
+  // (lambda/image/tensor-engine.ts).
   'inference/index': { external: ['@tensorflow/tfjs-node', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu'] },
   'pipeline/index': { external: [] },
   'pipeline/new-data-trigger': { external: [] },

@@ -1,5 +1,5 @@
-import { readExifOrientation } from '../../lambda/inference/exif';
-import { readImageHeader } from '../../lambda/inference/image-format';
+import { readExifOrientation } from '../../lambda/image/exif';
+import { readImageHeader } from '../../lambda/image/image-format';
 import { orientationFixture } from './image-fixtures';
 
 /** A TIFF block with IFD0 holding the given entries [tag, type, count, value]. */

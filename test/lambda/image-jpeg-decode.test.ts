@@ -1,14 +1,14 @@
 import * as fc from 'fast-check';
 import sharp from 'sharp';
-import { ImageError } from '../../lambda/inference/image-error';
-import { planesToRgb, jpegColorModel } from '../../lambda/inference/jpeg-color';
-import { decodeJpeg } from '../../lambda/inference/jpeg-decode';
-import { encodeJpeg } from '../../lambda/inference/jpeg-encode';
-import { buildAcSkipLookup, buildHuffmanLookup, END_OF_BLOCK } from '../../lambda/inference/jpeg-huffman';
-import { createScaledIdct, inverseDctBlock, ZIGZAG } from '../../lambda/inference/jpeg-idct';
-import { readJpegHeader } from '../../lambda/inference/jpeg-markers';
-import { boxShrink } from '../../lambda/inference/resize';
-import { RgbImage } from '../../lambda/inference/rgb-image';
+import { ImageError } from '../../lambda/image/image-error';
+import { planesToRgb, jpegColorModel } from '../../lambda/image/jpeg-color';
+import { decodeJpeg } from '../../lambda/image/jpeg-decode';
+import { encodeJpeg } from '../../lambda/image/jpeg-encode';
+import { buildAcSkipLookup, buildHuffmanLookup, END_OF_BLOCK } from '../../lambda/image/jpeg-huffman';
+import { createScaledIdct, inverseDctBlock, ZIGZAG } from '../../lambda/image/jpeg-idct';
+import { readJpegHeader } from '../../lambda/image/jpeg-markers';
+import { boxShrink } from '../../lambda/image/resize';
+import { RgbImage } from '../../lambda/image/rgb-image';
 import { meanAbsDiff, orientationFixture, rawRgb, scene, toBytes } from './image-fixtures';
 
 /**

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import { decodeJpeg } from '../../lambda/inference/jpeg-decode';
-import { encodeJpeg, scaledQuantTable, STANDARD_HUFFMAN_TABLES } from '../../lambda/inference/jpeg-encode';
+import { decodeJpeg } from '../../lambda/image/jpeg-decode';
+import { encodeJpeg, scaledQuantTable, STANDARD_HUFFMAN_TABLES } from '../../lambda/image/jpeg-encode';
 import { meanAbsDiff, rawRgb, scene, toBytes } from './image-fixtures';
 
 describe('encodeJpeg', () => {

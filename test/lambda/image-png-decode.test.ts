@@ -1,8 +1,8 @@
 import { deflateSync } from 'zlib';
 import sharp from 'sharp';
-import { ImageError } from '../../lambda/inference/image-error';
-import { decodePng, readPngHeader } from '../../lambda/inference/png-decode';
-import { boxShrink } from '../../lambda/inference/resize';
+import { ImageError } from '../../lambda/image/image-error';
+import { decodePng, readPngHeader } from '../../lambda/image/png-decode';
+import { boxShrink } from '../../lambda/image/resize';
 import { meanAbsDiff, pngChunk, rawRgb, scene, seededRandom, toBytes } from './image-fixtures';
 
 interface PngSpec {

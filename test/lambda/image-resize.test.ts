@@ -1,4 +1,4 @@
-import { boxFactors, boxShrink, chooseJpegScale } from '../../lambda/inference/resize';
+import { boxFactors, boxShrink, chooseJpegScale } from '../../lambda/image/resize';
 
 describe('chooseJpegScale', () => {
   it('picks the largest DCT reduction that keeps both edges at least the target size', () => {

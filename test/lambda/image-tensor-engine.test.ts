@@ -1,7 +1,7 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import * as fc from 'fast-check';
-import type { ExifOrientation } from '../../lambda/inference/exif';
-import { loadTensorEngine, orientationTransform, orientImage, resizeAndOrient, resizeAndOrientInJs, Tf } from '../../lambda/inference/tensor-engine';
+import type { ExifOrientation } from '../../lambda/image/exif';
+import { loadTensorEngine, orientationTransform, orientImage, resizeAndOrient, resizeAndOrientInJs, Tf } from '../../lambda/image/tensor-engine';
 import { nativeTfjsLoads, orientationFixture } from './image-fixtures';
 
 describe('loadTensorEngine', () => {
@@ -100,16 +100,16 @@ describe('the JavaScript port', () => {
 
 describe('when @tensorflow/tfjs-node loads (simulated: a virtual module standing in for it)', () => {
   it('is chosen by default, reported as the engine, and does the work', async () => {
-    let load: typeof import('../../lambda/inference/tensor-engine').loadTensorEngine | undefined;
-    let preprocess: typeof import('../../lambda/inference/preprocess').preprocessImage | undefined;
+    let load: typeof import('../../lambda/image/tensor-engine').loadTensorEngine | undefined;
+    let preprocess: typeof import('../../lambda/image/preprocess').preprocessImage | undefined;
     jest.isolateModules(() => {
       // The stand-in is tfjs-core on the CPU backend: the same `tf` API that tfjs-node exports.
       jest.doMock('@tensorflow/tfjs-node', () => {
         require('@tensorflow/tfjs-backend-cpu');
         return require('@tensorflow/tfjs-core');
       }, { virtual: true });
-      load = require('../../lambda/inference/tensor-engine').loadTensorEngine;
-      preprocess = require('../../lambda/inference/preprocess').preprocessImage;
+      load = require('../../lambda/image/tensor-engine').loadTensorEngine;
+      preprocess = require('../../lambda/image/preprocess').preprocessImage;
     });
     expect((await load!()).name).toBe('tfjs-node');
     const result = await preprocess!(orientationFixture('Portrait_8.jpg'), { size: 64 });

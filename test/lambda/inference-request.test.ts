@@ -1,4 +1,4 @@
-import { ImageError } from '../../lambda/inference/image-error';
+import { ImageError } from '../../lambda/image/image-error';
 import { InferenceError } from '../../lambda/inference/inference-error';
 import { classifyEvent, HttpRequestEvent, parseDirectRequest, parseHttpRequest, parseTopK } from '../../lambda/inference/request';
 

@@ -1,4 +1,4 @@
-import { ImageError } from '../../lambda/inference/image-error';
+import { ImageError } from '../../lambda/image/image-error';
 import { InferenceError } from '../../lambda/inference/inference-error';
 import { describeError, directErrorResult, httpErrorResponse, topPredictions } from '../../lambda/inference/response';
 

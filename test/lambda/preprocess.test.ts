@@ -1,10 +1,10 @@
 import { deflateSync } from 'zlib';
 import * as fc from 'fast-check';
 import sharp, { type Sharp } from 'sharp';
-import { ImageError, ImageErrorCode } from '../../lambda/inference/image-error';
-import * as jpegDecode from '../../lambda/inference/jpeg-decode';
-import { PreprocessedImage, preprocessImage } from '../../lambda/inference/preprocess';
-import * as tensorEngine from '../../lambda/inference/tensor-engine';
+import { ImageError, ImageErrorCode } from '../../lambda/image/image-error';
+import * as jpegDecode from '../../lambda/image/jpeg-decode';
+import { PreprocessedImage, preprocessImage } from '../../lambda/image/preprocess';
+import * as tensorEngine from '../../lambda/image/tensor-engine';
 import { meanAbsDiff, nativeTfjsLoads, orientationFixture, pngChunk, rawRgb, scene, seededRandom, toBytes } from './image-fixtures';
 
 const SIZE = 224;
