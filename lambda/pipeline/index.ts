@@ -3,7 +3,7 @@ import { ExecutionContext, prepareRun } from './prepare-run';
 import { publishRunMetrics } from './run-metrics';
 import { createLogger } from '../shared/log';
 import type { PipelineConfig } from '../shared/pipeline-config';
-import { ScoredOnValue } from '../shared/run-metrics-contract';
+import { ScoredOn } from '../shared/run-metrics-contract';
 import { SupersededInput, supersededVersions } from './superseded-versions';
 
 /** What the retraining state machine asks of this function. */
@@ -62,21 +62,16 @@ export async function handler(event: PipelineStepEvent, context?: { readonly aws
   }
 }
 
-/** The run's figures as metrics: today's gate scores on the validation split. */
+/** The run's figures as metrics (never throws): today's gate scores are on the validation split. */
 function publishEvaluation(event: Extract<PipelineStepEvent, { action: 'evaluate' }>, decision: GateDecision, requestId = 'unknown'): void {
-  const log = createLogger(requestId);
-  if (typeof event.endpointName !== 'string' || event.endpointName.length === 0) {
-    log.warn('run-metrics-skipped', { reason: 'the evaluate step was not given the endpoint name (a run started before an update)' });
-    return;
-  }
   publishRunMetrics({
     endpointName: event.endpointName,
-    scores: { [ScoredOnValue.VALIDATION]: { challengerAccuracy: decision.candidateAccuracy, championAccuracy: decision.championAccuracy } },
+    scores: { [ScoredOn.VALIDATION]: { challengerAccuracy: decision.candidateAccuracy, championAccuracy: decision.championAccuracy } },
     promoted: decision.promote,
     trainingSeconds: event.training?.TrainingTimeInSeconds,
     billableTrainingSeconds: event.training?.BillableTimeInSeconds,
     trainingJobName: event.training?.TrainingJobName,
-  }, log);
+  }, createLogger(requestId));
 }
 
 function parseChampion(record: string | undefined): Champion | undefined {

@@ -12,7 +12,11 @@ export interface RunScores {
 
 /** What a run that reached the gate publishes. Figures that are absent or not finite numbers are left out. */
 export interface RunFigures {
-  readonly endpointName: string;
+  /**
+   * The `Endpoint` dimension. A run that started before the definition passed it (a deploy while it trained) has
+   * none, and publishes nothing.
+   */
+  readonly endpointName?: unknown;
   /** The scores by the images they were measured on. */
   readonly scores: Partial<Record<ScoredOn, RunScores>>;
   readonly promoted: boolean;
@@ -38,6 +42,10 @@ type Figure = readonly [name: string, unit: Unit, value: unknown];
 export function publishRunMetrics(figures: RunFigures, log: Logger): number {
   let lines = 0;
   try {
+    if (typeof figures.endpointName !== 'string' || figures.endpointName.length === 0) {
+      log.warn('run-metrics-skipped', { reason: 'no endpoint name was given (a run started before the pipeline passed it)' });
+      return 0;
+    }
     const endpoint = { [RunMetricDimension.ENDPOINT]: figures.endpointName };
     for (const [scoredOn, scores] of Object.entries(figures.scores) as Array<[ScoredOn, RunScores | undefined]>) {
       lines += write({ ...endpoint, [RunMetricDimension.SCORED_ON]: scoredOn }, [
@@ -53,7 +61,11 @@ export function publishRunMetrics(figures: RunFigures, log: Logger): number {
       [RunMetric.BILLABLE_TRAINING_SECONDS, MetricUnit.Seconds, figures.billableTrainingSeconds],
     ], figures.trainingJobName);
   } catch (error) {
-    log.warn('run-metrics-not-published', { error, endpointName: figures.endpointName, linesWritten: lines });
+    try {
+      log.warn('run-metrics-not-published', { error, endpointName: figures.endpointName, linesWritten: lines });
+    } catch {
+      // stdout itself failed, so there is nowhere left to report it; the step goes on.
+    }
   }
   return lines;
 }

@@ -15,16 +15,16 @@ export const RunMetricDimension = {
   SCORED_ON: 'ScoredOn',
 } as const;
 
-/** Values of the `ScoredOn` dimension. */
-export const ScoredOnValue = {
+/** The images a run's scores were measured on: the values of the `ScoredOn` dimension. */
+export enum ScoredOn {
   /**
-   * The validation split of the training job itself (`FinalMetricDataList`); the champion's figure is the one its own
-   * run recorded, on a different split: the gate's only figures without a fixed test set.
+   * The training job's own validation split (`FinalMetricDataList`); the champion's figure is the one its own run
+   * recorded, on another split. What the gate compares without a fixed test set.
    */
-  VALIDATION: 'Validation',
+  VALIDATION = 'Validation',
   /** The fixed test set, never trained on: challenger and champion scored on the same images. */
-  TEST_SET: 'TestSet',
-} as const;
+  TEST_SET = 'TestSet',
+}
 
 /** Metrics with the dimensions `Endpoint` and `ScoredOn`, each a fraction in [0, 1] (unit None). */
 export const ScoreMetric = {
@@ -47,4 +47,3 @@ export const RunMetric = {
 
 export type ScoreMetricName = typeof ScoreMetric[keyof typeof ScoreMetric];
 export type RunMetricName = typeof RunMetric[keyof typeof RunMetric];
-export type ScoredOn = typeof ScoredOnValue[keyof typeof ScoredOnValue];
