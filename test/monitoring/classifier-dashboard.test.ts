@@ -3,8 +3,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import {
-  ClassifierDashboard, ClassifierEndpoint, DatasetBucket, ImageClassifier, InferenceFunction, ModelArtifact, RetrainingPipeline,
-  TrainingJobDefinition,
+  ClassifierDashboard, ClassifierEndpoint, DatasetBucket, ImageClassifier, ImageClassifierStack, InferenceFunction, ModelArtifact,
+  RetrainingPipeline, TrainingJobDefinition,
 } from '../../lib';
 import { publishRunMetrics } from '../../lambda/pipeline/run-metrics';
 import { createLogger } from '../../lambda/shared/log';
@@ -12,7 +12,7 @@ import { RUN_METRICS_NAMESPACE, ScoredOn } from '../../lambda/shared/run-metrics
 import { NO_BUNDLING, testStack } from '../helpers';
 import { TemplateJson, resolveIntrinsics } from '../support/cfn-template';
 import {
-  DashboardWidget, GraphedMetric, dashboardWidgets, emfProblems, emittedMetrics, metricKey, widgetMetrics,
+  DashboardWidget, GraphedMetric, dashboardWidgets, emfProblems, emittedMetrics, metricKey, stdoutOf, widgetMetrics,
 } from '../support/cloudwatch-metrics';
 import { Scenario, runPipeline } from '../support/pipeline-world';
 
@@ -89,21 +89,12 @@ describe('the run metrics: what the pipeline publishes is what the dashboard gra
     expect(emitted.every((m) => m.namespace === RUN_METRICS_NAMESPACE && m.dimensions.Endpoint === fixture.names.endpoint)).toBe(true);
   });
 
-  test('the dashboard graphs no run metric the step function could not write', () => {
-    const lines: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(...String(chunk).split('\n').filter((line) => line.length > 0));
-      return true;
-    });
-    try {
-      const every = { challengerAccuracy: 0.9, championAccuracy: 0.8, challengerMacroF1: 0.85, championMacroF1: 0.75 };
-      publishRunMetrics({
-        endpointName: fixture.names.endpoint, scores: { [ScoredOn.VALIDATION]: every, [ScoredOn.TEST_SET]: every },
-        promoted: true, trainingSeconds: 1, billableTrainingSeconds: 1,
-      }, createLogger('test'));
-    } finally {
-      write.mockRestore();
-    }
+  test('the dashboard graphs no run metric the step function could not write', async () => {
+    const every = { challengerAccuracy: 0.9, championAccuracy: 0.8, challengerMacroF1: 0.85, championMacroF1: 0.75 };
+    const { lines } = await stdoutOf(() => publishRunMetrics({
+      endpointName: fixture.names.endpoint, scores: { [ScoredOn.VALIDATION]: every, [ScoredOn.TEST_SET]: every },
+      promoted: true, trainingSeconds: 1, billableTrainingSeconds: 1,
+    }, createLogger('test')));
     const writable = new Set(emittedMetrics(lines).map(metricKey));
     const graphedRunMetrics = allMetrics(fixture.widgets).filter((m) => m.namespace === RUN_METRICS_NAMESPACE).map(metricKey);
     expect(graphedRunMetrics.filter((key) => !writable.has(key))).toEqual([]);
@@ -222,12 +213,14 @@ describe('ClassifierDashboard on its own', () => {
 describe('ImageClassifier and its dashboard', () => {
   const dashboards = (stack: Stack) => dashboardWidgets(Template.fromStack(stack).toJSON() as TemplateJson);
 
-  test('has one by default, of its endpoint, pipeline and function', () => {
-    const stack = testStack();
-    const classifier = new ImageClassifier(stack, 'Classifier');
+  test('has one by default, of its endpoint, pipeline and function; the app\'s stack outputs its name', () => {
+    const stack = new ImageClassifierStack(new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING }), 'TestStack');
+    const classifier = stack.classifier;
     expect(classifier.dashboard?.runMetrics.endpointName).toBe(classifier.endpoint.endpointName);
-    const [widgets] = [...dashboards(stack).values()];
+    const template = Template.fromStack(stack).toJSON() as TemplateJson & { Outputs: Record<string, { Value: unknown }> };
+    const [[logicalId, widgets]] = [...dashboardWidgets(template).entries()];
     expect(new Set(allMetrics(widgets).map((m) => m.namespace))).toEqual(new Set([RUN_METRICS_NAMESPACE, 'AWS/States', 'AWS/SageMaker', 'AWS/Lambda']));
+    expect(template.Outputs.DashboardName.Value).toEqual({ Ref: logicalId });
   });
 
   test('dashboard: false creates none; a name is passed on', () => {

@@ -4,26 +4,12 @@ import { handler } from '../../lambda/pipeline/index';
 import { publishRunMetrics, RunFigures } from '../../lambda/pipeline/run-metrics';
 import { createLogger } from '../../lambda/shared/log';
 import { RUN_METRICS_NAMESPACE, ScoredOn } from '../../lambda/shared/run-metrics-contract';
-import { EmittedMetric, emfProblems, emittedMetrics } from '../support/cloudwatch-metrics';
+import { EmittedMetric, emfProblems, emittedMetrics, stdoutOf } from '../support/cloudwatch-metrics';
 
 /**
  * The gate step's CloudWatch metrics, read back from what it writes on stdout (the embedded metric format lines
  * CloudWatch Logs extracts metrics from) and checked against the EMF specification's rules.
  */
-
-/** What `run` wrote on stdout, a line each; stdout is restored whatever happens. */
-async function stdoutOf(run: () => unknown): Promise<{ lines: string[]; result: unknown }> {
-  const lines: string[] = [];
-  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(...String(chunk).split('\n').filter((line) => line.length > 0));
-    return true;
-  });
-  try {
-    return { result: await run(), lines };
-  } finally {
-    write.mockRestore();
-  }
-}
 
 const ACCURACY = 'tflow-ic:val-accuracy';
 const evaluate = (overrides: Record<string, unknown> = {}) => handler({

@@ -38,6 +38,20 @@ export function metricKey(metric: MetricIdentity): string {
 
 // ---- embedded metric format ------------------------------------------------------------------------------------
 
+/** What `run` wrote on stdout, a line each, and its result; stdout is restored whatever happens. */
+export async function stdoutOf<T>(run: () => T | Promise<T>): Promise<{ lines: string[]; result: T }> {
+  const lines: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(...String(chunk).split('\n').filter((line) => line.length > 0));
+    return true;
+  });
+  try {
+    return { result: await run(), lines };
+  } finally {
+    write.mockRestore();
+  }
+}
+
 /** Storage units CloudWatch accepts in an EMF `Unit` (the PutMetricData StandardUnit enum). */
 const STANDARD_UNITS = new Set(['Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes',
   'Bits', 'Kilobits', 'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count', 'Bytes/Second', 'Kilobytes/Second', 'Megabytes/Second',
