@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as fc from 'fast-check';
 import {
   ClassifierDashboard, ClassifierEndpoint, DatasetBucket, ImageClassifier, ImageClassifierStack, InferenceFunction, ModelArtifact,
   RetrainingPipeline, TrainingJobDefinition,
@@ -9,6 +10,8 @@ import {
 import { publishRunMetrics } from '../../lambda/pipeline/run-metrics';
 import { createLogger } from '../../lambda/shared/log';
 import { RUN_METRICS_NAMESPACE, ScoredOn } from '../../lambda/shared/run-metrics-contract';
+import { expectCleanOutcome } from '../fuzz/expect-clean-outcome';
+import { anyString } from '../fuzz/generators';
 import { NO_BUNDLING, testStack } from '../helpers';
 import { TemplateJson, resolveIntrinsics } from '../support/cfn-template';
 import {
@@ -201,6 +204,17 @@ describe('ClassifierDashboard on its own', () => {
     new ClassifierDashboard(stack, 'Dashboard', { endpoint: ClassifierEndpoint.fromEndpointName(stack, 'Endpoint', 'flowers') });
     const namespaces = new Set(allMetrics(onlyDashboard(Template.fromStack(stack).toJSON() as TemplateJson)).map((m) => m.namespace));
     expect(namespaces).toEqual(new Set(['AWS/SageMaker']));
+  });
+
+  test('any dashboard name is accepted exactly when CloudWatch would take it, or refused with a message naming dashboardName', () => {
+    const stack = testStack();
+    const endpoint = ClassifierEndpoint.fromEndpointName(stack, 'Endpoint', 'flowers');
+    let index = 0;
+    fc.assert(fc.property(fc.oneof(anyString(), fc.stringMatching(/^[A-Za-z0-9_-]{1,255}$/)), (name) => {
+      const outcome = expectCleanOutcome(() => new ClassifierDashboard(stack, `Dashboard${index++}`, { endpoint, dashboardName: name }),
+        { names: ['dashboardName'], inputs: [name] });
+      expect(outcome.ok).toBe(/^[A-Za-z0-9_-]{1,255}$/.test(name));
+    }), { numRuns: 200 });
   });
 
   test.each(['has space', 'slash/name', 'x'.repeat(256), ''])('rejects the dashboard name %j, naming dashboardName', (name) => {
