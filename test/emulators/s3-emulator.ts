@@ -51,11 +51,8 @@ export class S3Emulator extends LoopbackEmulator {
   public readonly requests: RecordedRequest[] = [];
   /** buckets whose every request answers AccessDenied (as with a bucket policy or KMS key that refuses us) */
   public readonly deniedBuckets = new Set<string>();
-  /**
-   * After this many successful PutObject calls, every further PutObject answers 503 ServiceUnavailable (an outage in
-   * the middle of an upload); undefined: never
-   */
-  public failPutsAfter?: number;
+  /** PutObject failures to come: after `after` successful puts, the next `times` answer 503 ServiceUnavailable */
+  private putFailures?: { readonly after: number; times: number };
   /** most keys per ListObjectsV2 page (S3's is 1000); tests lower it to make callers follow continuation tokens */
   public listPageSize = 1000;
   /** the caller's permissions; default: everything allowed */
@@ -71,7 +68,7 @@ export class S3Emulator extends LoopbackEmulator {
     this.requests.length = 0;
     this.deniedBuckets.clear();
     this.buckets.clear();
-    this.failPutsAfter = undefined;
+    this.putFailures = undefined;
     this.listPageSize = 1000;
     this.authorize = () => true;
   }
@@ -85,6 +82,18 @@ export class S3Emulator extends LoopbackEmulator {
     metadata: Readonly<Record<string, string>> = {}): void {
     this.createBucket(bucket);
     this.buckets.get(bucket)?.set(key, { body: Buffer.from(body), contentType, lastModified: new Date(), metadata });
+  }
+
+  /**
+   * An outage in the middle of an upload: once `after` PutObject calls have succeeded, the next `times` (default: all)
+   * answer 503 ServiceUnavailable. `healPuts()` ends it.
+   */
+  public failPuts(after: number, times = Number.POSITIVE_INFINITY): void {
+    this.putFailures = { after, times };
+  }
+
+  public healPuts(): void {
+    this.putFailures = undefined;
   }
 
   /** Every key of the bucket, sorted. */
@@ -136,7 +145,8 @@ export class S3Emulator extends LoopbackEmulator {
       }
       case 'PUT': {
         if (!this.authorize({ action: 's3:PutObject', bucket, key })) return s3Error(403, 'AccessDenied', 'Access Denied', {});
-        if (this.failPutsAfter !== undefined && this.puts.length >= this.failPutsAfter) {
+        if (this.putFailures !== undefined && this.puts.length >= this.putFailures.after && this.putFailures.times > 0) {
+          this.putFailures.times--;
           return s3Error(503, 'ServiceUnavailable', 'Please reduce your request rate.', {});
         }
         const checksum = request.headers['x-amz-checksum-crc32'];
