@@ -51,6 +51,8 @@ export class S3Emulator extends LoopbackEmulator {
   public readonly requests: RecordedRequest[] = [];
   /** buckets whose every request answers AccessDenied (as with a bucket policy or KMS key that refuses us) */
   public readonly deniedBuckets = new Set<string>();
+  /** milliseconds each PutObject takes to answer (a slow link, so that a progress bar has time to draw) */
+  public putDelayMs = 0;
   /** PutObject failures to come: after `after` successful puts, the next `times` answer 503 ServiceUnavailable */
   private putFailures?: { readonly after: number; times: number };
   /** most keys per ListObjectsV2 page (S3's is 1000); tests lower it to make callers follow continuation tokens */
@@ -70,6 +72,7 @@ export class S3Emulator extends LoopbackEmulator {
     this.buckets.clear();
     this.putFailures = undefined;
     this.listPageSize = 1000;
+    this.putDelayMs = 0;
     this.authorize = () => true;
   }
 
@@ -105,7 +108,14 @@ export class S3Emulator extends LoopbackEmulator {
     return this.buckets.get(bucket)?.get(key);
   }
 
-  protected route(request: LoopbackRequest): LoopbackResponse {
+  protected route(request: LoopbackRequest): LoopbackResponse | Promise<LoopbackResponse> {
+    if (request.method === 'PUT' && this.putDelayMs > 0) {
+      return new Promise((resolve) => setTimeout(() => resolve(this.answer(request)), this.putDelayMs));
+    }
+    return this.answer(request);
+  }
+
+  private answer(request: LoopbackRequest): LoopbackResponse {
     const bucketOnly = /^\/([^/]+)\/?$/.exec(request.rawPath);
     if (bucketOnly !== null && request.method === 'GET' && request.query.get('list-type') === '2') {
       return this.listObjectsV2(decodeURIComponent(bucketOnly[1]), request.query);
