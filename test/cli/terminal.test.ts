@@ -12,7 +12,6 @@ import { BUCKET, useCliEmulators } from './cli-harness';
 import { orientationFixture } from '../lambda/image-fixtures';
 
 // scripts/ is JavaScript, outside the TypeScript project.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cliBuildOptions } = require('../../scripts/cli-bundle') as { cliBuildOptions(outfile: string): Parameters<typeof buildSync>[0] };
 
 const COLUMNS = 100;
