@@ -1,7 +1,7 @@
 /**
- * A loopback CloudFormation answering the two read calls the endpoint cleanup makes, DescribeStacks and
- * ListStackResources, in the awsQuery protocol @aws-sdk/client-cloudformation speaks (reached through
- * AWS_ENDPOINT_URL_CLOUDFORMATION): POST / with a form-encoded body (`Action=…&Version=2010-05-15&StackName=…`),
+ * A loopback CloudFormation answering the read calls of the endpoint cleanup and the command line, DescribeStacks
+ * (with the stack's outputs) and ListStackResources, in the awsQuery protocol @aws-sdk/client-cloudformation speaks
+ * (reached through AWS_ENDPOINT_URL_CLOUDFORMATION): POST / with a form-encoded body (`Action=…&Version=2010-05-15&StackName=…`),
  * signed for `cloudformation`; answers in XML (`<ActionResponse><ActionResult>…`), lists as `<member>` elements,
  * errors as `<ErrorResponse><Error><Code>…`. The stacks and their resources are set by the test (`putStack`,
  * `setResource`, `removeResource`), playing CloudFormation's part in an update or a deletion.
@@ -24,6 +24,8 @@ interface EmulatedStack {
   readonly stackName: string;
   status: string;
   readonly resources: Map<string, EmulatedStackResource>;
+  /** OutputKey → OutputValue, as DescribeStacks lists them */
+  outputs: Readonly<Record<string, string>>;
 }
 
 export class CloudFormationEmulator extends LoopbackEmulator {
@@ -42,7 +44,13 @@ export class CloudFormationEmulator extends LoopbackEmulator {
 
   public putStack(stackId: string, status = 'CREATE_COMPLETE'): this {
     const stackName = stackId.split('/')[1] ?? stackId;
-    this.stacks.set(stackId, { stackId, stackName, status, resources: new Map() });
+    this.stacks.set(stackId, { stackId, stackName, status, resources: new Map(), outputs: {} });
+    return this;
+  }
+
+  /** Sets the stack's outputs (OutputKey → OutputValue), replacing the earlier ones. */
+  public setOutputs(stackId: string, outputs: Readonly<Record<string, string>>): this {
+    this.stack(stackId).outputs = { ...outputs };
     return this;
   }
 
@@ -75,7 +83,9 @@ export class CloudFormationEmulator extends LoopbackEmulator {
       case 'DescribeStacks':
         if (stack === undefined) return error('ValidationError', `Stack with id ${stackName} does not exist`);
         return ok(action, `<Stacks><member><StackId>${xml(stack.stackId)}</StackId><StackName>${xml(stack.stackName)}</StackName>`
-          + `<CreationTime>2026-11-30T00:00:00.000Z</CreationTime><StackStatus>${stack.status}</StackStatus></member></Stacks>`);
+          + `<CreationTime>2026-11-30T00:00:00.000Z</CreationTime><StackStatus>${stack.status}</StackStatus>`
+          + `<Outputs>${Object.entries(stack.outputs).map(([key, value]) => `<member><OutputKey>${xml(key)}</OutputKey><OutputValue>${xml(value)}</OutputValue></member>`).join('')}</Outputs>`
+          + '</member></Stacks>');
       case 'ListStackResources': {
         if (stack === undefined) return error('ValidationError', `Stack with id ${stackName} does not exist`);
         // One resource per page, so callers must follow NextToken.
