@@ -75,14 +75,18 @@ export function buildRunInput(options: { readonly set?: readonly string[]; reado
   return problems.length > 0 ? { ok: false, problems: [...problems, ...hints] } : { ok: true, input };
 }
 
+/** The pipeline's message for the input (prepareRun's, or with no configuration checkHyperparameters' joined the same way). */
 function pipelineProblems(input: RunInput, config: PipelineConfig | undefined, now: Date): string[] {
-  if (config === undefined) return checkHyperparameters((input.hyperparameters ?? {}) as Hyperparameters, 'input.hyperparameters');
+  if (config === undefined) {
+    const problems = checkHyperparameters((input.hyperparameters ?? {}) as Hyperparameters, 'input.hyperparameters');
+    return problems.length === 0 ? [] : [problems.join('; ')];
+  }
   try {
     // The execution's id and start time only name the run's resources; these names are thrown away.
     prepareRun({ id: 'arn:aws:states:local:000000000000:execution:check:local', name: 'local', startTime: now.toISOString() }, input, config);
     return [];
   } catch (error) {
-    if (error instanceof InvalidRunInput) return error.message.split('; ');
+    if (error instanceof InvalidRunInput) return [error.message];
     throw error;
   }
 }

@@ -84,7 +84,8 @@ export function viewRun(execution: DescribeExecutionOutput, events: readonly His
   if (execution.output) state = parseObject(execution.output) ?? state;
   const status = (execution.status ?? 'RUNNING') as RunStatus;
   const input = parseObject(execution.input) as { trigger?: unknown } | undefined;
-  const attempt = state.current?.attempt ?? state.run?.attempts?.[0];
+  // The attempt being trained (SelectAttempt sets it just before the Train state creates the job).
+  const attempt = state.current?.attempt;
   const trainingJobName = attempt?.trainingJobName ?? state.training?.TrainingJobName;
   const error = failure ?? (execution.error || execution.cause ? { error: execution.error, cause: execution.cause } : undefined)
     ?? (status !== 'RUNNING' && status !== 'SUCCEEDED' && state.error ? { error: state.error.Error, cause: state.error.Cause } : undefined);
@@ -94,7 +95,8 @@ export function viewRun(execution: DescribeExecutionOutput, events: readonly His
     status,
     startDate: execution.startDate,
     stopDate: execution.stopDate,
-    trigger: state.run?.trigger ?? (typeof input?.trigger === 'string' ? input.trigger : undefined),
+    // PrepareRun's reading of the input's trigger; before it ran, the input's own (absent: 'manual', as PrepareRun reads it).
+    trigger: state.run?.trigger ?? (typeof input?.trigger === 'string' ? input.trigger : input?.trigger === undefined ? 'manual' : undefined),
     runId: state.run?.runId,
     state: stateName,
     trainingJobName,

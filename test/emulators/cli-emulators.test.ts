@@ -12,12 +12,11 @@ import {
 } from '@aws-sdk/client-sfn';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac } from 'node:crypto';
-import { useEmulatorEnvironment } from './aws-environment';
+import { EMULATOR_CREDENTIALS as CREDENTIALS, useEmulatorEnvironment } from './aws-environment';
 import { LambdaEmulator } from './lambda-emulator';
 import { SageMakerControlPlaneEmulator } from './sagemaker-control-plane';
 import { EXECUTION_START_DATE, ScriptedRun, StepFunctionsEmulator, executionArn, startStepFunctionsEmulator } from './step-functions-emulator';
 
-const CREDENTIALS = { accessKeyId: 'AKIAEMULATOREXAMPLE', secretAccessKey: 'emulator-secret-access-key' };
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:Retraining';
 
 let lambdaEmulator: LambdaEmulator;
@@ -104,7 +103,7 @@ describe('LambdaEmulator: the function URL checks SigV4 as AWS_IAM auth does', (
   });
 
   test.each([
-    ['unsigned', async (body: Buffer) => ({ 'content-type': 'application/octet-stream' })],
+    ['unsigned', async () => ({ 'content-type': 'application/octet-stream' })],
     ['signed for another service', async (body: Buffer) => (await signedPost(body, { service: 'execute-api' })).headers],
     ['signed for another region', async (body: Buffer) => (await signedPost(body, { region: 'eu-west-1' })).headers],
     ['signed with another secret key', async (body: Buffer) => (await signedPost(body, { secret: 'wrong' })).headers],

@@ -24,6 +24,8 @@ interface EmulatedStack {
   readonly stackName: string;
   status: string;
   readonly resources: Map<string, EmulatedStackResource>;
+  /** OutputKey → OutputValue */
+  readonly outputs: Record<string, string>;
 }
 
 export class CloudFormationEmulator extends LoopbackEmulator {
@@ -40,9 +42,9 @@ export class CloudFormationEmulator extends LoopbackEmulator {
     this.calls.length = 0;
   }
 
-  public putStack(stackId: string, status = 'CREATE_COMPLETE'): this {
+  public putStack(stackId: string, status = 'CREATE_COMPLETE', outputs: Readonly<Record<string, string>> = {}): this {
     const stackName = stackId.split('/')[1] ?? stackId;
-    this.stacks.set(stackId, { stackId, stackName, status, resources: new Map() });
+    this.stacks.set(stackId, { stackId, stackName, status, resources: new Map(), outputs: { ...outputs } });
     return this;
   }
 
@@ -75,7 +77,9 @@ export class CloudFormationEmulator extends LoopbackEmulator {
       case 'DescribeStacks':
         if (stack === undefined) return error('ValidationError', `Stack with id ${stackName} does not exist`);
         return ok(action, `<Stacks><member><StackId>${xml(stack.stackId)}</StackId><StackName>${xml(stack.stackName)}</StackName>`
-          + `<CreationTime>2026-11-30T00:00:00.000Z</CreationTime><StackStatus>${stack.status}</StackStatus></member></Stacks>`);
+          + `<CreationTime>2026-11-30T00:00:00.000Z</CreationTime><StackStatus>${stack.status}</StackStatus>`
+          + `<Outputs>${Object.entries(stack.outputs).map(([key, value]) => `<member><OutputKey>${xml(key)}</OutputKey><OutputValue>${xml(value)}</OutputValue></member>`).join('')}</Outputs>`
+          + '</member></Stacks>');
       case 'ListStackResources': {
         if (stack === undefined) return error('ValidationError', `Stack with id ${stackName} does not exist`);
         // One resource per page, so callers must follow NextToken.

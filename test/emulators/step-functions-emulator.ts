@@ -61,8 +61,8 @@ export interface StepFunctionsEmulator extends LoopbackServer {
   readonly stateMachines: Map<string, string>;
   /** An error the next StartExecution calls answer with (until cleared), e.g. `{ status: 400, type: 'AccessDeniedException' }`. */
   readonly faults: { startExecution?: EmulatedError } & Partial<Record<string, EmulatedError>>;
-  /** called with each execution StartExecution creates, e.g. to give it a run to play */
-  onStart?: (execution: EmulatedExecution) => void;
+  /** called (and awaited) with each execution StartExecution creates, e.g. to give it a run to play */
+  onStart?: (execution: EmulatedExecution) => void | Promise<void>;
 }
 
 export const EXECUTION_START_DATE = 1_795_000_000;
@@ -77,7 +77,7 @@ export async function startStepFunctionsEmulator(): Promise<StepFunctionsEmulato
   const arnOf = (e: EmulatedExecution) => executionArn(e.stateMachineArn, e.name);
   const find = (arn: unknown) => executions.find((e) => arnOf(e) === arn);
   const emulator: StepFunctionsEmulator = {} as StepFunctionsEmulator;
-  const server = await startLoopbackServer((request) => {
+  const server = await startLoopbackServer(async (request) => {
     const operation = String(request.headers['x-amz-target'] ?? '').replace(/^AWSStepFunctions\./, '');
     operations.push(operation);
     const body = JSON.parse(request.body.toString('utf8') || '{}') as Record<string, unknown>;
@@ -120,7 +120,7 @@ export async function startStepFunctionsEmulator(): Promise<StepFunctionsEmulato
           startDate: EXECUTION_START_DATE + executions.length,
         };
         executions.push(execution);
-        emulator.onStart?.(execution);
+        await emulator.onStart?.(execution);
         return json(200, { executionArn: arnOf(execution), startDate: execution.startDate });
       }
       case 'DescribeExecution': {
