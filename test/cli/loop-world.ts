@@ -50,6 +50,8 @@ export interface LoopWorld {
   readonly s3: S3Emulator;
   readonly lambda: LambdaEmulator;
   readonly pipeline: PipelineFixture;
+  /** the SageMaker endpoint the inference function invokes */
+  readonly endpointName: string;
   /** the stack's outputs, as the deployed stack would have them */
   readonly outputs: Record<string, string>;
   /** runs the command line in process: `main(argv, io)` with captured output */
@@ -63,9 +65,15 @@ export interface LoopWorld {
   playRun(name: string, result: RunResult, options?: PlayOptions): EmulatedExecution;
 }
 
-/** Registers jest hooks that start the emulators (once per file) and reset them before each test. */
-export function useLoopWorld(): LoopWorld {
-  let started: Omit<LoopWorld, 'cli' | 'localRun' | 'playRun' | 'outputs'> | undefined;
+/** The endpoint's name in a world without the pipeline. */
+const ENDPOINT_NAME = 'flowers-classifier';
+
+/**
+ * Registers jest hooks that start the emulators (once per file) and reset them before each test. `withPipeline:
+ * false` skips synthesizing the pipeline (the predict tests need none): no state machine, `pipeline` unavailable.
+ */
+export function useLoopWorld(options: { readonly withPipeline?: boolean } = {}): LoopWorld {
+  let started: (Omit<LoopWorld, 'cli' | 'localRun' | 'playRun' | 'outputs' | 'pipeline'> & { readonly pipeline?: PipelineFixture }) | undefined;
   let restore = (): void => {};
   const outputs: Record<string, string> = {};
   const get = () => {
@@ -74,7 +82,8 @@ export function useLoopWorld(): LoopWorld {
   };
 
   beforeAll(async () => {
-    const pipeline = pipelineFixture();
+    const pipeline = options.withPipeline === false ? undefined : pipelineFixture();
+    const endpointName = pipeline?.endpoint.endpointName ?? ENDPOINT_NAME;
     const [cloudFormation, sfn, sageMaker, runtime, s3] = await Promise.all([
       CloudFormationEmulator.start(), startStepFunctionsEmulator(), SageMakerControlPlaneEmulator.start(), SageMakerRuntimeEmulator.start(), S3Emulator.start(),
     ]);
@@ -82,7 +91,7 @@ export function useLoopWorld(): LoopWorld {
       AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.url, AWS_ENDPOINT_URL_SFN: sfn.url, AWS_ENDPOINT_URL_SAGEMAKER: sageMaker.url,
     });
     const handler = createHandler({
-      configuration: readConfiguration({ ENDPOINT_NAME: pipeline.endpoint.endpointName, IMAGE_SIZE: String(IMAGE_SIZE), READABLE_BUCKETS: DATASET_BUCKET }),
+      configuration: readConfiguration({ ENDPOINT_NAME: endpointName, IMAGE_SIZE: String(IMAGE_SIZE), READABLE_BUCKETS: DATASET_BUCKET }),
       sageMaker: new SageMakerRuntimeClient({}),
       s3: () => new S3Client({}),
       preprocess: preprocessImage,
@@ -90,7 +99,7 @@ export function useLoopWorld(): LoopWorld {
     });
     const lambda = await LambdaEmulator.start({ functionName: FUNCTION_NAME, handler, credentials: EMULATOR_CREDENTIALS });
     process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.url;
-    started = { cloudFormation, sfn, sageMaker, runtime, s3, lambda, pipeline };
+    started = { cloudFormation, sfn, sageMaker, runtime, s3, lambda, pipeline, endpointName };
   });
 
   afterAll(async () => {
@@ -101,14 +110,14 @@ export function useLoopWorld(): LoopWorld {
   });
 
   beforeEach(() => {
-    const { cloudFormation, sfn, sageMaker, runtime, s3, lambda, pipeline } = get();
+    const { cloudFormation, sfn, sageMaker, runtime, s3, lambda, pipeline, endpointName } = get();
     for (const key of Object.keys(outputs)) delete outputs[key];
     Object.assign(outputs, {
       RetrainingStateMachineArn: STATE_MACHINE_ARN,
       InferenceUrl: lambda.functionUrl,
       InferenceFunctionName: FUNCTION_NAME,
       DatasetBucketName: DATASET_BUCKET,
-      EndpointName: pipeline.endpoint.endpointName,
+      EndpointName: endpointName,
       ModelImageSize: String(IMAGE_SIZE),
     });
     cloudFormation.reset();
@@ -116,17 +125,22 @@ export function useLoopWorld(): LoopWorld {
     sfn.executions.length = 0;
     sfn.operations.length = 0;
     sfn.stateMachines.clear();
-    sfn.stateMachines.set(STATE_MACHINE_ARN, JSON.stringify(pipeline.definition));
+    if (pipeline !== undefined) sfn.stateMachines.set(STATE_MACHINE_ARN, JSON.stringify(pipeline.definition));
     for (const key of Object.keys(sfn.faults)) delete sfn.faults[key];
     sfn.onStart = undefined;
     sageMaker.reset();
     runtime.reset();
-    runtime.endpoints.set(pipeline.endpoint.endpointName, 'InService');
+    runtime.endpoints.set(endpointName, 'InService');
     s3.reset();
     s3.createBucket(DATASET_BUCKET);
     lambda.reset();
   });
 
+  const withPipeline = (): PipelineFixture => {
+    const pipeline = get().pipeline;
+    if (pipeline === undefined) throw new Error('this loop world was started without the pipeline');
+    return pipeline;
+  };
   const world: LoopWorld = {
     get cloudFormation() { return get().cloudFormation; },
     get sfn() { return get().sfn; },
@@ -134,7 +148,8 @@ export function useLoopWorld(): LoopWorld {
     get runtime() { return get().runtime; },
     get s3() { return get().s3; },
     get lambda() { return get().lambda; },
-    get pipeline() { return get().pipeline; },
+    get pipeline() { return withPipeline(); },
+    get endpointName() { return get().endpointName; },
     outputs,
     async cli(argv, options = {}) {
       // The stack may change between tests (an output removed): describe it again.
@@ -151,7 +166,7 @@ export function useLoopWorld(): LoopWorld {
       const code = await main(['--stack', STACK_NAME, ...argv], io);
       return { code, stdout, stderr };
     },
-    localRun: (scenario) => runPipeline(get().pipeline.definition, { executionName: 'local-run', ...scenario }, get().pipeline.endpoint),
+    localRun: (scenario) => runPipeline(withPipeline().definition, { executionName: 'local-run', ...scenario }, withPipeline().endpoint),
     playRun(name, result, options = {}) {
       const run = scriptedRun(result.events, { holds: { Train: options.trainPolls ?? 1 }, startDate: options.startDate ?? options.execution?.startDate });
       const execution: EmulatedExecution = options.execution ?? {
