@@ -2,6 +2,7 @@
 import { App } from 'aws-cdk-lib';
 import { imageClassifierPropsFromContext, SettingsError } from '../lib/app-context';
 import { ImageClassifierStack } from '../lib/image-classifier-stack';
+import { APP_STACK_NAME } from '../lambda/shared/stack-outputs';
 
 // One environment-agnostic stack: it synthesizes with no AWS account, and CloudFormation resolves the region's
 // algorithm images at deploy time. Settings come from the `imageClassifier:*` keys in cdk.json (see README).
@@ -10,7 +11,7 @@ import { ImageClassifierStack } from '../lib/image-classifier-stack';
 // `cdk synth` fast. Set CDK_VALIDATION=true to run it here too.
 const app = new App({ autoSynth: false, builtinCloudFormationValidation: process.env.CDK_VALIDATION === 'true' });
 try {
-  new ImageClassifierStack(app, 'ImageClassifierStack', {
+  new ImageClassifierStack(app, APP_STACK_NAME, {
     classifier: imageClassifierPropsFromContext(app.node),
   });
   app.synth();

@@ -76,17 +76,3 @@ export async function readRun(sfn: SFNClient, executionArn: string): Promise<Run
   const execution = await describeExecution(sfn, executionArn);
   return viewRun(execution, await executionHistory(sfn, executionArn));
 }
-
-/** `items` through `task`, at most `concurrency` at a time, results in the order of `items`. */
-export async function mapConcurrently<T, R>(items: readonly T[], concurrency: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
-  return results;
-}

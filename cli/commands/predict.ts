@@ -11,16 +11,16 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { preprocessImage } from '../../lambda/image/preprocess';
 import { TOP_K_RANGE } from '../../lambda/shared/inference-environment';
 import type { CommandContext } from '../context';
 import { CliError, EXIT_CODES } from '../errors';
+import { mapWithConcurrency } from '../concurrency';
 import { classify, ImageInput, InferenceTarget, PredictOutcome } from '../inference-client';
+import { integerIn } from '../options';
 import { renderTable, writeJson } from '../output';
-import { mapConcurrently } from '../pipeline-runs';
 import { startProgress } from '../progress';
-import { positiveInteger } from './runs';
 
 interface PredictOptions {
   readonly topK: number;
@@ -43,9 +43,9 @@ export function register(program: Command, context: CommandContext): void {
   program.command('predict')
     .description('Classify images with the deployed model: a file, a folder (in parallel), or s3://bucket/key or s3://bucket/prefix/.')
     .argument('<images>', 'a JPEG or PNG file, a folder of them, or an S3 object or prefix the function may read')
-    .addOption(new Option('--top-k <n>', `how many labels per image, ${TOP_K_RANGE.min}-${TOP_K_RANGE.max}`).argParser(topK).default(3))
+    .addOption(new Option('--top-k <n>', `how many labels per image, ${TOP_K_RANGE.min}-${TOP_K_RANGE.max}`).argParser(integerIn(TOP_K_RANGE.min, TOP_K_RANGE.max)).default(3))
     .addOption(new Option('--invoke', 'call the function with lambda:InvokeFunction instead of its function URL').default(false))
-    .addOption(new Option('--concurrency <n>', 'images classified at the same time').argParser(positiveInteger).default(4))
+    .addOption(new Option('--concurrency <n>', 'images classified at the same time').argParser(integerIn(1, 64)).default(4))
     .addOption(new Option('--json', 'print the predictions as JSON').default(false))
     .action((images: string, options: PredictOptions) => predict(context, images, options));
 }
@@ -61,7 +61,7 @@ async function predict(context: CommandContext, target: string, options: Predict
   const progress = images.length > 1
     ? startProgress(context.io, { verb: 'classified', total: images.length, totalBytes: images.reduce((sum, image) => sum + image.bytes, 0) })
     : undefined;
-  const results = await mapConcurrently(images, options.concurrency, async (image) => {
+  const results = await mapWithConcurrency(images, options.concurrency, async (image) => {
     const input = await imageInput(image, Number.isInteger(imageSize) ? imageSize : undefined);
     const outcome: PredictOutcome = 'ok' in input ? input : await classify(lambda, inference, input, options.topK);
     progress?.tick(image.bytes);
@@ -143,12 +143,4 @@ async function listS3Images(context: CommandContext, target: string): Promise<Im
   } while (token !== undefined);
   if (images.length === 0) throw new CliError('usage', `No .jpg, .jpeg or .png object under ${target}.`);
   return images;
-}
-
-function topK(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || number < TOP_K_RANGE.min || number > TOP_K_RANGE.max) {
-    throw new InvalidArgumentError(`must be a whole number in [${TOP_K_RANGE.min}, ${TOP_K_RANGE.max}], got '${value}'.`);
-  }
-  return number;
 }

@@ -4,10 +4,12 @@
  * decision).
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { mapWithConcurrency } from '../concurrency';
 import type { CommandContext } from '../context';
 import { formatDuration, renderTable, writeJson } from '../output';
-import { describeExecution, listRuns, mapConcurrently, stateMachineArnOf } from '../pipeline-runs';
+import { integerIn } from '../options';
+import { describeExecution, listRuns, stateMachineArnOf } from '../pipeline-runs';
 import { RunView, viewRun } from '../run-view';
 
 interface RunsOptions {
@@ -21,12 +23,12 @@ const CONCURRENCY = 8;
 export function register(program: Command, context: CommandContext): void {
   program.command('runs')
     .description('List the newest retraining runs: trigger, status, start, duration, and whether they promoted a model.')
-    .addOption(new Option('--limit <n>', 'how many runs').argParser(positiveInteger).default(10))
+    .addOption(new Option('--limit <n>', 'how many runs').argParser(integerIn(1, 1000)).default(10))
     .addOption(new Option('--json', 'print the runs as JSON').default(false))
     .action(async (options: RunsOptions) => {
       const sfn = context.client(SFNClient);
       const listed = await listRuns(sfn, await stateMachineArnOf(context, 'runs'), options.limit);
-      const runs = await mapConcurrently(listed, CONCURRENCY, async (item) => viewRun(await describeExecution(sfn, item.executionArn!)));
+      const runs = await mapWithConcurrency(listed, CONCURRENCY, async (item) => viewRun(await describeExecution(sfn, item.executionArn!)));
       if (options.json) {
         writeJson(context.io.stdout, runs);
         return;
@@ -54,12 +56,4 @@ function promoted(run: RunView): string {
     case 'failed': return 'no (failed)';
     default: return '-';
   }
-}
-
-export function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
-    throw new InvalidArgumentError(`must be a whole number of at least 1, got '${value}'.`);
-  }
-  return number;
 }

@@ -6,9 +6,10 @@
  */
 import { DescribeTrainingJobCommand, DescribeTrainingJobResponse, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { CommandContext } from '../context';
 import { EXIT_CODES } from '../errors';
+import { numberIn } from '../options';
 import { formatDuration, writeJson } from '../output';
 import { RunView } from '../run-view';
 import { readRun, resolveExecution, stateMachineArnOf } from '../pipeline-runs';
@@ -41,15 +42,7 @@ const DEFAULT_INTERVAL_SECONDS = 15;
 
 /** `--interval <seconds>` between polls, a positive number. */
 export function intervalOption(): Option {
-  return new Option('--interval <seconds>', 'seconds between polls with --watch')
-    .argParser((value: string) => {
-      const seconds = Number(value);
-      if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-        throw new InvalidArgumentError(`must be a number of seconds in (0, 3600], got '${value}'.`);
-      }
-      return seconds;
-    })
-    .default(DEFAULT_INTERVAL_SECONDS);
+  return new Option('--interval <seconds>', 'seconds between polls with --watch').argParser(numberIn(0.001, 3600)).default(DEFAULT_INTERVAL_SECONDS);
 }
 
 export function register(program: Command, context: CommandContext): void {

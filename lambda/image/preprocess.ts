@@ -56,17 +56,7 @@ export async function preprocessImage(bytes: Uint8Array, options: PreprocessOpti
   const quality = options.jpegQuality ?? DEFAULT_JPEG_QUALITY;
   checkOptions(size, maxPixels, maxBytes, quality);
 
-  if (bytes.length === 0) throw new ImageError('EMPTY_IMAGE', 'The image is empty (0 bytes).');
-  if (bytes.length > maxBytes) {
-    throw new ImageError('IMAGE_TOO_LARGE', `The image is ${bytes.length} bytes; at most ${maxBytes} bytes are accepted.`);
-  }
-  const header = blameTheBytes(() => readImageHeader(bytes));
-  const pixels = header.width * header.height;
-  if (pixels > maxPixels) {
-    throw new ImageError('TOO_MANY_PIXELS',
-      `The image is ${header.width}×${header.height} (${pixels} pixels); at most ${maxPixels} pixels are accepted.`);
-  }
-
+  const header = readAcceptedHeader(bytes, maxBytes, maxPixels);
   const decoded = blameTheBytes(() => decodeForSize(bytes, header, size));
   const factors = boxFactors(decoded.width, decoded.height, size);
   const reduced = boxShrink(decoded, factors.x, factors.y);
@@ -78,6 +68,24 @@ export async function preprocessImage(bytes: Uint8Array, options: PreprocessOpti
     source: { format: header.format, width: header.width, height: header.height, orientation: header.orientation },
     engine: tensorEngine.name,
   };
+}
+
+/**
+ * The header of an image within the limits, read before any pixel is decoded: ImageError EMPTY_IMAGE,
+ * IMAGE_TOO_LARGE, UNSUPPORTED_IMAGE_TYPE, CORRUPT_IMAGE or TOO_MANY_PIXELS otherwise.
+ */
+export function readAcceptedHeader(bytes: Uint8Array, maxBytes: number, maxPixels: number): ImageHeader {
+  if (bytes.length === 0) throw new ImageError('EMPTY_IMAGE', 'The image is empty (0 bytes).');
+  if (bytes.length > maxBytes) {
+    throw new ImageError('IMAGE_TOO_LARGE', `The image is ${bytes.length} bytes; at most ${maxBytes} bytes are accepted.`);
+  }
+  const header = blameTheBytes(() => readImageHeader(bytes));
+  const pixels = header.width * header.height;
+  if (pixels > maxPixels) {
+    throw new ImageError('TOO_MANY_PIXELS',
+      `The image is ${header.width}×${header.height} (${pixels} pixels); at most ${maxPixels} pixels are accepted.`);
+  }
+  return header;
 }
 
 /**
@@ -94,7 +102,7 @@ function decodeForSize(bytes: Uint8Array, header: ImageHeader, size: number): Rg
  * there (a RangeError from a length nobody thought of, say) is still the bytes' fault, so it becomes CORRUPT_IMAGE
  * rather than a 500.
  */
-function blameTheBytes<T>(step: () => T): T {
+export function blameTheBytes<T>(step: () => T): T {
   try {
     return step();
   } catch (error) {

@@ -158,20 +158,24 @@ export function orientationTransform(orientation: ExifOrientation, size: number)
  * feedback, so reaching it threw the optimised code away (a deoptimisation, then a second compile for the next loop).
  */
 export function resizeAndOrientInJs(image: RgbImage, size: number, orientation: ExifOrientation): Uint8Array {
-  return orientResized(resizeBilinear(image, size), size, orientation);
+  return orientResized(resizeBilinear(image, size, size), size, orientation);
 }
 
-function resizeBilinear(image: RgbImage, size: number): Float32Array {
+/**
+ * TensorFlow.js's ResizeBilinear (half-pixel centres, no corner alignment) to outWidth×outHeight, as float32 RGB.
+ * The square model input uses it with both edges equal; the upload normalisation (normalise.ts) keeps the aspect.
+ */
+export function resizeBilinear(image: RgbImage, outWidth: number, outHeight: number): Float32Array {
   const { width, height, data } = image;
-  const resized = new Float32Array(size * size * 3);
-  const rowRatio = height / size;
-  const columnRatio = width / size;
+  const resized = new Float32Array(outWidth * outHeight * 3);
+  const rowRatio = height / outHeight;
+  const columnRatio = width / outWidth;
   const stride = width * 3;
-  // The column terms are the same for every row: computed once (same doubles), not size times.
-  const lefts = new Int32Array(size);
-  const rights = new Int32Array(size);
-  const columnFractions = new Float64Array(size);
-  for (let column = 0; column < size; column++) {
+  // The column terms are the same for every row: computed once (same doubles), not outHeight times.
+  const lefts = new Int32Array(outWidth);
+  const rights = new Int32Array(outWidth);
+  const columnFractions = new Float64Array(outWidth);
+  for (let column = 0; column < outWidth; column++) {
     const sourceColumn = columnRatio * (column + 0.5) - 0.5;
     const columnFloor = Math.max(0, Math.floor(sourceColumn));
     columnFractions[column] = sourceColumn - columnFloor;
@@ -179,13 +183,13 @@ function resizeBilinear(image: RgbImage, size: number): Float32Array {
     rights[column] = Math.min(width - 1, Math.ceil(sourceColumn)) * 3;
   }
   let at = 0;
-  for (let row = 0; row < size; row++) {
+  for (let row = 0; row < outHeight; row++) {
     const sourceRow = rowRatio * (row + 0.5) - 0.5;
     const rowFloor = Math.max(0, Math.floor(sourceRow));
     const rowFraction = sourceRow - rowFloor;
     const top = rowFloor * stride;
     const bottom = Math.min(height - 1, Math.ceil(sourceRow)) * stride;
-    for (let column = 0; column < size; column++) {
+    for (let column = 0; column < outWidth; column++) {
       const columnFraction = columnFractions[column];
       const left = lefts[column];
       const right = rights[column];

@@ -24,6 +24,7 @@ import { PipelineFixture, pipelineFixture } from '../pipeline/fixture';
 import { RunResult, runPipeline, Scenario } from '../support/pipeline-world';
 
 export const STACK_NAME = 'ImageClassifierStack';
+const STACK_ID = `arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK_NAME}/1`;
 export const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:RetrainingPipeline';
 export const FUNCTION_NAME = 'ImageClassifierInference';
 export const DATASET_BUCKET = 'classifier-dataset';
@@ -121,7 +122,7 @@ export function useLoopWorld(options: { readonly withPipeline?: boolean } = {}):
       ModelImageSize: String(IMAGE_SIZE),
     });
     cloudFormation.reset();
-    cloudFormation.putStack(`arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK_NAME}/1`, 'UPDATE_COMPLETE', outputs);
+    cloudFormation.putStack(STACK_ID, 'UPDATE_COMPLETE').setOutputs(STACK_ID, outputs);
     sfn.executions.length = 0;
     sfn.operations.length = 0;
     sfn.stateMachines.clear();
@@ -153,7 +154,7 @@ export function useLoopWorld(options: { readonly withPipeline?: boolean } = {}):
     outputs,
     async cli(argv, options = {}) {
       // The stack may change between tests (an output removed): describe it again.
-      get().cloudFormation.putStack(`arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK_NAME}/1`, 'UPDATE_COMPLETE', outputs);
+      get().cloudFormation.setOutputs(STACK_ID, outputs);
       let stdout = '';
       let stderr = '';
       const io: CliIo = {

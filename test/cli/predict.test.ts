@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readImageHeader } from '../../lambda/image/image-format';
 import { topPredictions } from '../../lambda/inference/response';
-import { stubAnswer } from '../emulators/sagemaker-runtime-emulator';
+import { stubAnswer, VerboseAnswer } from '../emulators/sagemaker-runtime-emulator';
 import { CliRun, DATASET_BUCKET, IMAGE_SIZE, useLoopWorld } from './loop-world';
 
 const world = useLoopWorld({ withPipeline: false });
@@ -28,11 +28,14 @@ function expectNoStackTrace(run: CliRun): void {
   expect(`${run.stdout}${run.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
 }
 
+/** The top k of the stub model's verbose answer, ordered as the function orders them. */
+const modelTop = (answer: VerboseAnswer, k: number) => topPredictions({ labels: answer.labels, probabilities: answer.probabilities, predictedLabel: answer.predicted_label }, k);
+
 /** What the stub model answers, top k, for each image the endpoint received (order-free: sorted). */
 function expectedPredictions(topK: number): string[] {
   return world.runtime.invocations.map((invocation) => {
     const answer = stubAnswer(invocation.body);
-    return JSON.stringify({ predictedLabel: answer.predicted_label, predictions: topPredictions(answer, topK) });
+    return JSON.stringify({ predictedLabel: answer.predicted_label, predictions: modelTop(answer, topK) });
   }).sort();
 }
 
@@ -62,7 +65,7 @@ describe('predict', () => {
     expect(run.code).toBe(0);
     expect(world.lambda.requests.map((request) => request.via)).toEqual(['invoke']);
     const answer = stubAnswer(world.runtime.invocations[0].body);
-    const [first, second] = topPredictions(answer, 2);
+    const [first, second] = modelTop(answer, 2);
     expect(run.stdout).toMatch(new RegExp(`Portrait_6\\.jpg: ${answer.predicted_label}\\n`));
     expect(run.stdout).toMatch(new RegExp(`│ +1 │ ${first.label} +│ +${first.probability.toFixed(4)} │`));
     expect(run.stdout).toMatch(new RegExp(`│ +2 │ ${second.label} +│ +${second.probability.toFixed(4)} │`));

@@ -296,8 +296,8 @@ describe('report', () => {
 
 describe('error kinds: a message and the kind\'s exit code, never a stack trace', () => {
   test.each([
-    ['bad arguments: --limit 0', ['runs', '--limit', '0'], 2, /--limit <n>' argument '0' is invalid/],
-    ['bad arguments: --interval -1', ['status', '--watch', '--interval', '-1'], 2, /must be a number of seconds/],
+    ['bad arguments: --limit 0', ['runs', '--limit', '0'], 2, /--limit <n>' argument '0' is invalid. expected a whole number in \[1, 1000\]/],
+    ['bad arguments: --interval -1', ['status', '--watch', '--interval', '-1'], 2, /--interval <seconds>' argument '-1' is invalid/],
     ['bad arguments: a run name that cannot be one', ['status', 'no/such'], 2, /neither an execution name/],
     ['bad arguments: a run that does not exist', ['status', 'nope'], 2, /There is no run nope/],
     ['stack not found', ['--stack', 'OtherStack', 'runs'], 4, /Stack 'OtherStack' was not found/],

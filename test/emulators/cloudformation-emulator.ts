@@ -1,7 +1,7 @@
 /**
- * A loopback CloudFormation answering the two read calls the endpoint cleanup makes, DescribeStacks and
- * ListStackResources, in the awsQuery protocol @aws-sdk/client-cloudformation speaks (reached through
- * AWS_ENDPOINT_URL_CLOUDFORMATION): POST / with a form-encoded body (`Action=…&Version=2010-05-15&StackName=…`),
+ * A loopback CloudFormation answering the read calls of the endpoint cleanup and the command line, DescribeStacks
+ * (with the stack's outputs) and ListStackResources, in the awsQuery protocol @aws-sdk/client-cloudformation speaks
+ * (reached through AWS_ENDPOINT_URL_CLOUDFORMATION): POST / with a form-encoded body (`Action=…&Version=2010-05-15&StackName=…`),
  * signed for `cloudformation`; answers in XML (`<ActionResponse><ActionResult>…`), lists as `<member>` elements,
  * errors as `<ErrorResponse><Error><Code>…`. The stacks and their resources are set by the test (`putStack`,
  * `setResource`, `removeResource`), playing CloudFormation's part in an update or a deletion.
@@ -24,8 +24,8 @@ interface EmulatedStack {
   readonly stackName: string;
   status: string;
   readonly resources: Map<string, EmulatedStackResource>;
-  /** OutputKey → OutputValue */
-  readonly outputs: Record<string, string>;
+  /** OutputKey → OutputValue, as DescribeStacks lists them */
+  outputs: Readonly<Record<string, string>>;
 }
 
 export class CloudFormationEmulator extends LoopbackEmulator {
@@ -42,9 +42,15 @@ export class CloudFormationEmulator extends LoopbackEmulator {
     this.calls.length = 0;
   }
 
-  public putStack(stackId: string, status = 'CREATE_COMPLETE', outputs: Readonly<Record<string, string>> = {}): this {
+  public putStack(stackId: string, status = 'CREATE_COMPLETE'): this {
     const stackName = stackId.split('/')[1] ?? stackId;
-    this.stacks.set(stackId, { stackId, stackName, status, resources: new Map(), outputs: { ...outputs } });
+    this.stacks.set(stackId, { stackId, stackName, status, resources: new Map(), outputs: {} });
+    return this;
+  }
+
+  /** Sets the stack's outputs (OutputKey → OutputValue), replacing the earlier ones. */
+  public setOutputs(stackId: string, outputs: Readonly<Record<string, string>>): this {
+    this.stack(stackId).outputs = { ...outputs };
     return this;
   }
 

@@ -1,5 +1,6 @@
 /**
- * A loopback S3 for GetObject, HeadObject, PutObject and ListObjectsV2, path-style (`/bucket/key`: the AWS SDK uses
+ * A loopback S3 for GetObject, HeadObject, PutObject (with user metadata, x-amz-meta-*), DeleteObject and
+ * ListObjectsV2 (paged with continuation tokens), path-style (`/bucket/key`: the AWS SDK uses
  * path-style by itself when AWS_ENDPOINT_URL_S3 is an IP address). Errors are S3's XML documents with S3's status
  * codes: NoSuchKey 404, NoSuchBucket 404, AccessDenied 403, BadDigest 400 (when a PutObject's x-amz-checksum-crc32 does
  * not match its body, as the SDK sends one by default).
@@ -15,6 +16,8 @@ export interface StoredObject {
   readonly body: Buffer;
   readonly contentType: string;
   readonly lastModified: Date;
+  /** user metadata, names without the x-amz-meta- prefix */
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 export interface RecordedPut {
@@ -22,6 +25,7 @@ export interface RecordedPut {
   readonly key: string;
   readonly body: Buffer;
   readonly contentType?: string;
+  readonly metadata: Readonly<Record<string, string>>;
 }
 
 export interface RecordedRequest {
@@ -32,7 +36,7 @@ export interface RecordedRequest {
 
 /** One permission check: the IAM action, the bucket, and the key (object actions) or the prefix (ListBucket). */
 export interface S3Access {
-  readonly action: 's3:GetObject' | 's3:PutObject' | 's3:ListBucket';
+  readonly action: 's3:GetObject' | 's3:PutObject' | 's3:DeleteObject' | 's3:ListBucket';
   readonly bucket: string;
   readonly key?: string;
   readonly prefix?: string;
@@ -47,6 +51,13 @@ export class S3Emulator extends LoopbackEmulator {
   public readonly requests: RecordedRequest[] = [];
   /** buckets whose every request answers AccessDenied (as with a bucket policy or KMS key that refuses us) */
   public readonly deniedBuckets = new Set<string>();
+  /**
+   * After this many successful PutObject calls, every further PutObject answers 503 ServiceUnavailable (an outage in
+   * the middle of an upload); undefined: never
+   */
+  public failPutsAfter?: number;
+  /** most keys per ListObjectsV2 page (S3's is 1000); tests lower it to make callers follow continuation tokens */
+  public listPageSize = 1000;
   /** the caller's permissions; default: everything allowed */
   public authorize: (access: S3Access) => boolean = () => true;
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
@@ -60,6 +71,8 @@ export class S3Emulator extends LoopbackEmulator {
     this.requests.length = 0;
     this.deniedBuckets.clear();
     this.buckets.clear();
+    this.failPutsAfter = undefined;
+    this.listPageSize = 1000;
     this.authorize = () => true;
   }
 
@@ -68,9 +81,15 @@ export class S3Emulator extends LoopbackEmulator {
   }
 
   /** Seeds an object (not recorded as a put). */
-  public putObject(bucket: string, key: string, body: Uint8Array | string, contentType = 'application/octet-stream'): void {
+  public putObject(bucket: string, key: string, body: Uint8Array | string, contentType = 'application/octet-stream',
+    metadata: Readonly<Record<string, string>> = {}): void {
     this.createBucket(bucket);
-    this.buckets.get(bucket)?.set(key, { body: Buffer.from(body), contentType, lastModified: new Date() });
+    this.buckets.get(bucket)?.set(key, { body: Buffer.from(body), contentType, lastModified: new Date(), metadata });
+  }
+
+  /** Every key of the bucket, sorted. */
+  public keys(bucket: string): string[] {
+    return [...(this.buckets.get(bucket)?.keys() ?? [])].sort();
   }
 
   public getObject(bucket: string, key: string): StoredObject | undefined {
@@ -110,20 +129,32 @@ export class S3Emulator extends LoopbackEmulator {
             etag: etag(object.body),
             'last-modified': object.lastModified.toUTCString(),
             'x-amz-request-id': randomUUID(),
+            ...Object.fromEntries(Object.entries(object.metadata).map(([name, value]) => [`x-amz-meta-${name}`, value])),
           },
           body: request.method === 'GET' ? object.body : undefined,
         };
       }
       case 'PUT': {
         if (!this.authorize({ action: 's3:PutObject', bucket, key })) return s3Error(403, 'AccessDenied', 'Access Denied', {});
+        if (this.failPutsAfter !== undefined && this.puts.length >= this.failPutsAfter) {
+          return s3Error(503, 'ServiceUnavailable', 'Please reduce your request rate.', {});
+        }
         const checksum = request.headers['x-amz-checksum-crc32'];
         if (typeof checksum === 'string' && checksum !== crc32Base64(request.body)) {
           return s3Error(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.', {});
         }
         const contentType = request.headers['content-type'];
-        objects.set(key, { body: request.body, contentType: contentType ?? 'binary/octet-stream', lastModified: new Date() });
-        this.puts.push({ bucket, key, body: request.body, contentType });
+        const metadata = Object.fromEntries(Object.entries(request.headers)
+          .filter(([name]) => name.startsWith('x-amz-meta-'))
+          .map(([name, value]) => [name.slice('x-amz-meta-'.length), String(value)]));
+        objects.set(key, { body: request.body, contentType: contentType ?? 'binary/octet-stream', lastModified: new Date(), metadata });
+        this.puts.push({ bucket, key, body: request.body, contentType, metadata });
         return { status: 200, headers: { etag: etag(request.body), 'x-amz-request-id': randomUUID() } };
+      }
+      case 'DELETE': {
+        if (!this.authorize({ action: 's3:DeleteObject', bucket, key })) return s3Error(403, 'AccessDenied', 'Access Denied', {});
+        objects.delete(key);
+        return { status: 204, headers: { 'x-amz-request-id': randomUUID() } };
       }
       default:
         return s3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', {});
@@ -138,16 +169,19 @@ export class S3Emulator extends LoopbackEmulator {
     }
     const objects = this.buckets.get(bucket);
     if (objects === undefined) return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
-    const maxKeys = Number(query.get('max-keys') ?? '1000');
-    const matching = [...objects.keys()].filter((key) => key.startsWith(prefix)).sort();
+    const maxKeys = Math.min(Number(query.get('max-keys') ?? '1000'), this.listPageSize);
+    // The continuation token is the last key of the previous page (S3's own is opaque).
+    const after = query.get('continuation-token') ?? query.get('start-after') ?? '';
+    const matching = [...objects.keys()].filter((key) => key.startsWith(prefix) && key > after).sort();
     const page = matching.slice(0, maxKeys);
+    const next = matching.length > page.length ? `<NextContinuationToken>${escapeXml(page[page.length - 1])}</NextContinuationToken>` : '';
     const contents = page.map((key) => `<Contents><Key>${escapeXml(key)}</Key><Size>${objects.get(key)!.body.length}</Size></Contents>`).join('');
     return {
       status: 200,
       headers: { 'content-type': 'application/xml', 'x-amz-request-id': randomUUID() },
       body: `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name>`
         + `<Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys>`
-        + `<IsTruncated>${matching.length > page.length}</IsTruncated>${contents}</ListBucketResult>`,
+        + `<IsTruncated>${matching.length > page.length}</IsTruncated>${next}${contents}</ListBucketResult>`,
     };
   }
 }
