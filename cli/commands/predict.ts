@@ -12,13 +12,14 @@ import * as path from 'node:path';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Command, Option } from 'commander';
-import { preprocessImage } from '../../lambda/image/preprocess';
+import { normaliseImage } from '../../lambda/image/normalise';
 import { TOP_K_RANGE } from '../../lambda/shared/inference-environment';
 import type { CommandContext } from '../context';
 import { CliError, EXIT_CODES } from '../errors';
 import { mapWithConcurrency } from '../concurrency';
 import { classify, ImageInput, InferenceTarget, PredictOutcome } from '../inference-client';
 import { integerIn } from '../options';
+import { LARGEST_MODEL_IMAGE_SIZE, MAX_EDGE_FACTOR } from './dataset';
 import { renderTable, writeJson } from '../output';
 import { startProgress } from '../progress';
 
@@ -35,7 +36,8 @@ type ImageRef = { readonly kind: 'file'; readonly path: string; readonly bytes: 
 const IMAGE_EXTENSIONS = /\.(jpe?g|png)$/i;
 /**
  * Largest image sent as it is: a synchronous invocation's payload is at most 6 MB, and the function URL's event
- * carries the body in base64 (4/3 larger) with its headers. Larger files are first reduced to the model's input.
+ * carries the body in base64 (4/3 larger) with its headers. Larger files are first normalised as `dataset push`
+ * stores images (upright, longest edge twice the model input, JPEG), which the function then preprocesses as usual.
  */
 const MAX_SENT_BYTES = 4_400_000;
 
@@ -56,13 +58,14 @@ async function predict(context: CommandContext, target: string, options: Predict
   const url = options.invoke ? undefined : stack.optional('inferenceUrl');
   const inference: InferenceTarget = url !== undefined ? { kind: 'url', url }
     : { kind: 'invoke', functionName: stack.require('inferenceFunctionName', '`predict --invoke` calls') };
-  const imageSize = Number(stack.optional('modelImageSize'));
+  const stackImageSize = Number(stack.optional('modelImageSize'));
+  const maxEdge = MAX_EDGE_FACTOR * (Number.isInteger(stackImageSize) && stackImageSize > 0 ? stackImageSize : LARGEST_MODEL_IMAGE_SIZE);
   const lambda = context.client(LambdaClient);
   const progress = images.length > 1
     ? startProgress(context.io, { verb: 'classified', total: images.length, totalBytes: images.reduce((sum, image) => sum + image.bytes, 0) })
     : undefined;
   const results = await mapWithConcurrency(images, options.concurrency, async (image) => {
-    const input = await imageInput(image, Number.isInteger(imageSize) ? imageSize : undefined);
+    const input = await imageInput(image, maxEdge);
     const outcome: PredictOutcome = 'ok' in input ? input : await classify(lambda, inference, input, options.topK);
     progress?.tick(image.bytes);
     return { image: image.kind === 'file' ? path.relative(context.io.cwd, image.path) || image.path : image.uri, outcome };
@@ -89,17 +92,13 @@ async function predict(context: CommandContext, target: string, options: Predict
   if (failed.length > 0 && results.length > 1) context.io.stderr.write(`${failed.length} of ${results.length} images were not classified.\n`);
 }
 
-/** What to send for an image: the file's bytes (reduced to the model's input when too large), or its S3 URI. */
-async function imageInput(image: ImageRef, imageSize: number | undefined): Promise<ImageInput | PredictOutcome> {
+/** What to send for an image: the file's bytes (normalised when too large for a request), or its S3 URI. */
+async function imageInput(image: ImageRef, maxEdge: number): Promise<ImageInput | PredictOutcome> {
   if (image.kind === 's3') return { kind: 's3', uri: image.uri };
   const bytes = await fs.readFile(image.path);
   if (bytes.length <= MAX_SENT_BYTES) return { kind: 'bytes', bytes };
-  if (imageSize === undefined) {
-    return { ok: false, status: 413, code: 'IMAGE_TOO_LARGE', message: `${bytes.length} bytes is above what one request carries (${MAX_SENT_BYTES}); upload it to S3 and predict its s3:// URI` };
-  }
   try {
-    // The function's own preprocessing, here instead of there: the model's input, upright, as a JPEG.
-    return { kind: 'bytes', bytes: (await preprocessImage(bytes, { size: imageSize })).jpeg };
+    return { kind: 'bytes', bytes: normaliseImage(bytes, { maxEdge }).jpeg };
   } catch (error) {
     const code = (error as { code?: string }).code ?? 'INVALID_IMAGE';
     return { ok: false, status: 400, code, message: (error as Error).message };

@@ -111,7 +111,7 @@ describe('predict', () => {
     expectNoStackTrace(run);
   });
 
-  test('an image above one request\'s size is reduced to the model\'s input on this side first', async () => {
+  test('an image above one request\'s size is first normalised as dataset push stores images (upright, longest edge 2× the model input)', async () => {
     // A photo carrying 4.6 MB of comment segments (as some editors leave metadata behind): too large to send as it is.
     // COM segment: FF FE, a length of 65535 that counts its own 2 bytes, 65533 bytes of text.
     const comment = Buffer.concat([Buffer.from([0xff, 0xfe, 0xff, 0xff]), Buffer.alloc(65_533, 0x20)]);
@@ -126,7 +126,7 @@ describe('predict', () => {
     expect(run.code).toBe(0);
     const sent = Buffer.from((world.lambda.requests[0].event as { body: string }).body, 'base64');
     expect(sent.length).toBeLessThan(100_000);
-    expect(readImageHeader(sent)).toMatchObject({ format: 'jpeg', width: IMAGE_SIZE, height: IMAGE_SIZE });
+    expect(readImageHeader(sent)).toMatchObject({ format: 'jpeg', width: 2 * IMAGE_SIZE, height: Math.round(2 * IMAGE_SIZE * 1200 / 1800), orientation: 1 });
     expect(JSON.parse(run.stdout)[0].predictedLabel).toBe(stubAnswer(world.runtime.invocations[0].body).predicted_label);
   });
 
