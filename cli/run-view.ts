@@ -20,10 +20,19 @@ export interface GateView {
   readonly reason: string;
 }
 
-/** Where the evaluation phase wrote its report. */
+/** Test-set figures of one model. */
+export interface Figures {
+  readonly accuracy: number;
+  readonly macroF1: number;
+}
+
+/** The evaluation phase's summary in the run's state (`evaluation`): where the reports are, both models' figures. */
 export interface EvaluationView {
   readonly reportJsonUri?: string;
   readonly reportHtmlUri?: string;
+  readonly challenger?: Figures;
+  /** the serving model's figures on the same test set; undefined when nothing served */
+  readonly champion?: Figures;
 }
 
 export interface RunView {
@@ -54,7 +63,7 @@ interface RunState {
   readonly current?: { readonly attempt?: { readonly trainingJobName?: string; readonly instanceType?: string } };
   readonly training?: { readonly TrainingJobName?: string };
   readonly gate?: GateView;
-  readonly evaluation?: EvaluationView;
+  readonly evaluation?: { readonly reportJsonUri?: unknown; readonly reportHtmlUri?: unknown; readonly challenger?: unknown; readonly champion?: unknown } | null;
   readonly promotion?: unknown;
   readonly inProgress?: { readonly running?: number };
   readonly error?: { readonly Error?: string; readonly Cause?: string };
@@ -121,8 +130,17 @@ function evaluationOf(state: RunState): EvaluationView | undefined {
   const evaluation = state.evaluation;
   if (typeof evaluation !== 'object' || evaluation === null) return undefined;
   const text = (value: unknown) => (typeof value === 'string' && value.length > 0 ? value : undefined);
-  const view = { reportJsonUri: text(evaluation.reportJsonUri), reportHtmlUri: text(evaluation.reportHtmlUri) };
-  return view.reportJsonUri === undefined && view.reportHtmlUri === undefined ? undefined : view;
+  const figures = (value: unknown): Figures | undefined => {
+    const candidate = value as Partial<Figures> | null | undefined;
+    return typeof candidate?.accuracy === 'number' && typeof candidate.macroF1 === 'number' ? { accuracy: candidate.accuracy, macroF1: candidate.macroF1 } : undefined;
+  };
+  const view: EvaluationView = {
+    reportJsonUri: text(evaluation.reportJsonUri),
+    reportHtmlUri: text(evaluation.reportHtmlUri),
+    challenger: figures(evaluation.challenger),
+    champion: figures(evaluation.champion),
+  };
+  return Object.values(view).every((value) => value === undefined) ? undefined : view;
 }
 
 function isGate(value: unknown): value is GateView {

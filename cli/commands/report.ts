@@ -6,9 +6,9 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { Command, Option } from 'commander';
+import { EvaluationReport, InvalidEvaluationReport, parseEvaluationReport } from '../../lambda/shared/evaluation-report';
 import type { CommandContext } from '../context';
 import { CliError } from '../errors';
-import { EvaluationReport, readEvaluationReport } from '../evaluation-report';
 import { renderTable, writeJson } from '../output';
 import { describeExecution, listRuns, readRun, resolveExecution, stateMachineArnOf } from '../pipeline-runs';
 import { RunView, viewRun } from '../run-view';
@@ -67,16 +67,22 @@ async function fetchReport(s3: S3Client, uri: string): Promise<EvaluationReport>
     }
     throw error;
   }
-  return readEvaluationReport(text, uri);
+  try {
+    return parseEvaluationReport(text, uri);
+  } catch (error) {
+    if (!(error instanceof InvalidEvaluationReport)) throw error;
+    throw new CliError('dataset', `The evaluation report is not one this command line can read (written by another version?): ${error.message}`, { cause: error });
+  }
 }
 
 function renderReport(context: CommandContext, run: RunView, uri: string, report: EvaluationReport): string {
   const out = context.io.stdout;
   const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
-  const fixed = (value: number) => value.toFixed(3);
+  // A ratio with a zero denominator (a class never predicted, or without test images) is null in the report.
+  const fixed = (value: number | null) => (value === null ? '-' : value.toFixed(3));
   const lines = [
     `Evaluation of ${report.modelName} (${report.role}) from run ${run.name}`,
-    `Test set   ${report.testSet.imageCount} images, version ${report.testSet.version} (${report.testSet.source})`,
+    `Test set   ${report.testSet.imageCount} images (${report.testSet.source}), version ${report.testSet.version.slice(0, 12)}`,
     `Accuracy   ${percent(report.accuracy)}`,
     `Macro F1   ${fixed(report.macroF1)}`,
     `Report     ${uri}${run.evaluation?.reportHtmlUri ? `\n           ${run.evaluation.reportHtmlUri}` : ''}`,

@@ -11,7 +11,7 @@ import type { CommandContext } from '../context';
 import { EXIT_CODES } from '../errors';
 import { numberIn } from '../options';
 import { formatDuration, writeJson } from '../output';
-import { RunView } from '../run-view';
+import { Figures, RunView } from '../run-view';
 import { readRun, resolveExecution, stateMachineArnOf } from '../pipeline-runs';
 
 interface StatusOptions {
@@ -126,6 +126,7 @@ function changeLines(view: StatusView): string[] {
   if (run.state !== undefined) lines.push(`step ${run.state}`);
   if (training !== undefined) lines.push(`training ${trainingLine(training)}`);
   if (training !== undefined && 'metrics' in training && training.metrics.length > 0) lines.push(`metrics ${metricsLine(training)}`);
+  if (run.evaluation !== undefined) lines.push(`evaluation ${evaluationLine(run)}`);
   if (run.gate !== undefined) lines.push(`gate ${gateLine(run)}`);
   if (run.status !== 'RUNNING') lines.push(`run ${run.status}${run.outcome === undefined ? '' : ` (${run.outcome})`}`);
   return lines;
@@ -145,7 +146,7 @@ export function renderStatus(view: StatusView, now: number): string {
     ['Training', training === undefined ? undefined : trainingLine(training)],
     ['Metrics', training !== undefined && 'metrics' in training && training.metrics.length > 0 ? metricsLine(training) : undefined],
     ['Gate', run.gate === undefined ? undefined : gateLine(run)],
-    ['Evaluation', run.evaluation?.reportJsonUri ?? run.evaluation?.reportHtmlUri],
+    ['Evaluation', run.evaluation === undefined ? undefined : evaluationLine(run)],
     ['Error', run.error === undefined ? undefined : `${run.error.error ?? ''}${run.error.cause ? `: ${readableCause(run.error.cause)}` : ''}`],
   ];
   return rows.filter((row): row is [string, string] => row[1] !== undefined)
@@ -161,6 +162,17 @@ function trainingLine(training: NonNullable<StatusView['training']>): string {
 
 function metricsLine(training: TrainingView): string {
   return training.metrics.map((metric) => `${metric.name} ${Number(metric.value.toFixed(4))}`).join(', ');
+}
+
+function evaluationLine(run: RunView): string {
+  const { challenger, champion, reportHtmlUri, reportJsonUri } = run.evaluation!;
+  const figures = (model: string, f: Figures) => `${model} accuracy ${f.accuracy.toFixed(3)}, macro F1 ${f.macroF1.toFixed(3)}`;
+  const parts = [
+    ...(challenger ? [figures('this model', challenger)] : []),
+    ...(champion ? [figures('serving model', champion)] : []),
+  ];
+  const report = reportHtmlUri ?? reportJsonUri;
+  return `${parts.join('; ') || 'no figures'}${report ? ` (report: ${report})` : ''}`;
 }
 
 function gateLine(run: RunView): string {

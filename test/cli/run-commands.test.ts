@@ -231,15 +231,17 @@ describe('runs', () => {
 describe('report', () => {
   const REPORT = {
     schemaVersion: 1, runId: '20261130-010000-abcdef01', modelName: 'flowers-20261130-010000-abcdef01', role: 'challenger',
-    testSet: { version: 'v3', source: 'test-folder', imageCount: 18 },
-    classes: ['daisy', 'roses', 'tulips'],
+    testSet: { version: 'c0ffee'.padEnd(64, '0'), source: 'test-folder', imageCount: 18 },
+    // sunflowers: a class of the model with no test image that is never predicted (its ratios are undefined: null)
+    classes: ['daisy', 'roses', 'sunflowers', 'tulips'],
     accuracy: 15 / 18, macroF1: 0.8317,
     perClass: [
       { label: 'daisy', precision: 1, recall: 5 / 6, f1: 0.9091, support: 6 },
       { label: 'roses', precision: 0.8, recall: 4 / 6, f1: 0.7273, support: 6 },
+      { label: 'sunflowers', precision: null, recall: null, f1: null, support: 0 },
       { label: 'tulips', precision: 0.75, recall: 1, f1: 0.8571, support: 6 },
     ],
-    confusionMatrix: [[5, 1, 0], [0, 4, 2], [0, 0, 6]],
+    confusionMatrix: [[5, 1, 0, 0], [0, 4, 0, 2], [0, 0, 0, 0], [0, 0, 0, 6]],
     misclassified: [{ key: 'test/daisy/d1.jpg', trueLabel: 'daisy', predictedLabel: 'roses', probability: 0.61 }],
     failures: [],
   };
@@ -265,8 +267,9 @@ describe('report', () => {
     expect(text.stdout).toContain('Accuracy   83.3 %');
     expect(text.stdout).toContain('Macro F1   0.832');
     const cells = (label: string) => text.stdout.split('\n').filter((line) => line.startsWith(`│ ${label} `)).map((line) => line.split('│').map((c) => c.trim()).filter(Boolean));
-    expect(cells('roses')).toEqual([['roses', '0.800', '0.667', '0.727', '6'], ['roses', '0', '4', '2']]);
-    expect(cells('tulips')[1]).toEqual(['tulips', '0', '0', '6']);
+    expect(cells('roses')).toEqual([['roses', '0.800', '0.667', '0.727', '6'], ['roses', '0', '4', '0', '2']]);
+    expect(cells('sunflowers')).toEqual([['sunflowers', '-', '-', '-', '0'], ['sunflowers', '0', '0', '0', '0']]);
+    expect(cells('tulips')[1]).toEqual(['tulips', '0', '0', '0', '6']);
     expect(text.stdout).toContain('test/daisy/d1.jpg');
   });
 
@@ -286,7 +289,7 @@ describe('report', () => {
     seedRun('future', 0, { evaluation: { reportJsonUri: `s3://${DATASET_BUCKET}/${KEY}` } });
     const future = await world.cli(['report']);
     expect(future.code).toBe(1);
-    expect(future.stderr).toContain('schemaVersion is 2, not 1');
+    expect(future.stderr).toContain('schemaVersion must be 1, got 2');
     seedRun('deleted', 100, { evaluation: { reportJsonUri: `s3://${DATASET_BUCKET}/gone.json` } });
     const deleted = await world.cli(['report', 'deleted']);
     expect(deleted.code).toBe(5);
