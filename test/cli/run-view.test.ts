@@ -7,7 +7,7 @@ import type { DescribeExecutionOutput, HistoryEvent } from '@aws-sdk/client-sfn'
 import { viewRun } from '../../cli/run-view';
 
 const execution = (fields: Partial<DescribeExecutionOutput>): DescribeExecutionOutput => ({
-  executionArn: 'arn:aws:states:us-east-1:123456789012:execution:Retraining:run-1', name: 'run-1', status: 'RUNNING', input: '{}',
+  executionArn: 'arn:aws:states:us-east-1:123456789012:execution:Retraining:run-1', stateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:Retraining', name: 'run-1', status: 'RUNNING', input: '{}',
   startDate: new Date('2026-11-30T06:00:00Z'), ...fields,
 });
 let id = 0;
