@@ -74,11 +74,12 @@ export function viewRun(execution: DescribeExecutionOutput, events: readonly His
   let state: RunState = parseObject(execution.output) ?? {};
   let stateName: string | undefined;
   let failure: { error?: string; cause?: string } | undefined;
-  // States inside a Map iteration see one item, not the run's state: only the top level counts.
+  // States inside a Map or Parallel state see an item or a branch's own data, not the run's state: only the top
+  // level counts (the history brackets their events with <Map|Parallel>StateStarted and ...Succeeded/Failed/Aborted).
   let depth = 0;
   for (const event of events) {
-    if (event.type === 'MapIterationStarted') depth += 1;
-    if (event.type === 'MapIterationSucceeded' || event.type === 'MapIterationFailed' || event.type === 'MapIterationAborted') depth -= 1;
+    if (event.type === 'MapStateStarted' || event.type === 'ParallelStateStarted') depth += 1;
+    if (/^(Map|Parallel)State(Succeeded|Failed|Aborted)$/.test(event.type ?? '')) depth -= 1;
     const entered = depth === 0 ? event.stateEnteredEventDetails : undefined;
     const exited = depth === 0 ? event.stateExitedEventDetails : undefined;
     if (entered) {

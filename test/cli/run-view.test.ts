@@ -17,14 +17,19 @@ const exited = (name: string, state: unknown, type = 'Task') => event(`${type}St
 
 const RUN = { runId: '20261130-060000-abcdef01', trigger: 'schedule', attempts: [{ trainingJobName: 'flowers-20261130-060000-abcdef01-0', instanceType: 'ml.p3.2xlarge' }] };
 
-test('states inside a Map iteration see one item: the run\'s state and step stay those of the top level', () => {
-  const view = viewRun(execution({}), [
+test.each(['Map', 'Parallel'])('states inside a %s state see their own data: the run\'s state and step stay those of the top level', (type) => {
+  const inside = [
     entered('PrepareRun', {}), exited('PrepareRun', { run: RUN }),
-    entered('DeleteSupersededVersions', { run: RUN }, 'Map'),
-    event('MapIterationStarted', { mapIterationStartedEventDetails: { name: 'DeleteSupersededVersions', index: 0 } }),
-    entered('DeleteSupersededEndpointConfig', { name: 'old-config' }),
-  ]);
-  expect(view).toMatchObject({ runId: RUN.runId, trigger: 'schedule', state: 'DeleteSupersededVersions' });
+    entered('Fan', { run: RUN }, type),
+    event(`${type}StateStarted`),
+    ...(type === 'Map' ? [event('MapIterationStarted', { mapIterationStartedEventDetails: { name: 'Fan', index: 0 } })] : []),
+    entered('Inner', { name: 'old-config' }), exited('Inner', { deleted: true }),
+  ];
+  expect(viewRun(execution({}), inside)).toMatchObject({ runId: RUN.runId, trigger: 'schedule', state: 'Fan' });
+  const after = viewRun(execution({}), [...inside,
+    ...(type === 'Map' ? [event('MapIterationSucceeded', { mapIterationSucceededEventDetails: { name: 'Fan', index: 0 } })] : []),
+    event(`${type}StateSucceeded`), exited('Fan', { run: RUN, fan: [] }, type), entered('Next', { run: RUN, fan: [] })]);
+  expect(after).toMatchObject({ runId: RUN.runId, state: 'Next' });
 });
 
 test('the training job is the attempt being trained, known once SelectAttempt chose it', () => {

@@ -182,11 +182,16 @@ function visibleHistory(execution: EmulatedExecution): readonly HistoryEventJson
   return run.events.slice(0, execution.describes === undefined || execution.describes === 0 ? 1 : run.frames[frame]);
 }
 
+/** Map and Parallel states run other states inside them; the service brackets those with ...StateStarted / Succeeded. */
+const nesting = (type: string): boolean => type === 'Map' || type === 'Parallel';
+
 /**
  * A run for an execution to play, from the local interpreter's log of a run of the real definition: its events as
  * GetExecutionHistory would list them (`<StateType>StateEntered` / `Exited` with the state's JSON, TaskFailed,
- * MapIteration*, ExecutionStarted / Succeeded / Failed; the Task scheduling events the service adds in between are
- * left out), and one frame per Task state entered, held for `holds[state]` polls (default 1), then the end.
+ * Map/ParallelStateStarted / Succeeded / Failed around the states inside them, MapIteration*, ExecutionStarted /
+ * Succeeded / Failed; the Task scheduling events the service adds in between, and the interpreter's own
+ * ParallelBranch* events, which the service does not have, are left out), and one frame per top-level Task state
+ * entered, held for `holds[state]` polls (default 1), then the end.
  */
 export function scriptedRun(local: readonly LocalEvent[], options: { readonly holds?: Readonly<Record<string, number>>; readonly startDate?: number } = {}): ScriptedRun {
   const start = options.startDate ?? EXECUTION_START_DATE;
@@ -208,17 +213,28 @@ export function scriptedRun(local: readonly LocalEvent[], options: { readonly ho
         if (state!.type === 'Task' && depth === 0) {
           for (let i = 0; i < (options.holds?.[state!.name] ?? 1); i++) frames.push(events.length);
         }
+        if (nesting(state!.type)) {
+          add(`${state!.type}StateStarted`, {});
+          depth += 1;
+        }
         break;
       case 'StateExited':
+        if (nesting(state!.type)) {
+          depth -= 1;
+          add(`${state!.type}StateSucceeded`, {});
+        }
         add(`${state!.type}StateExited`, { stateExitedEventDetails: { name: state!.name, output: JSON.stringify(state!.output) } });
         break;
       case 'StateFailed':
         if (state!.type === 'Task') add('TaskFailed', { taskFailedEventDetails: { error: event.Error, cause: String(event.Cause ?? '') } });
+        if (nesting(state!.type)) {
+          depth -= 1;
+          add(`${state!.type}StateFailed`, {});
+        }
         break;
       case 'MapIterationStarted':
       case 'MapIterationSucceeded':
       case 'MapIterationFailed':
-        depth += event.type === 'MapIterationStarted' ? 1 : -1;
         add(event.type, { [`${event.type[0].toLowerCase()}${event.type.slice(1)}EventDetails`]: { index: event.index } });
         break;
       case 'ExecutionSucceeded':
