@@ -180,7 +180,9 @@ export function useLoopWorld(options: { readonly withPipeline?: boolean } = {}):
       if (options.execution === undefined) get().sfn.executions.push(execution);
       for (const call of result.world.calls.filter((c) => c.api === 'sagemaker:createTrainingJob.sync')) {
         const snapshots = trainingSnapshots(call.response as Record<string, unknown> | undefined ?? failedJob(result, call.request.TrainingJobName), call.error);
-        get().sageMaker.putTrainingJob(call.request.TrainingJobName as string, options.ended ? snapshots.slice(-1) : snapshots);
+        // As many in-progress snapshots as the run has polls in Train, so the job ends when the run moves on.
+        const polls = options.ended ? 0 : options.trainPolls ?? 1;
+        get().sageMaker.putTrainingJob(call.request.TrainingJobName as string, snapshots.slice(Math.max(0, snapshots.length - 1 - polls)));
       }
       return execution;
     },
