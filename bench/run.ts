@@ -5,7 +5,8 @@
  * the zip package's engine (js: tfjs-node cannot go into a zip) over sharp's median, 12 MP JPEG → 224² JPEG.
  * Then the first-request benchmark (bench/first-request.ts): the whole handler as the InferenceFunction construct
  * packages it against a reference handler on sharp, in new processes; ends with `cold_ratio_vs_sharp=` and
- * `warm_ratio_vs_sharp=`.
+ * `warm_ratio_vs_sharp=`. And the upload normalisation of `dataset push` (bench/normalise.ts): ends with
+ * `upload_images_per_second_per_core=` and `upload_bytes_ratio_12mp=` (raw bytes / uploaded bytes).
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
@@ -15,6 +16,7 @@ import { deflateRawSync } from 'zlib';
 import { buildSync } from 'esbuild';
 import { firstRequestBench, synthesizedInferenceFunction } from './first-request';
 import { BenchInput, makeInputs } from './inputs';
+import { normaliseBench } from './normalise';
 import type { Report, Stages } from './worker';
 
 const ROOT = path.join(__dirname, '..');
@@ -120,6 +122,8 @@ async function main(): Promise<void> {
       console.log(`  sharp              alone: peak RSS ${sharp.peakRssMb.toFixed(0)} MB, first call ${sharp.firstMs.toFixed(0)} ms`);
     }
 
+    const upload = normaliseBench(inputs, dir, childEnv());
+
     // The function's code as the construct bundles it (its own esbuild options and external modules).
     const entry = path.join(ROOT, 'lambda', 'inference', 'index.ts');
     const lambdaBundle = synthesizedInferenceFunction(path.join(dir, 'cdk.out-package')).bundle;
@@ -136,6 +140,8 @@ async function main(): Promise<void> {
     console.log(`ratio_vs_sharp_12mp=${ratio.toFixed(2)}`);
     console.log(`cold_ratio_vs_sharp=${firstRequest.coldRatio.toFixed(2)}`);
     console.log(`warm_ratio_vs_sharp=${firstRequest.warmRatio.toFixed(2)}`);
+    console.log(`upload_images_per_second_per_core=${upload.imagesPerSecondPerCore.toFixed(1)}`);
+    console.log(`upload_bytes_ratio_12mp=${upload.bytesRatio.toFixed(1)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

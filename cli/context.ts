@@ -53,7 +53,8 @@ export function createContext(io: CliIo, program: Command): CommandContext & { d
     client<T extends AwsClient>(clientClass: new (settings: ClientSettings) => T): T {
       let client = clients.get(clientClass) as T | undefined;
       if (client === undefined) {
-        client = new clientClass({ region: globals().region, maxAttempts: MAX_ATTEMPTS });
+        // AWS_MAX_ATTEMPTS, the SDK's own setting, wins when it is set.
+        client = new clientClass({ region: globals().region, maxAttempts: io.env.AWS_MAX_ATTEMPTS ? undefined : MAX_ATTEMPTS });
         clients.set(clientClass, client);
       }
       return client;

@@ -3,7 +3,7 @@
  * place by cli-progress (the well-kept progress bar of the Node.js ecosystem); elsewhere (a pipe, a CI log) a plain
  * line every 10 % so logs stay readable, and always a last line with the totals.
  */
-import { SingleBar } from 'cli-progress';
+import { Presets, SingleBar } from 'cli-progress';
 import { CliIo } from './io';
 import { formatBytes, formatDuration } from './output';
 
@@ -46,7 +46,7 @@ export function startProgress(io: CliIo, options: ProgressOptions): Progress {
       clearOnComplete: true,
       etaBuffer: 50,
       fps: 10,
-    });
+    }, Presets.shades_classic);
     bar.start(options.total, 0, payload());
     return {
       tick(size) {

@@ -51,11 +51,10 @@ export class S3Emulator extends LoopbackEmulator {
   public readonly requests: RecordedRequest[] = [];
   /** buckets whose every request answers AccessDenied (as with a bucket policy or KMS key that refuses us) */
   public readonly deniedBuckets = new Set<string>();
-  /**
-   * After this many successful PutObject calls, every further PutObject answers 503 ServiceUnavailable (an outage in
-   * the middle of an upload); undefined: never
-   */
-  public failPutsAfter?: number;
+  /** milliseconds each PutObject takes to answer (a slow link, so that a progress bar has time to draw) */
+  public putDelayMs = 0;
+  /** PutObject failures to come: after `after` successful puts, the next `times` answer 503 ServiceUnavailable */
+  private putFailures?: { readonly after: number; times: number };
   /** most keys per ListObjectsV2 page (S3's is 1000); tests lower it to make callers follow continuation tokens */
   public listPageSize = 1000;
   /** the caller's permissions; default: everything allowed */
@@ -71,8 +70,9 @@ export class S3Emulator extends LoopbackEmulator {
     this.requests.length = 0;
     this.deniedBuckets.clear();
     this.buckets.clear();
-    this.failPutsAfter = undefined;
+    this.putFailures = undefined;
     this.listPageSize = 1000;
+    this.putDelayMs = 0;
     this.authorize = () => true;
   }
 
@@ -87,6 +87,18 @@ export class S3Emulator extends LoopbackEmulator {
     this.buckets.get(bucket)?.set(key, { body: Buffer.from(body), contentType, lastModified: new Date(), metadata });
   }
 
+  /**
+   * An outage in the middle of an upload: once `after` PutObject calls have succeeded, the next `times` (default: all)
+   * answer 503 ServiceUnavailable. `healPuts()` ends it.
+   */
+  public failPuts(after: number, times = Number.POSITIVE_INFINITY): void {
+    this.putFailures = { after, times };
+  }
+
+  public healPuts(): void {
+    this.putFailures = undefined;
+  }
+
   /** Every key of the bucket, sorted. */
   public keys(bucket: string): string[] {
     return [...(this.buckets.get(bucket)?.keys() ?? [])].sort();
@@ -96,7 +108,14 @@ export class S3Emulator extends LoopbackEmulator {
     return this.buckets.get(bucket)?.get(key);
   }
 
-  protected route(request: LoopbackRequest): LoopbackResponse {
+  protected route(request: LoopbackRequest): LoopbackResponse | Promise<LoopbackResponse> {
+    if (request.method === 'PUT' && this.putDelayMs > 0) {
+      return new Promise((resolve) => setTimeout(() => resolve(this.answer(request)), this.putDelayMs));
+    }
+    return this.answer(request);
+  }
+
+  private answer(request: LoopbackRequest): LoopbackResponse {
     const bucketOnly = /^\/([^/]+)\/?$/.exec(request.rawPath);
     if (bucketOnly !== null && request.method === 'GET' && request.query.get('list-type') === '2') {
       return this.listObjectsV2(decodeURIComponent(bucketOnly[1]), request.query);
@@ -136,7 +155,8 @@ export class S3Emulator extends LoopbackEmulator {
       }
       case 'PUT': {
         if (!this.authorize({ action: 's3:PutObject', bucket, key })) return s3Error(403, 'AccessDenied', 'Access Denied', {});
-        if (this.failPutsAfter !== undefined && this.puts.length >= this.failPutsAfter) {
+        if (this.putFailures !== undefined && this.puts.length >= this.putFailures.after && this.putFailures.times > 0) {
+          this.putFailures.times--;
           return s3Error(503, 'ServiceUnavailable', 'Please reduce your request rate.', {});
         }
         const checksum = request.headers['x-amz-checksum-crc32'];
