@@ -11,8 +11,6 @@ import { SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { createHandler, readConfiguration } from '../../lambda/inference/handler';
 import { preprocessImage } from '../../lambda/image/preprocess';
 import { S3Client } from '@aws-sdk/client-s3';
-import { main } from '../../cli/main';
-import { CliIo } from '../../cli/io';
 import { EMULATOR_CREDENTIALS, useEmulatorEnvironment } from '../emulators/aws-environment';
 import { CloudFormationEmulator } from '../emulators/cloudformation-emulator';
 import { LambdaEmulator } from '../emulators/lambda-emulator';
@@ -22,6 +20,7 @@ import { SageMakerRuntimeEmulator } from '../emulators/sagemaker-runtime-emulato
 import { EXECUTION_START_DATE, EmulatedExecution, executionArn, scriptedRun, startStepFunctionsEmulator, StepFunctionsEmulator } from '../emulators/step-functions-emulator';
 import { PipelineFixture, pipelineFixture } from '../pipeline/fixture';
 import { RunResult, runPipeline, Scenario } from '../support/pipeline-world';
+import { CliRun, runCli } from './cli-harness';
 
 export const STACK_NAME = 'ImageClassifierStack';
 const STACK_ID = `arn:aws:cloudformation:us-east-1:123456789012:stack/${STACK_NAME}/1`;
@@ -30,11 +29,7 @@ export const FUNCTION_NAME = 'ImageClassifierInference';
 export const DATASET_BUCKET = 'classifier-dataset';
 export const IMAGE_SIZE = 224;
 
-export interface CliRun {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+export type { CliRun };
 
 export interface PlayOptions {
   readonly trainPolls?: number;
@@ -155,17 +150,7 @@ export function useLoopWorld(options: { readonly withPipeline?: boolean } = {}):
     async cli(argv, options = {}) {
       // The stack may change between tests (an output removed): describe it again.
       get().cloudFormation.setOutputs(STACK_ID, outputs);
-      let stdout = '';
-      let stderr = '';
-      const io: CliIo = {
-        stdout: { write: (chunk: string) => { stdout += chunk; return true; } },
-        stderr: { write: (chunk: string) => { stderr += chunk; return true; } },
-        env: process.env,
-        cwd: options.cwd ?? process.cwd(),
-        now: () => Date.now(),
-      };
-      const code = await main(['--stack', STACK_NAME, ...argv], io);
-      return { code, stdout, stderr };
+      return runCli(['--stack', STACK_NAME, ...argv], options);
     },
     localRun: (scenario) => runPipeline(withPipeline().definition, { executionName: 'local-run', ...scenario }, withPipeline().endpoint),
     playRun(name, result, options = {}) {
