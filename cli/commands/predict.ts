@@ -43,7 +43,7 @@ const MAX_SENT_BYTES = 4_400_000;
 
 export function register(program: Command, context: CommandContext): void {
   program.command('predict')
-    .description('Classify images with the deployed model: a file, a folder (in parallel), or s3://bucket/key or s3://bucket/prefix/.')
+    .description('classify images with the deployed model: a file, a folder (in parallel), or s3:// objects')
     .argument('<images>', 'a JPEG or PNG file, a folder of them, or an S3 object or prefix the function may read')
     .addOption(new Option('--top-k <n>', `how many labels per image, ${TOP_K_RANGE.min}-${TOP_K_RANGE.max}`).argParser(integerIn(TOP_K_RANGE.min, TOP_K_RANGE.max)).default(3))
     .addOption(new Option('--invoke', 'call the function with lambda:InvokeFunction instead of its function URL').default(false))

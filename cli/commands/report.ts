@@ -24,7 +24,7 @@ const MISCLASSIFIED_SHOWN = 10;
 
 export function register(program: Command, context: CommandContext): void {
   program.command('report')
-    .description('Show the latest evaluation of a trained model on the test set: accuracy, macro F1, per-class figures, confusion matrix.')
+    .description('show the latest evaluation on the test set: accuracy, macro F1, per-class figures, confusion matrix')
     .argument('[execution]', 'the run\'s execution name or ARN (default: the newest run with an evaluation)')
     .addOption(new Option('--json', 'print the evaluation report itself as JSON').default(false))
     .action(async (execution: string | undefined, options: ReportOptions) => {

@@ -22,7 +22,7 @@ const CONCURRENCY = 8;
 
 export function register(program: Command, context: CommandContext): void {
   program.command('runs')
-    .description('List the newest retraining runs: trigger, status, start, duration, and whether they promoted a model.')
+    .description('list the newest retraining runs: trigger, status, start, duration, whether they promoted a model')
     .addOption(new Option('--limit <n>', 'how many runs').argParser(integerIn(1, 1000)).default(10))
     .addOption(new Option('--json', 'print the runs as JSON').default(false))
     .action(async (options: RunsOptions) => {

@@ -47,7 +47,7 @@ export function intervalOption(): Option {
 
 export function register(program: Command, context: CommandContext): void {
   program.command('status')
-    .description('Show a retraining run: its step, its training job\'s status and metrics, the gate\'s decision.')
+    .description('show a retraining run: its step, its training job\'s status and metrics, the gate\'s decision')
     .argument('[execution]', 'the run\'s execution name or ARN (default: the newest run)')
     .addOption(new Option('--watch', 'poll until the run ends; the exit code tells whether it succeeded').default(false))
     .addOption(intervalOption())

@@ -25,7 +25,7 @@ interface TrainOptions {
 
 export function register(program: Command, context: CommandContext): void {
   program.command('train')
-    .description('Start a retraining run now, optionally with other hyperparameters or instance type for this run only.')
+    .description('start a retraining run now, optionally with other hyperparameters or instance type for this run')
     .addOption(new Option('--instance-type <type>', 'the training instance type to try first; one of the pipeline\'s (e.g. ml.g5.xlarge)'))
     .addOption(new Option('--set <name=value>', 'a hyperparameter for this run, e.g. --set epochs=10 --set learning_rate=0.0005 (repeatable)')
       .argParser((value: string, previous: string[] = []) => [...previous, value]).default([]))

@@ -152,6 +152,23 @@ describe('predict', () => {
     }
   });
 
+  test('no credentials at all: exit 3 before any request, naming how to configure them', async () => {
+    const saved = { ...process.env };
+    delete process.env.AWS_ACCESS_KEY_ID;
+    delete process.env.AWS_SECRET_ACCESS_KEY;
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials';
+    process.env.AWS_CONFIG_FILE = '/nonexistent/config';
+    try {
+      const run = await world.cli(['predict', path.join(PHOTOS, 'Landscape_8.jpg')]);
+      expect(run.code).toBe(3);
+      expect(run.stderr).toContain('No usable AWS credentials');
+      expect(world.lambda.requests).toEqual([]);
+      expectNoStackTrace(run);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   test.each([
     [['predict', 'no/such/file.jpg'], /'no\/such\/file\.jpg' is neither a file, a folder nor an s3:\/\/ URI/],
     [['predict', PHOTOS, '--top-k', '0'], /--top-k <n>' argument '0' is invalid/],
