@@ -4,6 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { imageClassifierPropsFromContext } from '../lib/app-context';
 import { ImageClassifierStack } from '../lib/image-classifier-stack';
+import { STACK_OUTPUTS } from '../lambda/shared/stack-outputs';
 import { NO_BUNDLING } from './helpers';
 
 const CDK_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdk.json'), 'utf8'));
@@ -46,6 +47,14 @@ describe('the CDK app', () => {
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['DatasetBucketName', 'TrainingDataUri', 'UploadCommand', 'ModelOutputUri', 'PretrainedModel']));
     expect(JSON.stringify(outputs.TrainingDataUri.Value)).toContain('/dataset/training/');
     expect(outputs.PretrainedModel.Value).toBe('tensorflow-ic-imagenet-mobilenet-v2-100-224-classification-4');
+  });
+
+  test('has every output the command line reads (lambda/shared/stack-outputs.ts), with the test prefix and the model input size', () => {
+    const { stack } = synthApp();
+    const outputs = Template.fromStack(stack).toJSON().Outputs;
+    expect(Object.values(STACK_OUTPUTS).filter((name) => !(name in outputs))).toEqual([]);
+    expect(JSON.stringify(outputs[STACK_OUTPUTS.testDataUri].Value)).toContain('/dataset/test/');
+    expect(outputs[STACK_OUTPUTS.modelImageSize].Value).toBe('224');
   });
 
   test('cdk.json context configures the classifier', () => {

@@ -10,9 +10,11 @@
  * - a handler (lambda/<name>/) imports its own folder, lambda/shared/, lambda/image/ and npm packages other than aws-cdk-lib and
  *   constructs; never lib/ nor another handler's folder.
  * - lib/ and bin/ import lib/, lambda/shared/ and npm packages; never a handler's own modules.
+ * - cli/ (the command line) imports its own folder, lambda/image/, lambda/shared/ and npm packages other than
+ *   aws-cdk-lib and constructs; never lib/ nor a handler's folder. Nothing outside cli/ imports it.
  *
- * And, from esbuild's own account of each pre-bundled handler (lib/private/handler-bundles.ts), no handler bundle
- * holds or requires aws-cdk-lib, constructs, or anything from lib/.
+ * And, from esbuild's own account of each pre-bundled handler (lib/private/handler-bundles.ts) and of the command
+ * line's bundle (scripts/cli-bundle.js), no bundle holds or requires aws-cdk-lib, constructs, or anything from lib/.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -24,6 +26,8 @@ const ROOT = path.join(__dirname, '..');
 const SHARED = 'lambda/shared';
 /** Code several handlers (and the command line) use, which the constructs never run. */
 const IMAGE = 'lambda/image';
+/** The command line. */
+const CLI = 'cli';
 /** Node.js modules the shared modules may import: deterministic computation only. */
 const SHARED_NODE_MODULES: readonly string[] = ['crypto'];
 /** Node.js-only globals a shared module may use, by file, with the reason. */
@@ -34,14 +38,17 @@ const SHARED_NODE_GLOBALS: Readonly<Record<string, readonly string[]>> = {
 };
 const NODE_GLOBALS = ['process', 'Buffer', '__dirname', '__filename', 'require', 'module', 'global', 'exports'];
 const CDK_PACKAGES = ['aws-cdk-lib', 'constructs'];
+const NODE_BUILTINS = new Set(require('module').builtinModules as string[]);
 
 /** Where a file sits with respect to the boundary. */
-type Area = { readonly kind: 'lib' } | { readonly kind: 'shared' } | { readonly kind: 'image' } | { readonly kind: 'handler'; readonly name: string } | { readonly kind: 'other' };
+type Area = { readonly kind: 'lib' } | { readonly kind: 'shared' } | { readonly kind: 'image' } | { readonly kind: 'cli' }
+  | { readonly kind: 'handler'; readonly name: string } | { readonly kind: 'other' };
 
 function areaOf(file: string): Area {
   if (file.startsWith('lib/') || file.startsWith('bin/')) return { kind: 'lib' };
   if (file.startsWith(`${SHARED}/`)) return { kind: 'shared' };
   if (file.startsWith(`${IMAGE}/`)) return { kind: 'image' };
+  if (file.startsWith(`${CLI}/`)) return { kind: 'cli' };
   const handler = /^lambda\/([^/]+)\//.exec(file);
   return handler ? { kind: 'handler', name: handler[1] } : { kind: 'other' };
 }
@@ -113,6 +120,10 @@ function boundaryViolations(file: string, text: string): string[] {
         problems.push(`${at} (${target}): a module of ${IMAGE}/ imports only its own folder and ${SHARED}/`);
       } else if (area.kind === 'lib' && targetArea.kind === 'image') {
         problems.push(`${at} (${target}): constructs never run the image code of ${IMAGE}/`);
+      } else if (area.kind === 'cli' && (targetArea.kind === 'lib' || targetArea.kind === 'handler')) {
+        problems.push(`${at} (${target}): the command line imports only ${CLI}/, ${IMAGE}/, ${SHARED}/ and npm packages; move what it needs to ${SHARED}/`);
+      } else if (area.kind !== 'cli' && area.kind !== 'other' && targetArea.kind === 'cli') {
+        problems.push(`${at} (${target}): nothing outside ${CLI}/ imports the command line`);
       } else if (area.kind === 'lib' && targetArea.kind === 'handler') {
         problems.push(`${at} (${target}): constructs never import a handler's modules; move what both need to ${SHARED}/`);
       }
@@ -123,6 +134,8 @@ function boundaryViolations(file: string, text: string): string[] {
       problems.push(`${at}: a module of ${SHARED}/ imports no package (no aws-cdk-lib, no AWS SDK), only the Node.js modules ${SHARED_NODE_MODULES.join(', ')}`);
     } else if ((area.kind === 'handler' || area.kind === 'image') && CDK_PACKAGES.includes(name)) {
       problems.push(`${at}: a handler never imports ${name}, which would end up in its bundle`);
+    } else if (area.kind === 'cli' && CDK_PACKAGES.includes(name)) {
+      problems.push(`${at}: the command line never imports ${name}, which would end up in its bundle (the package has no runtime dependency)`);
     }
   }
   if (area.kind === 'shared') {
@@ -143,9 +156,10 @@ function typeScriptFiles(directory: string): string[] {
 }
 
 describe('the import boundary', () => {
-  const files = ['bin', 'lib', 'lambda'].flatMap(typeScriptFiles);
+  const files = ['bin', 'lib', 'lambda', 'cli'].flatMap(typeScriptFiles);
 
-  test('holds for every TypeScript file of bin/, lib/ and lambda/', () => {
+  test('holds for every TypeScript file of bin/, lib/, lambda/ and cli/', () => {
+    expect(files.filter((file) => areaOf(file).kind === 'cli').length).toBeGreaterThan(0);
     expect(files.filter((file) => file.startsWith(`${SHARED}/`)).length).toBeGreaterThan(0);
     expect(files.filter((file) => areaOf(file).kind === 'handler').length).toBeGreaterThan(0);
     const violations = files.flatMap((file) => boundaryViolations(file, fs.readFileSync(path.join(ROOT, file), 'utf8')));
@@ -174,6 +188,11 @@ describe('the import boundary', () => {
     ['a construct importing the image code', 'lib/inference/x.ts', "import { preprocessImage } from '../../lambda/image/preprocess';", 'constructs never run the image code'],
     ['the image code importing a handler', 'lambda/image/x.ts', "import { InferenceError } from '../inference/inference-error';", 'imports only its own folder'],
     ['the image code importing aws-cdk-lib', 'lambda/image/x.ts', "import { Stack } from 'aws-cdk-lib';", 'never imports aws-cdk-lib'],
+    ['the command line importing lib/', 'cli/x.ts', "import { MODEL_CATALOG } from '../lib/private/model-catalog';", 'the command line imports only'],
+    ['the command line importing a handler', 'cli/commands/x.ts', "import { parseRequest } from '../../lambda/inference/request';", 'the command line imports only'],
+    ['the command line importing aws-cdk-lib', 'cli/x.ts', "import { Stack } from 'aws-cdk-lib';", 'the command line never imports aws-cdk-lib'],
+    ['a construct importing the command line', 'lib/x.ts', "import { main } from '../cli/main';", 'nothing outside cli/ imports the command line'],
+    ['a handler importing the command line', 'lambda/cleanup/x.ts', "import { CliError } from '../../cli/errors';", 'nothing outside cli/ imports the command line'],
   ])('names the offending import: %s', (_case, file, text, expected) => {
     const violations = boundaryViolations(file, text);
     expect(violations).toHaveLength(1);
@@ -185,6 +204,8 @@ describe('the import boundary', () => {
     ['a handler importing shared', 'lambda/cleanup/x.ts', "import { createLogger } from '../shared/log';"],
     ['a handler importing its own modules and the AWS SDK', 'lambda/cleanup/x.ts', "import { sweep } from './sweep';\nimport { SageMakerClient } from '@aws-sdk/client-sagemaker';"],
     ['a handler importing the image code', 'lambda/inference/x.ts', "import { preprocessImage } from '../image/preprocess';"],
+    ['the command line importing its folder, the image code, shared and the AWS SDK', 'cli/commands/x.ts',
+      "import { CliError } from '../errors';\nimport { normaliseImage } from '../../lambda/image/normalise';\nimport { STACK_OUTPUTS } from '../../lambda/shared/stack-outputs';\nimport { S3Client } from '@aws-sdk/client-s3';"],
     ['a construct importing shared', 'lib/serving/x.ts', "import { runId } from '../../lambda/shared/sagemaker-names';"],
     ['a shared module importing crypto and shared', 'lambda/shared/x.ts', "import { createHash } from 'node:crypto';\nimport { a } from './log';\nconst o = { process: 1 }; o.process;"],
     ['an import path in a comment or a string', 'lambda/cleanup/x.ts', "// import '../../lib/x';\nconst s = \"from '../../lib/x'\";"],
@@ -202,5 +223,21 @@ describe('the handler bundles', () => {
     expect(inputs.filter((input) => cdk.test(input) || input.startsWith('lib/'))).toEqual([]);
     const required = Object.values(metafile!.outputs).flatMap((output) => output.imports.map((imported) => imported.path));
     expect(required.filter((specifier) => CDK_PACKAGES.includes(packageName(specifier)))).toEqual([]);
+  });
+});
+
+describe('the command line bundle', () => {
+  test('holds and requires no aws-cdk-lib, constructs or lib/ module, and holds the parser, the bar and the SDK clients', () => {
+    // scripts/ is JavaScript, outside the TypeScript project.
+    const { cliBuildOptions } = require('../scripts/cli-bundle') as { cliBuildOptions(outfile: string): Parameters<typeof buildSync>[0] };
+    const { metafile } = buildSync({ ...cliBuildOptions(path.join(ROOT, 'cdk.out', 'cli-boundary.js')), write: false, metafile: true, logLevel: 'silent' });
+    const inputs = Object.keys(metafile!.inputs);
+    const cdk = new RegExp(`(^|/)node_modules/(${CDK_PACKAGES.join('|')})/`);
+    expect(inputs.filter((input) => cdk.test(input) || input.startsWith('lib/') || /^lambda\/(?!image\/|shared\/)/.test(input))).toEqual([]);
+    for (const bundled of ['commander', 'cli-progress', 'cli-table3', '@aws-sdk/client-s3', '@aws-sdk/client-cloudformation']) {
+      expect({ bundled, present: inputs.some((input) => input.startsWith(`node_modules/${bundled}/`)) }).toEqual({ bundled, present: true });
+    }
+    const required = Object.values(metafile!.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((imported) => imported.path));
+    expect(required.filter((specifier) => !specifier.startsWith('node:') && !NODE_BUILTINS.has(packageName(specifier)) && !specifier.startsWith('@tensorflow/'))).toEqual([]);
   });
 });

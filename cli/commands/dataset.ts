@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Command, Option } from 'commander';
+import { DEFAULT_JPEG_QUALITY } from '../../lambda/image/preprocess';
 import { CommandContext } from '../context';
 import { CliError, EXIT_CODES } from '../errors';
 import { formatBytes, renderTable, writeJson } from '../output';
@@ -31,7 +32,6 @@ export const LARGEST_MODEL_IMAGE_SIZE = 600;
  * pixels out of hundreds and aliases. Twice the input also leaves detail for the random zoom and crop augmentations.
  */
 export const MAX_EDGE_FACTOR = 2;
-export const DEFAULT_JPEG_QUALITY = 90;
 export const DEFAULT_CONCURRENCY = 8;
 
 interface CheckOptions {
@@ -155,7 +155,11 @@ async function push(context: CommandContext, folder: string, options: PushOption
   for (const set of sets) set.plan = await planPush(s3, set.name === 'training' ? training : test!, set.images, settings, options.concurrency);
 
   if (!options.dryRun) {
-    const uploads = sets.flatMap((set) => set.plan!.objects.filter((o) => o.action === 'upload').map((o) => set.images.find((i) => i.file === o.file)!));
+    const uploads = sets.flatMap((set) => {
+      const byFile = new Map(set.images.map((image) => [image.file, image]));
+      return set.plan!.objects.filter((o) => o.action === 'upload').map((o) => byFile.get(o.file)!);
+    });
+    // Counted in bytes of the originals (known before normalising), so that the bar's total holds.
     const progress = startProgress(io, { verb: 'uploaded', total: uploads.length, totalBytes: uploads.reduce((sum, image) => sum + image.bytes, 0) });
     try {
       for (const set of sets) {

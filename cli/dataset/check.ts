@@ -18,6 +18,7 @@
  * - CLASS_IMBALANCE: the largest class has more than `maxImbalance` times the images of the smallest
  */
 import type { ImageErrorCode } from '../../lambda/image/image-error';
+import type { ScannedDataset } from './scan';
 
 /**
  * The algorithm itself accepts a class folder with a single image (lib/private/image-folder.ts enforces that at
@@ -47,10 +48,8 @@ export interface InspectedFile {
   readonly outcome: FileOutcome;
 }
 
-export interface DatasetFacts {
-  readonly folder: string;
-  readonly classes: readonly string[];
-  readonly strayFiles: readonly string[];
+/** A scanned dataset folder (scan.ts) with what was learnt of each file. */
+export interface DatasetFacts extends Omit<ScannedDataset, 'files'> {
   readonly files: readonly InspectedFile[];
 }
 

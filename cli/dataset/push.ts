@@ -102,7 +102,7 @@ export async function planPush(s3: S3Client, target: PushTarget, images: readonl
 
 /** Uploads what the plan says, deletes the orphans when asked, and reports progress per object. */
 export async function executePush(s3: S3Client, plan: PushPlan, images: readonly LocalImage[], settings: NormalisationSettings,
-  options: { readonly concurrency: number; readonly delete: boolean; readonly progress?: Progress }): Promise<PushResult> {
+  options: { readonly concurrency: number; readonly delete: boolean; /** ticked with each original's size */ readonly progress?: Progress }): Promise<PushResult> {
   const byFile = new Map(images.map((image) => [image.file, image]));
   const uploads = plan.objects.filter((object) => object.action === 'upload');
   const uploaded: string[] = [];
@@ -127,7 +127,7 @@ export async function executePush(s3: S3Client, plan: PushPlan, images: readonly
       uploaded.push(object.key);
       sourceBytes += original.length;
       uploadedBytes += jpeg.length;
-      options.progress?.tick(jpeg.length);
+      options.progress?.tick(original.length);
     });
   } catch (error) {
     const failure = toCliError(error);

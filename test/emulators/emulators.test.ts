@@ -3,7 +3,7 @@
  * SDK's modelled exception with its fields, and a success deserializes. If an emulator drifted from the protocol,
  * the handler tests built on it would prove nothing.
  */
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { InvokeEndpointCommand, ModelError, SageMakerRuntimeClient, ServiceUnavailable, ValidationError } from '@aws-sdk/client-sagemaker-runtime';
 import { useEmulatorEnvironment } from './aws-environment';
 import { S3Emulator } from './s3-emulator';
@@ -101,6 +101,24 @@ describe('SageMakerRuntimeEmulator', () => {
 });
 
 describe('S3Emulator', () => {
+  test('keeps user metadata, deletes, pages listings with continuation tokens, and fails PutObject on request', async () => {
+    s3.createBucket('photos');
+    await s3Client.send(new PutObjectCommand({ Bucket: 'photos', Key: 'a/1.jpg', Body: 'x', Metadata: { 'source-sha256': 'abc', 'uploaded-by': 'me' } }));
+    expect((await s3Client.send(new HeadObjectCommand({ Bucket: 'photos', Key: 'a/1.jpg' }))).Metadata).toEqual({ 'source-sha256': 'abc', 'uploaded-by': 'me' });
+    for (const key of ['a/2.jpg', 'a/3.jpg', 'b/4.jpg']) s3.putObject('photos', key, 'y');
+    s3.listPageSize = 2;
+    const pages: string[][] = [];
+    for await (const page of paginateListObjectsV2({ client: s3Client }, { Bucket: 'photos', Prefix: 'a/' })) pages.push((page.Contents ?? []).map((o) => o.Key!));
+    expect(pages).toEqual([['a/1.jpg', 'a/2.jpg'], ['a/3.jpg']]);
+    await s3Client.send(new DeleteObjectCommand({ Bucket: 'photos', Key: 'a/2.jpg' }));
+    expect(s3.keys('photos')).toEqual(['a/1.jpg', 'a/3.jpg', 'b/4.jpg']);
+    s3.failPuts(2, 1); // a/1.jpg was the first successful put
+    await s3Client.send(new PutObjectCommand({ Bucket: 'photos', Key: 'c/1.jpg', Body: 'z' }));
+    await expect(s3Client.send(new PutObjectCommand({ Bucket: 'photos', Key: 'c/2.jpg', Body: 'z' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
+    await s3Client.send(new PutObjectCommand({ Bucket: 'photos', Key: 'c/3.jpg', Body: 'z' }));
+    expect(s3.keys('photos').filter((key) => key.startsWith('c/'))).toEqual(['c/1.jpg', 'c/3.jpg']);
+  });
+
   test('GetObject returns the seeded bytes; keys with spaces and plus signs survive the URL encoding', async () => {
     s3.putObject('photos', 'in box/a+b c.jpg', Buffer.from([0xff, 0xd8, 0xff]), 'image/jpeg');
     const output = await s3Client.send(new GetObjectCommand({ Bucket: 'photos', Key: 'in box/a+b c.jpg' }));
@@ -157,7 +175,7 @@ describe('S3Emulator', () => {
   test('PutObject stores and records the body, and its CRC32 checksum is verified', async () => {
     s3.createBucket('photos');
     await s3Client.send(new PutObjectCommand({ Bucket: 'photos', Key: 'r.json', Body: '{"a":1}', ContentType: 'application/json' }));
-    expect(s3.puts).toEqual([{ bucket: 'photos', key: 'r.json', body: Buffer.from('{"a":1}'), contentType: 'application/json' }]);
+    expect(s3.puts).toEqual([{ bucket: 'photos', key: 'r.json', body: Buffer.from('{"a":1}'), contentType: 'application/json', metadata: {} }]);
     expect(s3.getObject('photos', 'r.json')?.body.toString()).toBe('{"a":1}');
     const bad = await s3Client
       .send(new PutObjectCommand({ Bucket: 'photos', Key: 'r.json', Body: 'x', ChecksumCRC32: 'AAAAAA==' }))

@@ -57,7 +57,8 @@ function timed<T>(seconds: Record<string, number>, step: string, run: () => T): 
  * The consumer's package-lock.json: aws-cdk-lib and constructs with everything they need, copied from this
  * repository's lock (so `npm ci --offline` finds each in the cache by its integrity), and the tarball.
  */
-function consumerLock(tarballSpec: string, tarball: string, manifest: { name: string; version: string; license: string; peerDependencies: object }) {
+function consumerLock(tarballSpec: string, tarball: string,
+  manifest: { name: string; version: string; license: string; peerDependencies: object; bin?: Record<string, string> }) {
   const repoLock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, any> };
   const packages: Record<string, any> = {};
   /** Node's lookup from `from`: its own node_modules, then each enclosing one. */
@@ -88,6 +89,8 @@ function consumerLock(tarballSpec: string, tarball: string, manifest: { name: st
     integrity: `sha512-${crypto.createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`,
     license: manifest.license,
     peerDependencies: manifest.peerDependencies,
+    // npm ci links node_modules/.bin/<command> from the lock's entry, as a registry install would.
+    ...(manifest.bin ? { bin: manifest.bin } : {}),
   };
   const root = { name: 'consumer-app', version: '1.0.0', dependencies };
   return { manifest: { ...root, private: true }, lock: { ...root, lockfileVersion: 3, requires: true, packages: { '': root, ...packages } } };

@@ -2,7 +2,7 @@
  * The package as a consumer gets it (issue 8, "Package"): packed, installed offline into a plain CommonJS CDK app
  * with aws-cdk-lib and constructs only, and synthesized there without esbuild, TypeScript or Docker.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
@@ -133,7 +133,7 @@ test('the container image\'s build context in the assembly is the package\'s lam
 test('the package ships what synth and the container image need, and no tests', () => {
   const files = consumer.pack.files.map((file) => file.path);
   expect(files).toEqual(expect.arrayContaining([
-    'LICENSE', 'README.md', 'package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'lambda/Dockerfile', 'lambda/inference/index.ts',
+    'LICENSE', 'README.md', 'package.json', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/cli/index.js', 'lambda/Dockerfile', 'lambda/inference/index.ts',
     ...HANDLERS.map((name) => `dist/bundles/${name}/index.js`),
   ]));
   expect(files.filter((file) => /(^|\/)(test|bench|bin)\/|\.test\.|(^|\/)tsconfig/.test(file))).toEqual([]);
@@ -159,6 +159,22 @@ test('every source map in the package points at shipped files or embeds its sour
       expect({ map, source, found: shipped || embedded }).toEqual({ map, source, found: true });
     });
   }
+});
+
+test('the package\'s bin is the bundled command line: it runs from the installed tarball with no dependency of its own', () => {
+  expect(MANIFEST.bin).toEqual({ 'cdk-sagemaker-image-classifier': 'dist/cli/index.js' });
+  const bin = path.join(consumer.directory, 'node_modules', '.bin', 'cdk-sagemaker-image-classifier');
+  expect(fs.readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  // Run as a user runs it (the shebang, not `node <file>`), with PATH reaching node but not this checkout's modules.
+  const env = { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, NODE_NO_WARNINGS: '1' };
+  const help = execFileSync(bin, ['--help'], { cwd: consumer.directory, env, encoding: 'utf8' });
+  expect(help).toMatch(/^Usage: cdk-sagemaker-image-classifier \[options\] \[command\]/);
+  expect(help).toContain('dataset');
+  // The image code is in the bundle: a check of the committed mini dataset decodes its photos (and finds them too small).
+  const check = spawnSync(bin, ['dataset', 'check', path.join(ROOT, 'test', 'fixtures', 'mini-dataset'), '--json'], { cwd: consumer.directory, env, encoding: 'utf8' });
+  expect(check.status).toBe(1);
+  expect(JSON.parse(check.stdout).classes.map((c: { name: string }) => c.name)).toEqual(['roses', 'tulips']);
+  expect(JSON.parse(check.stdout).problems.map((p: { code: string }) => p.code)).toContain('IMAGE_FAR_TOO_SMALL');
 });
 
 /** Problems a strict TypeScript consumer of the installed package sees in its code or in the package's declarations. */
