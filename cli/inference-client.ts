@@ -14,7 +14,16 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { CliError } from './errors';
-import type { ClassificationResult } from '../lambda/inference/response';
+
+/**
+ * What the function answers for an image (lambda/inference/response.ts ClassificationResult), as far as the command
+ * line reads it: a wire format, read here as any client of the function would (the predict tests run the real handler).
+ */
+export interface ClassificationResult {
+  /** the top k labels, highest probability first */
+  readonly predictions: ReadonlyArray<{ readonly label: string; readonly probability: number }>;
+  readonly predictedLabel: string;
+}
 
 export type InferenceTarget =
   | { readonly kind: 'url'; readonly url: string }

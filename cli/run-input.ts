@@ -2,16 +2,16 @@
  * The input `train` starts a run with (README, "Starting a run by hand"): `--set name=value` hyperparameter overrides
  * typed by the algorithm's specification, `--instance-type`, and the trigger `manual`.
  *
- * It is checked here by the pipeline's own `prepareRun` (lambda/pipeline/prepare-run.ts) with the pipeline's own
+ * It is checked here by the pipeline's own `prepareRun` (lambda/shared/prepare-run.ts) with the pipeline's own
  * configuration, read from the deployed state machine (`pipelineConfigOf`), so that a bad value fails on the user's
  * machine, before a run starts, with the very message the run would have failed with.
  */
-import { InvalidRunInput, prepareRun } from '../lambda/pipeline/prepare-run';
+import { editDistance } from '../lambda/shared/edit-distance';
+import { InvalidRunInput, prepareRun } from '../lambda/shared/prepare-run';
 import {
   checkHyperparameters, HYPERPARAMETER_FIELDS, Hyperparameters, hyperparameterKind, hyperparameterWireName,
 } from '../lambda/shared/hyperparameter-spec';
 import type { PipelineConfig } from '../lambda/shared/pipeline-config';
-import { editDistance } from '../lib/private/edit-distance';
 
 /** What the run input holds (the fields prepareRun accepts). */
 export interface RunInput {

@@ -1,5 +1,5 @@
 import { Champion, FinalMetric, decidePromotion } from './promotion-gate';
-import { ExecutionContext, prepareRun } from './prepare-run';
+import { ExecutionContext, prepareRun } from '../shared/prepare-run';
 import type { PipelineConfig } from '../shared/pipeline-config';
 import { SupersededInput, supersededVersions } from './superseded-versions';
 
