@@ -78,8 +78,3 @@ function stackTrace(error: CliError): string {
   const cause = error.cause instanceof Error ? error.cause : error;
   return cause.stack ?? String(cause);
 }
-
-/** A usage error (exit code 2) naming the option, the value and what is allowed, for checks commander cannot make. */
-export function usageError(message: string): CliError {
-  return new CliError('usage', message);
-}

@@ -182,7 +182,7 @@ async function push(context: CommandContext, folder: string, options: PushOption
     writeJson(io.stdout, summary);
     return;
   }
-  io.stdout.write(renderTable(io.stdout, ['set', 'destination', options.dryRun ? 'to upload' : 'uploaded', 'unchanged', options.dryRun ? 'to delete' : 'deleted', 'not ours / kept', 'bytes: originals → uploaded'],
+  io.stdout.write(renderTable(io.stdout, ['set', 'destination', options.dryRun ? 'to upload' : 'uploaded', 'unchanged', options.dryRun ? 'to delete' : 'deleted', 'gone locally, kept', 'bytes: originals → uploaded'],
     summary.sets.map((set) => [set.name, `s3://${set.bucket}/${set.prefix}`, set.upload.length, set.skip.length, set.delete.length, set.orphansKept,
       options.dryRun ? '-' : `${formatBytes(set.sourceBytes)} → ${formatBytes(set.uploadedBytes)}`])));
   if (options.dryRun) io.stdout.write('Dry run: nothing was uploaded or deleted.\n');

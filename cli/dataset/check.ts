@@ -15,6 +15,7 @@
  * Warnings
  * - DUPLICATE_IN_CLASS: the same bytes twice in a class (the push uploads the first copy only)
  * - IMAGE_SMALLER_THAN_MODEL_INPUT: an edge under the model input, so the algorithm enlarges it (blurry)
+ * - CLASS_FEW_IMAGES: fewer than RECOMMENDED_IMAGES_PER_CLASS usable images
  * - CLASS_IMBALANCE: the largest class has more than `maxImbalance` times the images of the smallest
  */
 import type { ImageErrorCode } from '../../lambda/image/image-error';
@@ -27,8 +28,11 @@ import type { ScannedDataset } from './scan';
  * both sides can see it; far more are needed for a good model (RECOMMENDED_IMAGES_PER_CLASS).
  */
 export const MIN_IMAGES_PER_CLASS = 2;
-/** Below this, a warning: transfer learning works from tens of images per class, not from a handful. */
-export const RECOMMENDED_IMAGES_PER_CLASS = 10;
+/**
+ * Below this, a warning: the README's rule of thumb (not AWS's, whose documentation gives no number). The gate
+ * judges a class on the ~20 % held out, so with 20 images four decide its accuracy.
+ */
+export const RECOMMENDED_IMAGES_PER_CLASS = 50;
 /** Largest/smallest class size above which a warning: the algorithm has no class weights to compensate. */
 export const DEFAULT_MAX_IMBALANCE = 5;
 

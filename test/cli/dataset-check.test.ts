@@ -3,7 +3,7 @@
  * the files a push would upload are exactly the usable first copies.
  */
 import * as fc from 'fast-check';
-import { CheckReport, DatasetFacts, InspectedFile, checkDataset, checkTestSplit } from '../../cli/dataset/check';
+import { CheckReport, DatasetFacts, InspectedFile, RECOMMENDED_IMAGES_PER_CLASS, checkDataset, checkTestSplit } from '../../cli/dataset/check';
 import { objectKey, objectKeys } from '../../cli/dataset/keys';
 
 const SIZE = 224;
@@ -86,6 +86,8 @@ describe('checkDataset', () => {
       expect(codes(report, 'TOO_FEW_CLASSES')).toHaveLength(facts.classes.length < 2 ? 1 : 0);
       expect(codes(report, 'CLASS_BELOW_MINIMUM').map((p) => p.className))
         .toEqual(report.classes.filter((c) => c.images < opts.minImagesPerClass).map((c) => c.name));
+      expect(codes(report, 'CLASS_FEW_IMAGES').map((p) => p.className))
+        .toEqual(report.classes.filter((c) => c.images >= opts.minImagesPerClass && c.images < RECOMMENDED_IMAGES_PER_CLASS).map((c) => c.name));
       const folded = facts.classes.filter((name) => facts.classes.some((other) => other !== name && other.toLowerCase() === name.toLowerCase()));
       expect(codes(report, 'CLASS_NAMES_DIFFER_ONLY_IN_CASE').length).toBe(folded.length > 0 ? new Set(folded.map((n) => n.toLowerCase())).size : 0);
       const sizes = report.classes.map((c) => c.images).filter((n) => n > 0);
@@ -96,12 +98,12 @@ describe('checkDataset', () => {
   });
 
   test('a clean dataset has no error and no warning', () => {
-    const files: InspectedFile[] = ['roses', 'tulips'].flatMap((className) => Array.from({ length: 10 }, (_, i) => ({
+    const files: InspectedFile[] = ['roses', 'tulips'].flatMap((className) => Array.from({ length: RECOMMENDED_IMAGES_PER_CLASS }, (_, i) => ({
       file: `${className}/${i}.jpg`, className, bytes: 1000, sha256: `${className}-${i}`, outcome: { ok: true as const, width: 640, height: 480 },
     })));
     const report = checkDataset({ folder: '/data', classes: ['roses', 'tulips'], strayFiles: [], files }, { modelImageSize: SIZE });
     expect(report.problems).toEqual([]);
-    expect(report.accepted).toHaveLength(20);
+    expect(report.accepted).toHaveLength(2 * RECOMMENDED_IMAGES_PER_CLASS);
   });
 });
 

@@ -8,7 +8,6 @@ import * as path from 'path';
 import { buildSync } from 'esbuild';
 
 // scripts/ is JavaScript, outside the TypeScript project.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { cliBuildOptions } = require('../../scripts/cli-bundle') as { cliBuildOptions(outfile: string): Parameters<typeof buildSync>[0] };
 
 export const COLUMNS = 100;
