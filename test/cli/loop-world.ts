@@ -206,3 +206,22 @@ function trainingSnapshots(final: Record<string, unknown> | undefined, error: st
   const end = final ?? { TrainingJobStatus: 'Failed', SecondaryStatus: 'Failed', FailureReason: error ?? 'failed' };
   return [...snapshots, { ...end, SecondaryStatusTransitions: [...transitions, { Status: end.SecondaryStatus, StatusMessage: end.FailureReason ?? 'Training job completed' }] }];
 }
+
+/** No line of a stack trace reaches the user. */
+export function expectNoStackTrace(run: CliRun): void {
+  expect(`${run.stdout}${run.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+}
+
+/** Runs `action` with no AWS credentials anywhere the SDK's default chain looks, then restores the environment. */
+export async function withoutCredentials<T>(action: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  delete process.env.AWS_ACCESS_KEY_ID;
+  delete process.env.AWS_SECRET_ACCESS_KEY;
+  process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials';
+  process.env.AWS_CONFIG_FILE = '/nonexistent/config';
+  try {
+    return await action();
+  } finally {
+    process.env = saved;
+  }
+}

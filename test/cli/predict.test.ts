@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { readImageHeader } from '../../lambda/image/image-format';
 import { topPredictions } from '../../lambda/inference/response';
 import { stubAnswer, VerboseAnswer } from '../emulators/sagemaker-runtime-emulator';
-import { CliRun, DATASET_BUCKET, IMAGE_SIZE, useLoopWorld } from './loop-world';
+import { DATASET_BUCKET, expectNoStackTrace, IMAGE_SIZE, useLoopWorld, withoutCredentials } from './loop-world';
 
 const world = useLoopWorld({ withPipeline: false });
 /** Real photos (8 landscape, 8 portrait with every EXIF orientation), with a LICENSE and a README beside them. */
@@ -23,10 +23,6 @@ beforeAll(() => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'predict-'));
 });
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
-
-function expectNoStackTrace(run: CliRun): void {
-  expect(`${run.stdout}${run.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-}
 
 /** The top k of the stub model's verbose answer, ordered as the function orders them. */
 const modelTop = (answer: VerboseAnswer, k: number) => topPredictions({ labels: answer.labels, probabilities: answer.probabilities, predictedLabel: answer.predicted_label }, k);
@@ -153,20 +149,11 @@ describe('predict', () => {
   });
 
   test('no credentials at all: exit 3 before any request, naming how to configure them', async () => {
-    const saved = { ...process.env };
-    delete process.env.AWS_ACCESS_KEY_ID;
-    delete process.env.AWS_SECRET_ACCESS_KEY;
-    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials';
-    process.env.AWS_CONFIG_FILE = '/nonexistent/config';
-    try {
-      const run = await world.cli(['predict', path.join(PHOTOS, 'Landscape_8.jpg')]);
-      expect(run.code).toBe(3);
-      expect(run.stderr).toContain('No usable AWS credentials');
-      expect(world.lambda.requests).toEqual([]);
-      expectNoStackTrace(run);
-    } finally {
-      process.env = saved;
-    }
+    const run = await withoutCredentials(() => world.cli(['predict', path.join(PHOTOS, 'Landscape_8.jpg')]));
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('No usable AWS credentials');
+    expect(world.lambda.requests).toEqual([]);
+    expectNoStackTrace(run);
   });
 
   test.each([

@@ -6,15 +6,10 @@
  */
 import { EXECUTION_START_DATE } from '../emulators/step-functions-emulator';
 import type { RunResult } from '../support/pipeline-world';
-import { arnOf, CliRun, DATASET_BUCKET, STATE_MACHINE_ARN, useLoopWorld } from './loop-world';
+import { arnOf, DATASET_BUCKET, expectNoStackTrace, STATE_MACHINE_ARN, useLoopWorld, withoutCredentials } from './loop-world';
 
 const world = useLoopWorld();
 const FAST = ['--interval', '0.001'];
-
-/** No line of a stack trace reaches the user. */
-function expectNoStackTrace(run: CliRun): void {
-  expect(`${run.stdout}${run.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
-}
 
 /** The values printed after `prefix` on the watch's lines, in order. */
 function watched(stdout: string, prefix: string): string[] {
@@ -328,18 +323,9 @@ describe('error kinds: a message and the kind\'s exit code, never a stack trace'
   });
 
   test('no credentials: exit 3, naming how to configure them', async () => {
-    const saved = { ...process.env };
-    delete process.env.AWS_ACCESS_KEY_ID;
-    delete process.env.AWS_SECRET_ACCESS_KEY;
-    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials';
-    process.env.AWS_CONFIG_FILE = '/nonexistent/config';
-    try {
-      const run = await world.cli(['runs']);
-      expect(run.code).toBe(3);
-      expect(run.stderr).toContain('No usable AWS credentials');
-      expectNoStackTrace(run);
-    } finally {
-      process.env = saved;
-    }
+    const run = await withoutCredentials(() => world.cli(['runs']));
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('No usable AWS credentials');
+    expectNoStackTrace(run);
   });
 });
