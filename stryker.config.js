@@ -25,7 +25,7 @@ module.exports = {
   tempDirName: '.stryker-tmp',
   ignorePatterns: ['cdk.out', 'dist', 'coverage', 'reports', '.jest-cache', '.readme-examples', 'bench'],
   mutate: (process.env.MUTATE ? process.env.MUTATE.split(',') : [
-    'lambda/pipeline/prepare-run.ts',
+    'lambda/shared/prepare-run.ts',
     'lambda/pipeline/promotion-gate.ts',
     'lambda/pipeline/superseded-versions.ts',
     'lambda/pipeline/new-data-trigger.ts',

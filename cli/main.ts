@@ -10,6 +10,11 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import * as dataset from './commands/dataset';
+import * as predict from './commands/predict';
+import * as report from './commands/report';
+import * as runs from './commands/runs';
+import * as status from './commands/status';
+import * as train from './commands/train';
 import { CommandContext, createContext } from './context';
 import { CliError, EXIT_CODES, toCliError } from './errors';
 import { CliIo } from './io';
@@ -21,6 +26,11 @@ export const COMMAND_NAME = 'cdk-sagemaker-image-classifier';
 /** Every command module, in the order `--help` lists them. Adding a command takes one line here. */
 const COMMANDS: ReadonlyArray<(program: Command, context: CommandContext) => void> = [
   dataset.register,
+  train.register,
+  status.register,
+  runs.register,
+  predict.register,
+  report.register,
 ];
 
 /** Runs the command line with `argv` (the arguments after the command name) and returns the exit code. */

@@ -4,7 +4,7 @@ import { checkHyperparameters, Hyperparameters } from '../lambda/shared/hyperpar
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { ImageClassifierProps } from './image-classifier';
 import { RetrainingSchedule } from './pipeline/retraining-schedule';
-import { editDistance } from './private/edit-distance';
+import { editDistance } from '../lambda/shared/edit-distance';
 import { inspectImageFolder } from './private/image-folder';
 import { emailAddressProblem } from './private/email-address';
 import { datasetPrefixProblem } from './private/locations';

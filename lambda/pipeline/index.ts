@@ -1,5 +1,5 @@
 import { Champion, FinalMetric, GateDecision, decidePromotion } from './promotion-gate';
-import { ExecutionContext, prepareRun } from './prepare-run';
+import { ExecutionContext, prepareRun } from '../shared/prepare-run';
 import { publishRunMetrics } from './run-metrics';
 import { createLogger } from '../shared/log';
 import type { PipelineConfig } from '../shared/pipeline-config';

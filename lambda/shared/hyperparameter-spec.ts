@@ -243,6 +243,18 @@ const SPECS: { readonly [K in keyof Required<Hyperparameters>]: Spec & { readonl
 
 const FIELDS = Object.keys(SPECS) as ReadonlyArray<keyof Hyperparameters>;
 
+/** Every hyperparameter field (camelCase), in the order the specification lists them. */
+export const HYPERPARAMETER_FIELDS: ReadonlyArray<keyof Hyperparameters> = FIELDS;
+
+/** How a hyperparameter's value is typed, for callers that read values from text (the command line's `--set`). */
+export type HyperparameterKind = 'boolean' | 'int' | 'float' | 'choice';
+
+/** The type of a hyperparameter field, and its allowed values when it is a choice. */
+export function hyperparameterKind(field: keyof Hyperparameters): { readonly kind: HyperparameterKind; readonly choices?: readonly string[] } {
+  const spec = SPECS[field];
+  return spec.kind === 'choice' ? { kind: spec.kind, choices: Object.values(spec.choices) } : { kind: spec.kind };
+}
+
 /** The algorithm's wire name (`learning_rate`) of a camelCase hyperparameter field (`learningRate`). */
 export function hyperparameterWireName(field: keyof Hyperparameters): string {
   return SPECS[field].wireName;

@@ -1,5 +1,5 @@
 /**
- * What the RetrainingPipeline construct renders at synth and its pipeline function (lambda/pipeline/prepare-run.ts)
+ * What the RetrainingPipeline construct renders at synth and its pipeline function (lambda/shared/prepare-run.ts)
  * reads on every run. Types only: no AWS SDK, no CDK, so both sides can import it.
  */
 import type { Hyperparameters } from './hyperparameter-spec';

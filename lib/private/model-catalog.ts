@@ -1,5 +1,5 @@
 import { ImageSizeBasis } from '../algorithm/image-size-basis';
-import { editDistance } from './edit-distance';
+import { editDistance } from '../../lambda/shared/edit-distance';
 
 /**
  * The algorithm's TensorFlow Hub model ids with their input image size, transcribed from the SageMaker SDK's

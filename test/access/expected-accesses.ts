@@ -16,7 +16,7 @@ import { sdkCallsOf } from './handler-sdk-calls';
 import { Access } from './policies';
 import { ResolvedTemplate } from './template-resolver';
 import { parseCheckRequest } from '../../lambda/shared/algorithm-check-contract';
-import { prepareRun } from '../../lambda/pipeline/prepare-run';
+import { prepareRun } from '../../lambda/shared/prepare-run';
 
 /** This package's handlers, by the construct path of their function (relative to the classifier). */
 export const PACKAGE_HANDLERS: ReadonlyArray<{ readonly pathSuffix: string; readonly entry: string }> = [

@@ -7,12 +7,15 @@ export interface EmulatorUrls {
   readonly s3?: string;
 }
 
+/** The credentials the SDK signs with against the emulators (those that check signatures compute them again). */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'AKIAEMULATOREXAMPLE', secretAccessKey: 'emulator-secret-access-key' } as const;
+
 /** Sets the variables (plus `extra`) and returns a function that puts the previous values back. */
 export function useEmulatorEnvironment(urls: EmulatorUrls, extra: Readonly<Record<string, string>> = {}): () => void {
   const values: Record<string, string | undefined> = {
     AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'AKIAEMULATOREXAMPLE',
-    AWS_SECRET_ACCESS_KEY: 'emulator-secret-access-key',
+    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: undefined,
     AWS_PROFILE: undefined,
     AWS_EC2_METADATA_DISABLED: 'true',

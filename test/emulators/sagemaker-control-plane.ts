@@ -118,6 +118,17 @@ export interface StoredScalingPolicy {
   readonly arn: string;
 }
 
+/**
+ * A training job whose description moves on with each DescribeTrainingJob call: the first call answers the first
+ * snapshot, the next the second, ... and the last one from then on (statuses, secondary status transitions and
+ * metrics as a real job reports them over time).
+ */
+export interface StoredTrainingJob {
+  readonly name: string;
+  readonly snapshots: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  describes: number;
+}
+
 interface Fault {
   readonly service?: string;
   readonly operation: string;
@@ -150,6 +161,7 @@ export class SageMakerControlPlaneEmulator extends LoopbackEmulator {
   public readonly scalingPolicies = new Map<string, StoredScalingPolicy>();
   /** SSM String parameters by name */
   public readonly parameters = new Map<string, { value: string; version: number }>();
+  public readonly trainingJobs = new Map<string, StoredTrainingJob>();
   public readonly calls: RecordedCall[] = [];
   public maxPageSize: number;
   public describesToSettle: number;
@@ -179,6 +191,7 @@ export class SageMakerControlPlaneEmulator extends LoopbackEmulator {
         UpdateEndpoint: (input, region) => this.updateEndpoint(input, region),
         DescribeEndpoint: (input, region) => this.describeEndpoint(input, region),
         DeleteEndpoint: (input, region) => this.deleteEndpoint(input, region),
+        DescribeTrainingJob: (input, region) => this.describeTrainingJob(input, region),
         ListEndpoints: (input, region) => this.list(input, 'Endpoints', [...this.endpoints.values()], (e) => ({ EndpointName: e.name, EndpointArn: this.arn(region, 'endpoint', e.name), CreationTime: e.createdAt, LastModifiedTime: e.modifiedAt, EndpointStatus: e.status })),
       },
       AnyScaleFrontendService: {
@@ -199,7 +212,7 @@ export class SageMakerControlPlaneEmulator extends LoopbackEmulator {
 
   /** Back to a clean state (and the options given to `start`) between tests. */
   public reset(): void {
-    for (const map of [this.models, this.endpointConfigs, this.endpoints, this.scalableTargets, this.scalingPolicies, this.parameters]) map.clear();
+    for (const map of [this.models, this.endpointConfigs, this.endpoints, this.scalableTargets, this.scalingPolicies, this.parameters, this.trainingJobs]) map.clear();
     this.calls.length = 0;
     this.faults.length = 0;
     this.maxPageSize = this.options.maxPageSize ?? 100;
@@ -231,6 +244,13 @@ export class SageMakerControlPlaneEmulator extends LoopbackEmulator {
       modifiedAt: now,
       describesLeft: IN_PROGRESS.includes(status) ? this.describesToSettle : 0,
     });
+    return this;
+  }
+
+  /** A training job that answers `snapshots` in turn (see StoredTrainingJob); each is merged over the job's name and ARN. */
+  public putTrainingJob(name: string, snapshots: ReadonlyArray<Readonly<Record<string, unknown>>>): this {
+    if (snapshots.length === 0) throw new Error('a training job needs at least one snapshot');
+    this.trainingJobs.set(name, { name, snapshots, describes: 0 });
     return this;
   }
 
@@ -326,6 +346,16 @@ export class SageMakerControlPlaneEmulator extends LoopbackEmulator {
     if (this.models.has(name)) throw validation(`Cannot create already existing model "${this.arn(region, 'model', name)}".`);
     this.models.set(name, { name, createdAt: this.tick(), request: input });
     return { ModelArn: this.arn(region, 'model', name) };
+  }
+
+  private describeTrainingJob(input: Input, region: string): Record<string, unknown> {
+    const name = requiredString(input, 'TrainingJobName');
+    const job = this.trainingJobs.get(name);
+    // The service's answer for a training job it does not know.
+    if (job === undefined) throw validation('Requested resource not found.');
+    const snapshot = job.snapshots[Math.min(job.describes, job.snapshots.length - 1)];
+    job.describes += 1;
+    return { TrainingJobName: name, TrainingJobArn: this.arn(region, 'training-job', name), ...snapshot };
   }
 
   private describeModel(input: Input, region: string): Record<string, unknown> {

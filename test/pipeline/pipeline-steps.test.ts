@@ -1,5 +1,5 @@
 import { decidePromotion } from '../../lambda/pipeline/promotion-gate';
-import { InvalidRunInput, prepareRun } from '../../lambda/pipeline/prepare-run';
+import { InvalidRunInput, prepareRun } from '../../lambda/shared/prepare-run';
 import type { PipelineConfig } from '../../lambda/shared/pipeline-config';
 import { runId, runNames } from '../../lambda/shared/sagemaker-names';
 import { supersededVersions } from '../../lambda/pipeline/superseded-versions';

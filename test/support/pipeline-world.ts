@@ -495,7 +495,21 @@ export interface RunResult {
   readonly cause?: string;
   /** Names of the states entered, in order. */
   readonly path: string[];
+  /** The interpreter's event log of the run (states entered and exited with their JSON, retries, catches). */
+  readonly events: readonly LocalEvent[];
   readonly world: PipelineWorld;
+}
+
+/** One event of the interpreter's log (aws-local-stepfunctions' EventLog, as far as the tests read it). */
+export interface LocalEvent {
+  readonly type: string;
+  readonly timestamp: number;
+  readonly state?: { readonly name: string; readonly type: string; readonly input?: unknown; readonly output?: unknown };
+  readonly input?: unknown;
+  readonly output?: unknown;
+  readonly index?: number;
+  readonly Error?: string;
+  readonly Cause?: unknown;
 }
 
 const machines = new WeakMap<Record<string, unknown>, StateMachine>();
@@ -543,18 +557,20 @@ export async function runPipeline(
     } as never,
   });
   const path: string[] = [];
+  const events: LocalEvent[] = [];
   const collecting = (async () => {
-    for await (const event of run.eventLogs as AsyncIterable<{ type: string; state?: { name: string } }>) {
+    for await (const event of run.eventLogs as AsyncIterable<LocalEvent>) {
+      events.push(event);
       if (event.type === 'StateEntered' && event.state) path.push(event.state.name);
     }
   })();
   try {
     const output = await run.result as Record<string, unknown>;
     await collecting;
-    return { status: 'SUCCEEDED', output, path, world };
+    return { status: 'SUCCEEDED', output, path, events, world };
   } catch (error) {
     await collecting;
     const cause = (error as { cause?: { name?: string; message?: string } }).cause;
-    return { status: 'FAILED', error: cause?.name ?? (error as Error).name, cause: cause?.message ?? (error as Error).message, path, world };
+    return { status: 'FAILED', error: cause?.name ?? (error as Error).name, cause: cause?.message ?? (error as Error).message, path, events, world };
   }
 }

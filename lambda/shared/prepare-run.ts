@@ -1,6 +1,6 @@
-import { runId, runNames } from '../shared/sagemaker-names';
-import { Hyperparameters, checkHyperparameters, toHyperparameterMap } from '../shared/hyperparameter-spec';
-import type { PipelineConfig } from '../shared/pipeline-config';
+import { runId, runNames } from './sagemaker-names';
+import { Hyperparameters, checkHyperparameters, toHyperparameterMap } from './hyperparameter-spec';
+import type { PipelineConfig } from './pipeline-config';
 
 /** The execution's context object fields the run id needs. */
 export interface ExecutionContext {
