@@ -10,6 +10,13 @@ import type { ClassMetrics, EvaluationReport } from '../shared/evaluation-report
 /** Column headers turn vertical past this many classes or this label length, so the matrix stays narrow. */
 const VERTICAL_HEADERS_FROM_CLASSES = 9;
 const VERTICAL_HEADERS_FROM_LABEL_LENGTH = 12;
+/** Past this many classes the matrix's cells shrink; a matrix wider than the page scrolls on its own, row labels fixed. */
+const COMPACT_MATRIX_FROM_CLASSES = 16;
+/** The heat map's hues (HSL degrees) and the look of an empty cell. */
+export const DIAGONAL_HUE = 212;
+export const OFF_DIAGONAL_HUE = 4;
+const EMPTY_CELL_BACKGROUND = '#fff';
+const EMPTY_CELL_TEXT = '#8c959f';
 
 export function renderReportHtml(report: EvaluationReport): string {
   const title = `Evaluation of ${report.modelName} (run ${report.runId})`;
@@ -37,7 +44,7 @@ ${figure('Failures', String(report.failures.length), 'test images without a usab
 </section>
 <section>
 <h2>Confusion matrix</h2>
-<p class="note">Rows: true label. Columns: predicted label. Each cell shows the image count; its colour is the count&#39;s share of the row.</p>
+<p class="note">Rows: true label. Columns: predicted label. Each cell shows the image count; the darker its colour, the larger its share of the row (blue: right, red: wrong).</p>
 ${matrixTable(report)}
 </section>
 <section>
@@ -78,22 +85,28 @@ function matrixTable(report: EvaluationReport): string {
     const cells = row.map((count, p) => {
       const share = total === 0 ? 0 : count / total;
       const cellTitle = `${report.classes[t]} predicted as ${report.classes[p]}: ${count} of ${total}${total === 0 ? '' : ` (${percent(share)})`}`;
-      return `<td style="${cellColour(share, t === p)}" title="${escapeHtml(cellTitle)}">${count}</td>`;
+      return `<td style="${cellColour(count, share, t === p)}" title="${escapeHtml(cellTitle)}">${count}</td>`;
     }).join('');
     return `<tr><th scope="row">${escapeHtml(report.classes[t])}</th>${cells}<td class="total">${total}</td></tr>`;
   }).join('\n');
-  return `<table class="matrix">
+  const compact = report.classes.length >= COMPACT_MATRIX_FROM_CLASSES;
+  return `<div class="scroll"><table class="matrix${compact ? ' compact' : ''}">
 <thead><tr><th scope="col" class="corner">true \\ predicted</th>${header}<th scope="col" class="total">images</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`;
+</table></div>`;
 }
 
-/** Blue on the diagonal (right), red elsewhere (wrong), from near-white at 0 to saturated at 1 of the row. */
-function cellColour(share: number, diagonal: boolean): string {
-  const hue = diagonal ? 212 : 4;
-  const lightness = Math.round(97 - 52 * share);
+/**
+ * Blue on the diagonal (right), red elsewhere (wrong), from near-white to saturated as the share of the row grows.
+ * The lightness follows the square root of the share, so that a few mistakes in a large row still show; an empty
+ * cell stays white with a grey 0.
+ */
+function cellColour(count: number, share: number, diagonal: boolean): string {
+  if (count === 0) return `background-color:${EMPTY_CELL_BACKGROUND};color:${EMPTY_CELL_TEXT}`;
+  const hue = diagonal ? DIAGONAL_HUE : OFF_DIAGONAL_HUE;
+  const lightness = Math.round(95 - 50 * Math.sqrt(share));
   const text = lightness < 62 ? '#fff' : '#1f2328';
   return `background-color:hsl(${hue},${diagonal ? 70 : 75}%,${lightness}%);color:${text}`;
 }
@@ -146,10 +159,13 @@ table{border-collapse:collapse;font-size:.92rem}
 th,td{padding:.3rem .6rem}
 thead th{text-align:left;border-bottom:2px solid #d0d7de;vertical-align:bottom}
 tbody th{text-align:left;font-weight:600}
-.matrix td{text-align:center;min-width:2.6rem;border:1px solid #fff;font-variant-numeric:tabular-nums}
+.matrix td{text-align:center;min-width:2.6rem;border:1px solid #eaeef2;font-variant-numeric:tabular-nums}
 .matrix td.total{background:#f6f8fa;color:#57606a}
 .matrix th.total{color:#57606a;font-weight:normal}
 .matrix th.corner{color:#57606a;font-weight:normal;font-size:.85rem}
+.scroll{overflow-x:auto;max-width:100%}
+.matrix tbody th{position:sticky;left:0;background:#fff;z-index:1}
+.matrix.compact{font-size:.78rem}.matrix.compact td{min-width:1.7rem;padding:.15rem .25rem}.matrix.compact th{padding:.15rem .35rem}
 .matrix th.vertical span{writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap;display:inline-block}
 .numbers td{text-align:right;font-variant-numeric:tabular-nums}
 .numbers tbody tr:nth-child(even),.list tbody tr:nth-child(even){background:#f6f8fa}
