@@ -5,9 +5,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import * as fc from 'fast-check';
-import { useEmulatorEnvironment } from '../emulators/aws-environment';
-import { readJson, runBatchTransform, verboseAnswer } from '../emulators/batch-transform-stub';
-import { S3Emulator } from '../emulators/s3-emulator';
+import { readJson, runBatchTransform, useS3Emulator, verboseAnswer } from '../emulators/batch-transform-stub';
 import { stubAnswer, stubBinaryProbability } from '../emulators/sagemaker-runtime-emulator';
 import { handler } from '../../lambda/batch/index';
 import type {
@@ -19,33 +17,17 @@ const BUCKET = 'photos';
 const OUT = 'results-bucket';
 const LABELS = ['cat', 'dog', 'fox'];
 
-let s3: S3Emulator;
-let restoreEnvironment: () => void;
-
-beforeAll(async () => {
-  s3 = await S3Emulator.start();
-  restoreEnvironment = useEmulatorEnvironment({ s3: s3.url }, { AWS_MAX_ATTEMPTS: '1' });
-});
-afterAll(async () => {
-  restoreEnvironment();
-  await s3.close();
-});
-beforeEach(() => {
-  s3.reset();
-  s3.createBucket(BUCKET);
-  s3.createBucket(OUT);
-  s3.listPageSize = 5;
-});
+const emulator = useS3Emulator([BUCKET, OUT], 5);
 
 const prepare = (event: Omit<PrepareBatchEvent, 'action'>) => handler({ action: 'prepare', ...event }) as Promise<PreparedBatch>;
 const consolidate = (event: Omit<ConsolidateBatchEvent, 'action'>) => handler({ action: 'consolidate', ...event }) as Promise<ConsolidatedBatch>;
-const text = (bucket: string, key: string) => s3.getObject(bucket, key)!.body.toString('utf8');
+const text = (bucket: string, key: string) => emulator.s3.getObject(bucket, key)!.body.toString('utf8');
 
 /** Seeds `count` small images under `prefix` (in sub-folders too) and returns their keys. */
 function seedImages(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => {
     const key = `${prefix}${i % 4 === 0 ? 'nested/deeper/' : ''}img-${String(i).padStart(3, '0')}.${['jpg', 'JPEG', 'png', 'Png'][i % 4]}`;
-    s3.putObject(BUCKET, key, `image ${i}`);
+    emulator.s3.putObject(BUCKET, key, `image ${i}`);
     return key;
   });
 }
@@ -53,12 +35,12 @@ function seedImages(prefix: string, count: number): string[] {
 describe('prepare', () => {
   test('lists every image under the input in pages, skips what the model cannot take, and writes the manifest', async () => {
     const images = seedImages('in/', 23);
-    s3.putObject(BUCKET, 'in/notes.txt', 'text');
-    s3.putObject(BUCKET, 'in/empty.jpg', '');
-    s3.putObject(BUCKET, 'in/huge.jpg', Buffer.alloc(MAX_REQUEST_PAYLOAD_BYTES + 1));
-    s3.putObject(BUCKET, 'in/just-fits.jpg', Buffer.alloc(MAX_REQUEST_PAYLOAD_BYTES));
-    s3.putObject(BUCKET, 'in/folder/', '');
-    s3.putObject(BUCKET, 'inbox/other.jpg', 'not under in/');
+    emulator.s3.putObject(BUCKET, 'in/notes.txt', 'text');
+    emulator.s3.putObject(BUCKET, 'in/empty.jpg', '');
+    emulator.s3.putObject(BUCKET, 'in/huge.jpg', Buffer.alloc(MAX_REQUEST_PAYLOAD_BYTES + 1));
+    emulator.s3.putObject(BUCKET, 'in/just-fits.jpg', Buffer.alloc(MAX_REQUEST_PAYLOAD_BYTES));
+    emulator.s3.putObject(BUCKET, 'in/folder/', '');
+    emulator.s3.putObject(BUCKET, 'inbox/other.jpg', 'not under in/');
 
     const prepared = await prepare({ input: `s3://${BUCKET}/in`, output: `s3://${OUT}/run-1`, runId: 'run-1' });
 
@@ -76,25 +58,25 @@ describe('prepare', () => {
         listUri: `s3://${OUT}/run-1/skipped.json`,
       },
     });
-    const manifest = readJson(s3, prepared.manifestUri) as [{ prefix: string }, ...string[]];
+    const manifest = readJson(emulator.s3, prepared.manifestUri) as [{ prefix: string }, ...string[]];
     expect(manifest[0]).toEqual({ prefix: `s3://${BUCKET}/in/` });
     expect(new Set(manifest.slice(1))).toEqual(new Set([...images, 'in/just-fits.jpg'].map((key) => key.slice('in/'.length))));
-    expect(readJson(s3, prepared.skipped.listUri!)).toEqual(prepared.skipped.examples);
-    expect(s3.requests.filter((request) => request.method === 'LIST').length).toBeGreaterThanOrEqual(6);
+    expect(readJson(emulator.s3, prepared.skipped.listUri!)).toEqual(prepared.skipped.examples);
+    expect(emulator.s3.requests.filter((request) => request.method === 'LIST').length).toBeGreaterThanOrEqual(6);
   });
 
   test('nothing skipped: no skipped list, listUri null', async () => {
     seedImages('in/', 3);
     const prepared = await prepare({ input: `s3://${BUCKET}/in/`, output: `s3://${OUT}/o/`, runId: 'r' });
     expect(prepared.skipped).toEqual({ count: 0, examples: [], listUri: null });
-    expect(s3.getObject(OUT, 'o/skipped.json')).toBeUndefined();
+    expect(emulator.s3.getObject(OUT, 'o/skipped.json')).toBeUndefined();
   });
 
   test('the whole bucket as input, output in another bucket', async () => {
     seedImages('', 2);
     const prepared = await prepare({ input: `s3://${BUCKET}`, output: `s3://${OUT}/`, runId: 'r' });
     // in S3's key order
-    expect(readJson(s3, prepared.manifestUri)).toEqual([{ prefix: `s3://${BUCKET}/` }, 'img-001.JPEG', 'nested/deeper/img-000.jpg']);
+    expect(readJson(emulator.s3, prepared.manifestUri)).toEqual([{ prefix: `s3://${BUCKET}/` }, 'img-001.JPEG', 'nested/deeper/img-000.jpg']);
     expect(prepared.predictionsUri).toBe(`s3://${OUT}/predictions/`);
   });
 
@@ -120,7 +102,7 @@ describe('prepare', () => {
   test('an empty input is NoImagesToClassify; so is one with nothing the model can take, naming an example', async () => {
     await expect(prepare({ input: `s3://${BUCKET}/in/`, output: `s3://${OUT}/o/`, runId: 'r' }))
       .rejects.toMatchObject({ name: 'NoImagesToClassify', message: `no image to classify under s3://${BUCKET}/in/: nothing is there; upload .jpg, .jpeg or .png images there, or check the input URI` });
-    s3.putObject(BUCKET, 'in/a.gif', 'gif');
+    emulator.s3.putObject(BUCKET, 'in/a.gif', 'gif');
     await expect(prepare({ input: `s3://${BUCKET}/in/`, output: `s3://${OUT}/o/`, runId: 'r' }))
       .rejects.toMatchObject({ name: 'NoImagesToClassify', message: expect.stringContaining('1 object(s) are there, none of them a JPEG or PNG image the model can take (e.g. in/a.gif: not a JPEG') });
   });
@@ -129,7 +111,7 @@ describe('prepare', () => {
 describe('consolidate', () => {
   async function preparedRun(count: number): Promise<{ prepared: PreparedBatch; images: string[] }> {
     const images = seedImages('in/', count);
-    s3.putObject(BUCKET, 'in/readme.md', 'x');
+    emulator.s3.putObject(BUCKET, 'in/readme.md', 'x');
     const prepared = await prepare({ input: `s3://${BUCKET}/in/`, output: `s3://${OUT}/o/`, runId: 'run-7' });
     return { prepared, images };
   }
@@ -141,7 +123,7 @@ describe('consolidate', () => {
   test('writes one JSON line and one CSV row per answered image, the summary with counts and failures, and returns the counts', async () => {
     const { prepared, images } = await preparedRun(37);
     const missing = new Set(['img-005.JPEG', 'nested/deeper/img-008.jpg']);
-    runBatchTransform(s3, prepared.manifestUri, prepared.predictionsUri, (relativeKey, body) => {
+    runBatchTransform(emulator.s3, prepared.manifestUri, prepared.predictionsUri, (relativeKey, body) => {
       if (missing.has(relativeKey)) return undefined;
       if (relativeKey === 'img-010.png') return '{"probabilities": [0.5, 0.5], "labels": ["cat"]}';
       return JSON.stringify(stubAnswer(body, LABELS));
@@ -149,16 +131,16 @@ describe('consolidate', () => {
 
     const result = await consolidate(consolidateEvent(prepared, 2));
 
-    const manifestKeys = (readJson(s3, prepared.manifestUri) as string[]).slice(1).map((key) => `in/${key}`);
+    const manifestKeys = (readJson(emulator.s3, prepared.manifestUri) as string[]).slice(1).map((key) => `in/${key}`);
     const answered = manifestKeys.filter((key) => !['in/img-005.JPEG', 'in/nested/deeper/img-008.jpg', 'in/img-010.png'].includes(key));
     const expected = answered.map((key): BatchResult => {
-      const answer = stubAnswer(s3.getObject(BUCKET, key)!.body, LABELS);
+      const answer = stubAnswer(emulator.s3.getObject(BUCKET, key)!.body, LABELS);
       const top = answer.labels.map((label, i) => ({ label, probability: answer.probabilities[i] })).sort((a, b) => b.probability - a.probability).slice(0, 2);
       return { key, predictedLabel: answer.predicted_label, probability: Math.max(...answer.probabilities), top };
     });
     const lines = text(OUT, 'o/results.jsonl').trimEnd().split('\n').map((line) => JSON.parse(line) as BatchResult);
     expect(lines).toEqual(expected);
-    expect(s3.getObject(OUT, 'o/results.jsonl')!.contentType).toBe('application/x-ndjson');
+    expect(emulator.s3.getObject(OUT, 'o/results.jsonl')!.contentType).toBe('application/x-ndjson');
 
     const rows = parse(text(OUT, 'o/results.csv'), { columns: true }) as Record<string, string>[];
     expect(Object.keys(rows[0])).toEqual(['key', 'predicted_label', 'probability', 'top_1_label', 'top_1_probability', 'top_2_label', 'top_2_probability']);
@@ -167,7 +149,7 @@ describe('consolidate', () => {
 
     const counts: Record<string, number> = {};
     for (const line of expected) counts[line.predictedLabel] = (counts[line.predictedLabel] ?? 0) + 1;
-    const summary = readJson(s3, `s3://${OUT}/o/summary.json`) as BatchSummary;
+    const summary = readJson(emulator.s3, `s3://${OUT}/o/summary.json`) as BatchSummary;
     expect(summary).toMatchObject({
       schemaVersion: 1, runId: 'run-7', input: `s3://${BUCKET}/in/`, output: `s3://${OUT}/o/`,
       imageCount: 37, classifiedCount: 34, failureCount: 3, skippedCount: 1, countsByLabel: counts,
@@ -189,12 +171,12 @@ describe('consolidate', () => {
   test('CSV cells survive any label and key: commas, quotes, line breaks, non-ASCII; formulas are neutralised', async () => {
     const awkward = fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), fc.constantFrom('a,b', 'say "hi"', 'line\nbreak', 'crlf\r\nx', 'rosé 🌹', '=HYPERLINK("x")', '+1', '-2', '@sum', ' padded '));
     await fc.assert(fc.asyncProperty(fc.uniqueArray(awkward, { minLength: 2, maxLength: 4 }), fc.uniqueArray(awkward, { minLength: 1, maxLength: 4 }), async (labels, names) => {
-      s3.reset();
-      s3.createBucket(BUCKET);
-      s3.createBucket(OUT);
-      names.forEach((name, i) => s3.putObject(BUCKET, `in/${i}/${name}.jpg`, `image ${name}`));
+      emulator.s3.reset();
+      emulator.s3.createBucket(BUCKET);
+      emulator.s3.createBucket(OUT);
+      names.forEach((name, i) => emulator.s3.putObject(BUCKET, `in/${i}/${name}.jpg`, `image ${name}`));
       const prepared = await prepare({ input: `s3://${BUCKET}/in/`, output: `s3://${OUT}/o/`, runId: 'r' });
-      runBatchTransform(s3, prepared.manifestUri, prepared.predictionsUri, (key) => verboseAnswer(labels, labels[key.length % labels.length], 0.7));
+      runBatchTransform(emulator.s3, prepared.manifestUri, prepared.predictionsUri, (key) => verboseAnswer(labels, labels[key.length % labels.length], 0.7));
       await consolidate({ ...consolidateEvent(prepared, 1), runId: 'r' });
       const lines = text(OUT, 'o/results.jsonl').trimEnd().split('\n').map((line) => JSON.parse(line) as BatchResult);
       const rows = parse(text(OUT, 'o/results.csv'), { columns: true }) as Record<string, string>[];
@@ -207,13 +189,13 @@ describe('consolidate', () => {
 
   test('binary mode: one probability per answer, both labels in top-k, the second predicted above 0.5', async () => {
     const { prepared } = await preparedRun(12);
-    runBatchTransform(s3, prepared.manifestUri, prepared.predictionsUri, (_key, body) =>
+    runBatchTransform(emulator.s3, prepared.manifestUri, prepared.predictionsUri, (_key, body) =>
       JSON.stringify({ probabilities: [stubBinaryProbability(body)], labels: ['fake', 'real'], predicted_label: 'fake' }));
     const result = await consolidate({ ...consolidateEvent(prepared, 5), binaryMode: true });
     expect(result.failureCount).toBe(0);
     const rows = parse(text(OUT, 'o/results.csv'), { columns: true }) as Record<string, string>[];
     for (const row of rows) {
-      const p = stubBinaryProbability(s3.getObject(BUCKET, row.key)!.body);
+      const p = stubBinaryProbability(emulator.s3.getObject(BUCKET, row.key)!.body);
       expect(row.predicted_label).toBe(p > 0.5 ? 'real' : 'fake');
       expect([row.top_1_label, row.top_2_label].sort()).toEqual(['fake', 'real']);
       expect([row.top_3_label, row.top_3_probability]).toEqual(['', '']);
@@ -241,11 +223,11 @@ describe('consolidate', () => {
 
   test('an S3 failure while reading the answers aborts the results and leaves no partial file', async () => {
     const { prepared } = await preparedRun(4);
-    runBatchTransform(s3, prepared.manifestUri, prepared.predictionsUri, (_key, body) => JSON.stringify(stubAnswer(body, LABELS)));
-    s3.authorize = (access) => !(access.action === 's3:GetObject' && access.key!.endsWith('img-002.png.out'));
+    runBatchTransform(emulator.s3, prepared.manifestUri, prepared.predictionsUri, (_key, body) => JSON.stringify(stubAnswer(body, LABELS)));
+    emulator.s3.authorize = (access) => !(access.action === 's3:GetObject' && access.key!.endsWith('img-002.png.out'));
     await expect(consolidate(consolidateEvent(prepared))).rejects.toMatchObject({ name: 'AccessDenied' });
-    expect(s3.getObject(OUT, 'o/results.jsonl')).toBeUndefined();
-    expect(s3.getObject(OUT, 'o/summary.json')).toBeUndefined();
+    expect(emulator.s3.getObject(OUT, 'o/results.jsonl')).toBeUndefined();
+    expect(emulator.s3.getObject(OUT, 'o/summary.json')).toBeUndefined();
   });
 
   test('an unknown action', async () => {
