@@ -1,29 +1,16 @@
 /**
  * InvokeEndpoint for the Image Classification - TensorFlow algorithm: send one JPEG, ask for the verbose answer,
- * validate its shape, and turn every SageMaker runtime failure into an InferenceError with the right status.
- *
- * Facts (reference/jumpstart-notes.md, section C): content type `application/x-image`; accept
- * `application/json;verbose` returns `{"probabilities": [...], "labels": [...], "predicted_label": ...}`; one image
- * per request; the request body is at most 6,291,456 bytes.
- *
- * Binary mode (the `binary_mode` hyperparameter "True"), what is certain and what is not:
- * - CERTAIN (algorithm spec and docs): the model then returns a single probability, that of the positive class.
- *   The training script loads the class folders with Keras' `label_mode="binary"`, which numbers the two folders in
- *   alphabetical order (the order of the label mapping) and trains a sigmoid towards 1 for the second: the
- *   probability is that of the second label, the first gets 1 - p.
- * - CERTAIN (Keras): the algorithm's own decision (its binary accuracy metric) is "second label when p > 0.5"; at
- *   exactly 0.5 it is the first label.
- * - UNCERTAIN: the JSON that carries the probability. Expected: the verbose object with `probabilities` as a one-element
- *   array (or a bare number) and `labels` holding both class names (the container reads them from the label mapping
- *   written at training). Its `predicted_label` is not trusted: an argmax over one probability would always name
- *   the first label. A two-probability answer is read like a multi-class one.
+ * validate its shape (lambda/shared/classifier-output.ts, the one reader of the algorithm's answer, binary mode
+ * included), and turn every SageMaker runtime failure into an InferenceError with the right status.
  */
 import { InvokeEndpointCommand, SageMakerRuntimeClient } from '@aws-sdk/client-sagemaker-runtime';
 import { InferenceError } from './inference-error';
+import {
+  ClassifierOutput, ClassifierOutputError, IMAGE_CONTENT_TYPE, MAX_REQUEST_PAYLOAD_BYTES, parseClassifierOutput, VERBOSE_ACCEPT,
+} from '../shared/classifier-output';
 
-export const IMAGE_CONTENT_TYPE = 'application/x-image';
-export const VERBOSE_ACCEPT = 'application/json;verbose';
-export const MAX_INVOKE_PAYLOAD_BYTES = 6_291_456;
+export { BINARY_THRESHOLD } from '../shared/classifier-output';
+export const MAX_INVOKE_PAYLOAD_BYTES = MAX_REQUEST_PAYLOAD_BYTES;
 
 /** How long a caller should wait when the endpoint is missing or not in service (creation takes minutes). */
 export const RETRY_AFTER_ENDPOINT_UNAVAILABLE_SECONDS = 60;
@@ -31,17 +18,10 @@ export const RETRY_AFTER_ENDPOINT_UNAVAILABLE_SECONDS = 60;
 export const RETRY_AFTER_ENDPOINT_BUSY_SECONDS = 5;
 
 /** The model's answer, validated. */
-export interface EndpointPrediction {
-  readonly probabilities: readonly number[];
-  readonly labels: readonly string[];
-  readonly predictedLabel: string;
-}
+export type EndpointPrediction = ClassifierOutput;
 
 /** A model message longer than this is cut, so a chatty container cannot flood the caller's response. */
 const MAX_MODEL_MESSAGE_CHARS = 1000;
-
-/** The probability above which a binary-mode model's answer is its second label (Keras' binary threshold). */
-export const BINARY_THRESHOLD = 0.5;
 
 export async function invokeEndpoint(client: SageMakerRuntimeClient, endpointName: string, jpeg: Uint8Array,
   binaryMode = false): Promise<EndpointPrediction> {
@@ -65,63 +45,18 @@ export async function invokeEndpoint(client: SageMakerRuntimeClient, endpointNam
 }
 
 /**
- * Validates the verbose response. Anything but one JSON object with equally long, non-empty `probabilities`
- * (finite numbers in [0, 1]) and `labels` (strings), and a `predicted_label` among the labels, is a 502.
- * In binary mode a single probability (a one-element array or a number) with exactly two labels is also accepted
- * and answered for both labels (see the top of this file).
+ * Validates the verbose response (parseClassifierOutput); an answer that is not the algorithm's is a 502
+ * MALFORMED_ENDPOINT_RESPONSE naming what is wrong with it.
  */
 export function parseEndpointResponse(body: Uint8Array, binaryMode = false): EndpointPrediction {
-  let document: unknown;
   try {
-    document = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
-  } catch {
-    throw malformed(`${body.length} bytes that are not JSON`);
+    return parseClassifierOutput(body, { binaryMode, binaryModeFix: 'give the inference function binaryMode: true' });
+  } catch (error) {
+    if (error instanceof ClassifierOutputError) {
+      throw new InferenceError(502, 'MALFORMED_ENDPOINT_RESPONSE', `the endpoint answered with an unexpected response: ${error.message}`, { cause: error });
+    }
+    throw error;
   }
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) throw malformed('not a JSON object');
-  const { probabilities, labels, predicted_label: predictedLabel } = document as Record<string, unknown>;
-  const single = typeof probabilities === 'number' || (Array.isArray(probabilities) && probabilities.length === 1);
-  if (binaryMode && single) return binaryPrediction(Array.isArray(probabilities) ? probabilities[0] : probabilities, labels);
-  if (!Array.isArray(probabilities) || probabilities.length === 0) throw malformed('"probabilities" is not a non-empty array');
-  if (!Array.isArray(labels)) throw malformed('"labels" is not an array (was the endpoint asked for application/json;verbose?)');
-  if (labels.length !== probabilities.length) {
-    const hint = probabilities.length === 1 && labels.length === 2
-      ? ' (a model trained with binaryMode: true answers so; give the inference function binaryMode: true)' : '';
-    throw malformed(`${labels.length} labels for ${probabilities.length} probabilities${hint}`);
-  }
-  const badProbability = probabilities.findIndex((p) => !isProbability(p));
-  if (badProbability >= 0) throw malformed(`probabilities[${badProbability}] is not a number in [0, 1]`);
-  const badLabel = labels.findIndex((label) => typeof label !== 'string');
-  if (badLabel >= 0) throw malformed(`labels[${badLabel}] is not a string`);
-  if (typeof predictedLabel !== 'string' || !labels.includes(predictedLabel)) {
-    throw malformed('"predicted_label" is not one of the labels');
-  }
-  return { probabilities: probabilities as number[], labels: labels as string[], predictedLabel };
-}
-
-/**
- * A binary-mode answer: p is the second label's probability. Both labels come back, the first with 1 - p, and the
- * predicted label is the algorithm's decision (second label only when p > 0.5), not the container's predicted_label.
- */
-export function binaryPrediction(probability: unknown, labels: unknown): EndpointPrediction {
-  if (!isProbability(probability)) throw malformed('the binary-mode probability is not a number in [0, 1]');
-  if (!Array.isArray(labels) || labels.length !== 2 || labels.some((label) => typeof label !== 'string')) {
-    throw malformed('a binary-mode answer needs "labels" with the two class names (was the endpoint asked for application/json;verbose?)');
-  }
-  const [first, second] = labels as string[];
-  if (first === second) throw malformed(`the binary-mode labels are the same ${JSON.stringify(first)} twice`);
-  return {
-    probabilities: [1 - probability, probability],
-    labels: [first, second],
-    predictedLabel: probability > BINARY_THRESHOLD ? second : first,
-  };
-}
-
-function isProbability(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= 1;
-}
-
-function malformed(why: string): InferenceError {
-  return new InferenceError(502, 'MALFORMED_ENDPOINT_RESPONSE', `the endpoint answered with an unexpected response: ${why}`);
 }
 
 /**

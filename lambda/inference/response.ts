@@ -4,13 +4,10 @@
  */
 import { ImageError } from '../image/image-error';
 import { InferenceError } from './inference-error';
-import { EndpointPrediction } from './invoke-endpoint';
+import { Prediction } from '../shared/classifier-output';
 
-export interface Prediction {
-  readonly label: string;
-  /** the model's probability for this label, in [0, 1] */
-  readonly probability: number;
-}
+export { topPredictions } from '../shared/classifier-output';
+export type { Prediction } from '../shared/classifier-output';
 
 /** The successful answer (HTTP 200 body, or the direct invocation's return value). */
 export interface ClassificationResult {
@@ -50,14 +47,6 @@ export interface ErrorDescription {
   readonly retryable: boolean;
   /** whether the error is the caller's (known 4xx) rather than an unexpected failure to log with its stack */
   readonly expected: boolean;
-}
-
-export function topPredictions(prediction: EndpointPrediction, topK: number): Prediction[] {
-  return prediction.labels
-    .map((label, index) => ({ label, probability: prediction.probabilities[index], index }))
-    .sort((a, b) => b.probability - a.probability || a.index - b.index)
-    .slice(0, topK)
-    .map(({ label, probability }) => ({ label, probability }));
 }
 
 /**

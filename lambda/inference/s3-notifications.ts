@@ -19,6 +19,7 @@ import { ERROR_SUFFIX, InferenceConfig, PREDICTION_SUFFIX } from '../shared/infe
 import { InferenceError } from './inference-error';
 import { ClassificationResult, describeError } from './response';
 import { formatS3Uri, readObject, S3Location, writeJson } from './s3-source';
+import { mapWithConcurrency } from '../shared/concurrency';
 
 /** The parts of an S3 event notification record the function reads. */
 export interface S3NotificationRecord {
@@ -141,20 +142,6 @@ export function planInbox(event: S3NotificationEvent, inbox: InferenceConfig['in
     }
   }
   return { objects, failed, skipped };
-}
-
-/** Runs fn over items with at most `limit` calls in flight; results keep the order of the items. */
-export async function mapWithConcurrency<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await fn(items[index], index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, worker));
-  return results;
 }
 
 /** The document written to `<key>.prediction.json`. */

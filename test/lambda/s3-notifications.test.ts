@@ -1,4 +1,5 @@
-import { decodeNotificationKey, mapWithConcurrency, planInbox, S3NotificationRecord } from '../../lambda/inference/s3-notifications';
+import { decodeNotificationKey, planInbox, S3NotificationRecord } from '../../lambda/inference/s3-notifications';
+import { mapWithConcurrency } from '../../lambda/shared/concurrency';
 
 const inbox = { bucket: 'uploads', prefix: 'inbox/', concurrency: 2 };
 
