@@ -46,8 +46,11 @@ export interface BatchRunSettings {
 export function batchRunDefinition(settings: BatchRunSettings): sfn.IChainable {
   const scope = settings.scope;
   const invalid = new sfn.Fail(scope, 'InvalidInput', { error: 'InvalidInput', causePath: '$.problem' });
-  const problem = (id: string, message: string) => new sfn.Pass(scope, id, { parameters: { 'problem.$': message } }).next(invalid);
-  const literal = (text: string) => `'${text.replace(/[\\'{}]/g, (c) => `\\${c}`)}'`;
+  /** A Pass that sets `$.problem` to `message` (a States.Format call, or plain text) and ends in InvalidInput. */
+  const problem = (id: string, message: string) => new sfn.Pass(scope, id, {
+    parameters: message.startsWith('States.') ? { 'problem.$': message } : { problem: message },
+  }).next(invalid);
+  const literal = (text: string) => `'${escapeIntrinsicText(text)}'`;
 
   const check = new sfn.Choice(scope, 'CheckInput');
   for (const field of ['input', 'output'] as const) {
@@ -70,7 +73,7 @@ export function batchRunDefinition(settings: BatchRunSettings): sfn.IChainable {
     sfn.Condition.not(sfn.Condition.isNumeric('$.topK')),
     sfn.Condition.numberLessThan('$.topK', 1),
     sfn.Condition.numberGreaterThan('$.topK', MAX_TOP_K),
-  )), problem('TopKOutOfRange', `'topK must be a number of labels from 1 to ${MAX_TOP_K}'`));
+  )), problem('TopKOutOfRange', `topK must be a number of labels from 1 to ${MAX_TOP_K}`));
 
   // The run id has the shape of the retraining pipeline's, `YYYYMMDD-HHMMSS-<8 hex digits>`: the execution's start
   // (UTC) and the first group of a UUID drawn once per execution (kept in the state, so a redriven run keeps it).
@@ -250,4 +253,12 @@ function functionFailure(scope: Construct, id: string, fail: sfn.Fail, format: s
         new sfn.Pass(scope, `Describe${id}ErrorMessage`, { parameters: message('$.failure.cause.errorMessage') }).next(fail))
       .otherwise(raw)))
     .otherwise(raw);
+}
+
+/**
+ * `text` as the inside of a string literal of an intrinsic function (`'…'`): `'`, `{`, `}` and `\\` escaped with a
+ * backslash, except inside CDK tokens (a bucket name), which must stay intact to be resolved.
+ */
+function escapeIntrinsicText(text: string): string {
+  return text.split(/(\$\{Token\[[^\]]*\]\})/).map((part, index) => (index % 2 === 1 ? part : part.replace(/[\\'{}]/g, (c) => `\\${c}`))).join('');
 }
