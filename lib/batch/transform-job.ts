@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -165,6 +165,8 @@ export interface TransformDataAccess {
   readonly writes: S3Folder[];
   /** The key of `TransformJobRequestOptions.encryptionKey`, if any (output objects are encrypted with it). */
   readonly encryptionKey?: kms.IKey;
+  /** The names of the jobs, as an IAM pattern (`<prefix>-????????-??????-????????`): their log streams start with it. */
+  readonly transformJobNamePattern: string;
 }
 
 /**
@@ -192,4 +194,20 @@ export function grantTransformData(modelRole: iam.IGrantable, access: TransformD
     folder.bucket.encryptionKey?.grant(modelRole, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
   access.encryptionKey?.grant(modelRole, 'kms:GenerateDataKey', 'kms:Decrypt');
+  // The container logs to /aws/sagemaker/TransformJobs, in streams <job name>/<instance id>-<epoch seconds> (and
+  // .../data-log) named when the instances start: '*' after this feature's job names only.
+  const stack = Stack.of(holder ?? modelRole.grantPrincipal as unknown as Construct);
+  const group = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/TransformJobs', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const patterns = [...new Set([access.transformJobNamePattern, access.transformJobNamePattern.toLowerCase()])];
+  const streams = patterns.map((pattern) => `${group}:log-stream:${pattern}/*`);
+  modelRole.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+    resources: [group, ...streams],
+  }));
+  if (holder) {
+    for (const pattern of streams) {
+      acknowledgeWildcardResource(holder, pattern, 'SageMaker names transform job log streams <job name>/<instance id>-<epoch '
+        + 'seconds> when the instances start; the wildcard covers only the streams of this feature\'s jobs.');
+    }
+  }
 }
