@@ -78,15 +78,27 @@ export function batchRunDefinition(settings: BatchRunSettings): sfn.IChainable {
   // The run id has the shape of the retraining pipeline's, `YYYYMMDD-HHMMSS-<8 hex digits>`: the execution's start
   // (UTC) and the first group of a UUID drawn once per execution (kept in the state, so a redriven run keeps it).
   const defaults = new sfn.Pass(scope, 'ApplyDefaults', { parameters: { defaults: { topK: settings.topK }, 'given.$': '$' } });
+  // Split one character at a time: Step Functions splits on each character of the splitter, aws-local-stepfunctions
+  // on the whole splitter; both agree on a single character.
   const split = new sfn.Pass(scope, 'NameRun', {
     parameters: {
       'request.$': 'States.JsonMerge($.defaults, $.given, false)',
-      'time.$': "States.StringSplit($$.Execution.StartTime, '-T:.Z')",
+      'startedAt.$': "States.StringSplit($$.Execution.StartTime, 'T')",
       'random.$': "States.StringSplit(States.UUID(), '-')",
     },
   });
-  const part = (array: string, index: number) => `States.ArrayGetItem($.${array}, ${index})`;
-  const idArguments = [0, 1, 2, 3, 4, 5].map((i) => part('time', i)).concat(part('random', 0)).join(', ');
+  // 2026-11-30T07:05:09.123Z: the date's three parts, the time's three (seconds without milliseconds or Z).
+  const readTime = new sfn.Pass(scope, 'ReadStartTime', {
+    parameters: {
+      'request.$': '$.request',
+      'random.$': '$.random',
+      'date.$': "States.StringSplit(States.ArrayGetItem($.startedAt, 0), '-')",
+      'time.$': "States.StringSplit(States.ArrayGetItem($.startedAt, 1), ':')",
+    },
+  });
+  const seconds = "States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit(States.ArrayGetItem($.time, 2), '.'), 0), 'Z'), 0)";
+  const idArguments = ['States.ArrayGetItem($.date, 0)', 'States.ArrayGetItem($.date, 1)', 'States.ArrayGetItem($.date, 2)',
+    'States.ArrayGetItem($.time, 0)', 'States.ArrayGetItem($.time, 1)', seconds, 'States.ArrayGetItem($.random, 0)'].join(', ');
   const name = new sfn.Pass(scope, 'NameJob', {
     parameters: {
       'request.$': '$.request',
@@ -97,7 +109,7 @@ export function batchRunDefinition(settings: BatchRunSettings): sfn.IChainable {
       },
     },
   });
-  check.otherwise(defaults.next(split).next(name));
+  check.otherwise(defaults.next(split).next(readTime).next(name));
 
   const prepare = invoke(settings, 'Prepare', {
     action: 'prepare',

@@ -99,7 +99,7 @@ describe('a batch run', () => {
       BatchStrategy: 'SingleRecord', MaxPayloadInMB: 6,
     });
     const jobName = job.request.TransformJobName as string;
-    expect(jobName).toMatch(/^flowers-batch-20261130-070509-[0-9a-f]{8}$/);
+    expect(jobName).toMatch(/^flowers-batch-20\d{6}-\d{6}-[0-9a-f]{8}$/);
     expect(jobName.length).toBeLessThanOrEqual(API_NAME_MAX_LENGTH);
     expect(jobName).toMatch(API_NAME_PATTERN);
     expect(result.output).toMatchObject({ transformJobName: jobName, modelName: CHAMPION_MODEL, runId: jobName.slice('flowers-batch-'.length) });
@@ -125,6 +125,7 @@ describe('a batch run', () => {
 
   test('with the model given to the construct, and its default topK', async () => {
     const result = await run(named, { input: folders(named), models: ['my-flowers-model'] });
+    expect(result.cause).toBeUndefined();
     expect(result.status).toBe('SUCCEEDED');
     expect(result.path).toContain('UseModel');
     expect(transforms(result)[0].request).toMatchObject({ ModelName: 'my-flowers-model', TransformJobName: expect.stringMatching(/^my-flowers-model-batch-/) });
