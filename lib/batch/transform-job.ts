@@ -117,8 +117,11 @@ export interface TransformJobPermissions {
   readonly transformJobArnPattern: string;
   /** IAM ARN patterns of the models the jobs may run (the `sagemaker:ModelArn` condition). */
   readonly modelArnPatterns: string[];
-  /** The key of `TransformJobRequestOptions.encryptionKey`, if any. */
-  readonly encryptionKey?: kms.IKey;
+  /**
+   * The key of `TransformJobRequestOptions.encryptionKey` when the request gives it as `VolumeKmsKeyId` (not on
+   * instance types with local storage).
+   */
+  readonly volumeEncryptionKey?: kms.IKey;
 }
 
 /** The IAM ARN pattern of the transform jobs named `<jobPrefix>-<run id>` (SageMaker puts names in ARNs in lower case). */
@@ -154,7 +157,7 @@ export function grantRunTransformJobs(scope: Construct, grantee: iam.IGrantable,
   ];
   for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
   // The instances' volumes are encrypted under the caller's identity, as for an endpoint.
-  if (permissions.encryptionKey) grantKeyForAwsResources(permissions.encryptionKey, grantee);
+  if (permissions.volumeEncryptionKey) grantKeyForAwsResources(permissions.volumeEncryptionKey, grantee);
 }
 
 /** Where a transform job reads and writes, as its model's role does it. */
