@@ -7,11 +7,14 @@ import { invokeStep, notify } from './tasks';
 /**
  * The gate: the trained model's validation accuracy must reach the floor and beat the champion's by the minimum
  * improvement; then `promote` follows. Otherwise the owner is told both figures and the run succeeds unpromoted.
+ * The step also publishes the run's figures as CloudWatch metrics (never failing for them).
  */
 export function gate(ctx: PhaseContext, failure: FailurePhase, promote: sfn.IChainable): sfn.IChainable {
   const evaluate = invokeStep(ctx, 'EvaluateModel', {
     action: 'evaluate',
     metricName: VALIDATION_ACCURACY_METRIC.Name,
+    // The dimension of the run's CloudWatch metrics (lambda/shared/run-metrics-contract.ts).
+    endpointName: ctx.endpoint.endpointName,
     // The whole description: FinalMetricDataList is optional in it, and a path to it would fail the run when absent.
     training: sfn.JsonPath.objectAt('$.training'),
     champion: sfn.JsonPath.stringAt('$.champion.record'),
