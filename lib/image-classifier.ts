@@ -211,7 +211,7 @@ export class ImageClassifier extends ImageClassifierBase {
   public readonly vpcEndpoints: ec2.IVpcEndpoint[] = [];
   /** The SageMaker Runtime interface endpoint the inference function calls the endpoint through, when in a VPC. */
   public readonly sageMakerRuntimeEndpoint?: ec2.IInterfaceVpcEndpoint;
-  /** The CloudWatch dashboard, unless `dashboard: false`; add batch runs to it with `dashboard.addBatchWidgets`. */
+  /** The CloudWatch dashboard, unless `dashboard: false`; it shows the classifier's batch runs too. */
   public readonly dashboard?: ClassifierDashboard;
 
   constructor(scope: Construct, id: string, props: ImageClassifierProps = {}) {
@@ -353,6 +353,7 @@ export class ImageClassifier extends ImageClassifierBase {
         inference: this.inference,
         dashboardName: dashboardOptions.dashboardName,
       });
+      if (this.batch) this.dashboard.addBatchWidgets(this.batch.stateMachine);
     }
   }
 }

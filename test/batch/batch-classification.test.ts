@@ -1,4 +1,4 @@
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -162,6 +162,16 @@ describe('batch classification in an ImageClassifier', () => {
     expect(definition.States.UseModel.Parameters).toEqual({ name: modelName });
     expect(definition.States.GetChampion).toBeUndefined();
     expect(modelName).toMatch(/-static-[0-9a-f]{8}$/);
+  });
+
+  test('its runs are on the classifier\'s dashboard', () => {
+    const user = stack();
+    const classifier = new ImageClassifier(user, 'Classifier');
+    const template = Template.fromStack(user);
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard')) as any[];
+    const batchMachine = user.getLogicalId(classifier.batch!.stateMachine.node.defaultChild as CfnElement);
+    expect(JSON.stringify(dashboard.Properties.DashboardBody)).toContain(`{"Ref":"${batchMachine}"}`);
+    expect(JSON.stringify(dashboard.Properties.DashboardBody)).toContain('Batch runs');
   });
 
   test('is left out with batch: { enabled: false }', () => {
