@@ -1,7 +1,6 @@
 import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,14 +13,14 @@ import { DEFAULT_TOP_K, MAX_TOP_K } from '../../lambda/shared/batch-contract';
 import { BATCH_TRANSFORM_TAG, iamResourceNames, transformJobPrefix } from '../../lambda/shared/sagemaker-names';
 import { S3Folder } from '../dataset/dataset-bucket';
 import { RetrainingSchedule } from '../pipeline/retraining-schedule';
-import { bucketForNotifications } from '../private/cross-stack';
 import { wholeSeconds } from '../private/durations';
 import { validateBatchInstanceType } from '../private/instance-type-checks';
 import { allowLogsToUseKey } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { datasetPrefixProblem } from '../private/locations';
 import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
-import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, grantHolder } from '../private/nag';
+import { acknowledgeAnyResource, acknowledgeWildcardResource, grantHolder } from '../private/nag';
+import { functionRole, startOnNewObjects, startOnSchedule } from '../private/run-starters';
 import { createAccessLogsBucket, createSecureBucket, S3_LOGS_USE_BUCKET_POLICY } from '../private/secure-bucket';
 import { BatchInstanceType } from './batch-instance-type';
 import { BatchModel, BatchModelConfig } from './batch-model';
@@ -208,8 +207,31 @@ export class BatchClassification extends Construct {
     this.grantRunPermissions(model, jobPrefix, instanceType.hasLocalStorage ? undefined : key);
 
     const schedule = props.schedule ?? RetrainingSchedule.DISABLED;
-    if (schedule.expression) this.schedule = this.createSchedule(schedule);
-    if (props.classifyNewImages) this.newImagesTrigger = this.createNewImagesTrigger(props.quietPeriod ?? Duration.hours(1), logSettings);
+    if (schedule.expression) {
+      this.schedule = startOnSchedule(this, {
+        stateMachine: this.stateMachine,
+        schedule,
+        input: stack.toJsonString({ input: this.inputFolder.s3Uri, output: this.outputFolder.folder('scheduled').s3Uri }),
+        description: 'Classifies every image of the batch input folder',
+        roleDescription: 'Lets EventBridge Scheduler start batch classification runs',
+      });
+    }
+    if (props.classifyNewImages) {
+      this.newImagesTrigger = startOnNewObjects(this, {
+        stateMachine: this.stateMachine,
+        bucket: this.bucket,
+        keyMatchers: events.Match.anyOf(...IMAGE_SUFFIXES.map((suffix) => events.Match.wildcard(`${this.inputFolder.keyPrefix}*${suffix}`))),
+        quietPeriod: props.quietPeriod ?? Duration.hours(1),
+        logGroup: logSettings,
+        ids: { function: 'NewImagesTrigger', rule: 'NewImagesRule', bucket: 'NotifyingBucket' },
+        description: 'Starts a batch classification run when new images arrive',
+        ruleDescription: 'New images under the batch input folder',
+        execution: {
+          input: stack.toJsonString({ input: this.inputFolder.s3Uri, output: this.outputFolder.folder('new-images').s3Uri }),
+          namePrefix: 'new-images',
+        },
+      });
+    }
   }
 
   /** Lets `grantee` start a batch run (`states:StartExecution` on this state machine only). */
@@ -300,82 +322,10 @@ export class BatchClassification extends Construct {
       + 'on the function and on <function ARN>:*, its versions and aliases: this batch classification\'s own function.');
   }
 
-  private createSchedule(schedule: RetrainingSchedule): scheduler.CfnSchedule {
-    const role = new iam.Role(this, 'ScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
-      description: 'Lets EventBridge Scheduler start batch classification runs',
-    });
-    this.stateMachine.grantStartExecution(role);
-    return new scheduler.CfnSchedule(this, 'Schedule', {
-      description: 'Classifies every image of the batch input folder',
-      scheduleExpression: schedule.expression!,
-      scheduleExpressionTimezone: schedule.timeZone?.timezoneName,
-      flexibleTimeWindow: { mode: 'OFF' },
-      target: {
-        // Named after the invocation: a retried delivery of the same tick is the same execution.
-        arn: `arn:${Stack.of(this).partition}:scheduler:::aws-sdk:sfn:startExecution`,
-        roleArn: role.roleArn,
-        input: Stack.of(this).toJsonString({
-          StateMachineArn: this.stateMachine.stateMachineArn,
-          Name: 'scheduled-<aws.scheduler.execution-id>',
-          Input: Stack.of(this).toJsonString({ input: this.inputFolder.s3Uri, output: this.outputFolder.folder('scheduled').s3Uri }),
-        }),
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-      },
-    });
-  }
-
-  private createNewImagesTrigger(quietPeriod: Duration, logSettings: logs.LogGroupProps): lambda.IFunction {
-    const triggerLogs = new logs.LogGroup(this, 'NewImagesTriggerLogs', logSettings);
-    const trigger = new lambda.Function(this, 'NewImagesTrigger', {
-      code: bundledLambdaCode('pipeline/new-data-trigger'),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 128,
-      timeout: Duration.seconds(30),
-      // One at a time, so two uploads cannot both see "nothing running" and start two runs.
-      reservedConcurrentExecutions: 1,
-      description: 'Starts a batch classification run when new images arrive',
-      environment: {
-        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-        QUIET_PERIOD_SECONDS: String(quietPeriod.toSeconds()),
-        EXECUTION_NAME_PREFIX: 'new-images',
-        EXECUTION_INPUT: Stack.of(this).toJsonString({ input: this.inputFolder.s3Uri, output: this.outputFolder.folder('new-images').s3Uri }),
-        ...SOURCE_MAPS_ENVIRONMENT,
-      },
-      role: functionRole(this, 'NewImagesTriggerRole', 'Starts a batch classification run when new images arrive', triggerLogs),
-      logGroup: triggerLogs,
-    });
-    this.stateMachine.grantStartExecution(trigger);
-    trigger.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [this.stateMachine.stateMachineArn] }));
-    bucketForNotifications(this, 'NotifyingBucket', this.bucket).enableEventBridgeNotification();
-    acknowledgeBucketNotificationsHandler(this);
-    new events.Rule(this, 'NewImagesRule', {
-      description: 'New images under the batch input folder',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: {
-          bucket: { name: [this.bucket.bucketName] },
-          object: { key: events.Match.anyOf(...IMAGE_SUFFIXES.map((suffix) => events.Match.wildcard(`${this.inputFolder.keyPrefix}*${suffix}`))) },
-        },
-      },
-      targets: [new eventsTargets.LambdaFunction(trigger, { retryAttempts: 2 })],
-    });
-    return trigger;
-  }
 }
 
 const RESULTS_REASON = 'A batch run reads the images under its input folder and writes the manifest and one result per '
   + 'image under its output folder: the keys are the users\' images, not known at deploy time. Scoped to the folder.';
-
-/** A Lambda execution role with only its log group's permissions. */
-function functionRole(scope: Construct, id: string, description: string, logGroup: logs.ILogGroup): iam.Role {
-  const role = new iam.Role(scope, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
-  logGroup.grantWrite(role);
-  return role;
-}
 
 function folderPrefix(prefix: string): string {
   return prefix === '' ? '' : `${prefix}/`;
