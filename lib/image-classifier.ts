@@ -4,6 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ImageClassifierBase } from './image-classifier-base';
+import { BatchClassification, BatchClassificationProps } from './batch/batch-classification';
+import { BatchModel } from './batch/batch-model';
 import { Hyperparameters } from './algorithm/hyperparameters';
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
@@ -28,6 +30,16 @@ export type ImageClassifierServingOptions = Omit<ClassifierEndpointProps, 'model
 
 /** Retraining settings of an `ImageClassifier`: every `RetrainingPipeline` prop it does not set itself. */
 export type ImageClassifierRetrainingOptions = Omit<RetrainingPipelineProps, 'training' | 'endpoint' | 'encryptionKey'>;
+
+/** Batch classification settings of an `ImageClassifier`: every `BatchClassification` prop it does not set itself. */
+export interface ImageClassifierBatchOptions extends Omit<BatchClassificationProps, 'model' | 'bucket' | 'encryptionKey' | 'binaryMode'> {
+  /**
+   * Create the batch classification state machine. It costs nothing while idle (a state machine, a function and log
+   * groups bill per use; the transform instances bill only during a run), so it is on unless turned off.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
 
 /** Inference function settings of an `ImageClassifier`. */
 export interface ImageClassifierInferenceOptions extends Omit<InferenceFunctionProps, 'endpointName' | 'imageSize' | 'readableBuckets' | 'binaryMode'> {
@@ -91,6 +103,12 @@ export interface ImageClassifierProps {
    */
   readonly inference?: ImageClassifierInferenceOptions;
   /**
+   * Batch classification with SageMaker Batch Transform of the images under `s3://<dataset bucket>/batch/input/`,
+   * results under `batch/output/`, with the serving model (the pipeline's champion), started on demand.
+   * @default - on, with BatchClassification's defaults (ml.m5.xlarge, no schedule)
+   */
+  readonly batch?: ImageClassifierBatchOptions;
+  /**
    * One customer-managed KMS key for the dataset and artifacts buckets, training volumes and output, the endpoint,
    * the notification topic and the pipeline's logs.
    * @default - AWS-managed encryption everywhere
@@ -144,8 +162,8 @@ export interface ImageClassifierProps {
   readonly dashboard?: boolean | ImageClassifierDashboardOptions;
   /**
    * How long every log group of the classifier keeps its events: the inference function's, the pipeline's, the
-   * cleanup's, the algorithm check's, the seed upload's and the first run's. A part's own `logRetention`
-   * (`inference.logRetention`, `retraining.logRetention`, `training.logRetention`) wins for that part.
+   * batch classification's, the cleanup's, the algorithm check's, the seed upload's and the first run's. A part's own `logRetention`
+   * (`inference.logRetention`, `retraining.logRetention`, `training.logRetention`, `batch.logRetention`) wins for that part.
    * @default - one month; one year for the retraining pipeline's execution history
    */
   readonly logRetention?: logs.RetentionDays;
@@ -180,6 +198,8 @@ export class ImageClassifier extends ImageClassifierBase {
   public readonly cleanup?: EndpointCleanup;
   /** The function that preprocesses images and calls the endpoint. */
   public readonly inference: InferenceFunction;
+  /** Batch classification with the serving model; absent with `batch: { enabled: false }`. */
+  public readonly batch?: BatchClassification;
   /** The upload of `seedDatasetFrom`. */
   public readonly seed?: DatasetSeed;
   /** The run started when the stack is created. */
@@ -191,7 +211,7 @@ export class ImageClassifier extends ImageClassifierBase {
   public readonly vpcEndpoints: ec2.IVpcEndpoint[] = [];
   /** The SageMaker Runtime interface endpoint the inference function calls the endpoint through, when in a VPC. */
   public readonly sageMakerRuntimeEndpoint?: ec2.IInterfaceVpcEndpoint;
-  /** The CloudWatch dashboard, unless `dashboard: false`; add batch runs to it with `dashboard.addBatchWidgets`. */
+  /** The CloudWatch dashboard, unless `dashboard: false`; it shows the classifier's batch runs too. */
   public readonly dashboard?: ClassifierDashboard;
 
   constructor(scope: Construct, id: string, props: ImageClassifierProps = {}) {
@@ -296,6 +316,17 @@ export class ImageClassifier extends ImageClassifierBase {
         });
       }
     }
+    if (props.batch?.enabled !== false) {
+      const { enabled: _enabled, ...batch } = props.batch ?? {};
+      this.batch = new BatchClassification(this, 'Batch', {
+        ...batch,
+        ...logsOf(props.batch),
+        model: BatchModel.champion(this.endpoint),
+        bucket: this.dataset.bucket,
+        encryptionKey: props.encryptionKey,
+        binaryMode: props.hyperparameters?.binaryMode,
+      });
+    }
     this.inference = new InferenceFunction(this, 'Inference', {
       ...network,
       ...props.inference,
@@ -322,6 +353,7 @@ export class ImageClassifier extends ImageClassifierBase {
         inference: this.inference,
         dashboardName: dashboardOptions.dashboardName,
       });
+      if (this.batch) this.dashboard.addBatchWidgets(this.batch.stateMachine);
     }
   }
 }

@@ -1,7 +1,5 @@
-import { Duration, Names, RemovalPolicy, Stack, TimeZone, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,11 +10,11 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { bucketForNotifications } from '../private/cross-stack';
 import { wholeSeconds } from '../private/durations';
 import { emailAddressProblem } from '../private/email-address';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
 import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
+import { functionRole, startOnNewObjects, startOnSchedule } from '../private/run-starters';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingPipelineBase } from './retraining-pipeline-base';
@@ -25,7 +23,7 @@ import { championParameterName } from '../../lambda/shared/cleanup-contract';
 import { iamResourceNames, MAX_TRAINING_ATTEMPTS, RESOURCE_NAME_PREFIX_MAX_LENGTH } from '../../lambda/shared/sagemaker-names';
 import type { PipelineConfig, TrainingOption } from '../../lambda/shared/pipeline-config';
 import { CONTAINER_HYPERPARAMETERS } from '../private/algorithm-facts';
-import { acknowledgeAnyResource, acknowledgeBucketNotificationsHandler, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
+import { acknowledgeAnyResource, acknowledgeWildcardResource, SCALABLE_TARGETS_REASON } from '../private/nag';
 import { Processor } from '../algorithm/algorithm-locations';
 import { TrainingInstanceType } from '../training/training-instance-type';
 import { validateTrainingInstanceType } from '../private/instance-type-checks';
@@ -243,7 +241,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
       memorySize: 256,
       timeout: Duration.seconds(30),
       description: 'Retraining pipeline: validates run input, names resources, decides promotions',
-      role: this.functionRole('StepFunctionRole', 'Runs the retraining pipeline\'s step function (pure: it calls no AWS API)', stepFunctionLogs),
+      role: functionRole(this, 'StepFunctionRole', 'Runs the retraining pipeline\'s step function (pure: it calls no AWS API)', stepFunctionLogs),
       logGroup: stepFunctionLogs,
     });
 
@@ -284,7 +282,15 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     this.grantRunPermissions();
 
     const schedule = props.schedule ?? RetrainingSchedule.WEEKLY;
-    if (schedule.expression) this.schedule = this.createSchedule(schedule.expression, schedule.timeZone);
+    if (schedule.expression) {
+      this.schedule = startOnSchedule(this, {
+        stateMachine: this.stateMachine,
+        schedule,
+        input: JSON.stringify({ trigger: 'schedule' }),
+        description: 'Starts the image classifier retraining pipeline',
+        roleDescription: 'Lets EventBridge Scheduler start the retraining pipeline',
+      });
+    }
     if (props.retrainOnNewData) this.newDataTrigger = this.createNewDataTrigger(props);
   }
 
@@ -428,81 +434,22 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     this.props.training.grantReadModels(endpoint.role);
   }
 
-  private createSchedule(expression: string, timeZone: TimeZone | undefined): scheduler.CfnSchedule {
-    const role = new iam.Role(this, 'ScheduleRole', {
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: 'Lets EventBridge Scheduler start the retraining pipeline',
-    });
-    this.stateMachine.grantStartExecution(role);
-    return new scheduler.CfnSchedule(this, 'Schedule', {
-      description: 'Starts the image classifier retraining pipeline',
-      scheduleExpression: expression,
-      scheduleExpressionTimezone: timeZone?.timezoneName,
-      flexibleTimeWindow: { mode: 'OFF' },
-      target: {
-        // The SDK target lets the execution be named after the scheduler's invocation id: a retried delivery of the
-        // same tick asks for the same name, which Step Functions treats as the same execution.
-        arn: `arn:${Stack.of(this).partition}:scheduler:::aws-sdk:sfn:startExecution`,
-        roleArn: role.roleArn,
-        input: Stack.of(this).toJsonString({
-          StateMachineArn: this.stateMachine.stateMachineArn,
-          Name: 'scheduled-<aws.scheduler.execution-id>',
-          Input: JSON.stringify({ trigger: 'schedule' }),
-        }),
-        retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-      },
-    });
-  }
-
-  /** A Lambda execution role with only its log group's permissions (no AWSLambdaBasicExecutionRole managed policy). */
-  private functionRole(id: string, description: string, logGroup: logs.ILogGroup): iam.Role {
-    const role = new iam.Role(this, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description });
-    logGroup.grantWrite(role);
-    return role;
-  }
-
   private createNewDataTrigger(props: RetrainingPipelineProps): lambda.IFunction {
-    const quietPeriod = props.quietPeriod ?? Duration.hours(1);
-    const triggerLogs = new logs.LogGroup(this, 'NewDataTriggerLogs', {
-      encryptionKey: props.encryptionKey,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
-    });
-    const trigger = new lambda.Function(this, 'NewDataTrigger', {
-      code: bundledLambdaCode('pipeline/new-data-trigger'),
-      handler: 'index.handler',
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 128,
-      timeout: Duration.seconds(30),
-      // One at a time, so two uploads cannot both see "nothing running" and start two runs.
-      reservedConcurrentExecutions: 1,
-      description: 'Starts a retraining run when new images arrive',
-      environment: {
-        STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-        QUIET_PERIOD_SECONDS: String(quietPeriod.toSeconds()),
-        ...SOURCE_MAPS_ENVIRONMENT,
-      },
-      role: this.functionRole('NewDataTriggerRole', 'Starts a retraining run when new images arrive', triggerLogs),
-      logGroup: triggerLogs,
-    });
-    this.stateMachine.grantStartExecution(trigger);
-    trigger.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [this.stateMachine.stateMachineArn] }));
     const dataset = props.training.dataset;
-    bucketForNotifications(this, 'DatasetBucket', dataset.bucket).enableEventBridgeNotification();
-    acknowledgeBucketNotificationsHandler(this);
-    new events.Rule(this, 'NewDataRule', {
-      description: 'New images under the training folder',
-      eventPattern: {
-        source: ['aws.s3'],
-        detailType: ['Object Created'],
-        detail: { bucket: { name: [dataset.bucket.bucketName] }, object: { key: [{ prefix: dataset.trainingData.keyPrefix }] } },
+    return startOnNewObjects(this, {
+      stateMachine: this.stateMachine,
+      bucket: dataset.bucket,
+      keyMatchers: [{ prefix: dataset.trainingData.keyPrefix }],
+      quietPeriod: props.quietPeriod ?? Duration.hours(1),
+      logGroup: {
+        encryptionKey: props.encryptionKey,
+        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
       },
-      targets: [new eventsTargets.LambdaFunction(trigger, { retryAttempts: 2 })],
+      ids: { function: 'NewDataTrigger', rule: 'NewDataRule', bucket: 'DatasetBucket' },
+      description: 'Starts a retraining run when new images arrive',
+      ruleDescription: 'New images under the training folder',
     });
-    return trigger;
   }
 }
 

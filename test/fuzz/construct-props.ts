@@ -23,7 +23,7 @@ import {
   sageMakerName, sizeOfMebibytes, sizeToken, stringOutside, stringToken, wholeIn, withUnknownFields,
 } from './generators';
 import {
-  AlgorithmLocationOverrides, AugmentationRandomFlip, ClassifierEndpoint, ClassifierEndpointProps, DataCaptureOptions, DatasetBucket,
+  AlgorithmLocationOverrides, AugmentationRandomFlip, BatchInstanceType, ImageClassifierBatchOptions, ClassifierEndpoint, ClassifierEndpointProps, DataCaptureOptions, DatasetBucket,
   DatasetBucketProps, DeploymentStrategy, DeploymentStrategyOptions, EndpointCapacity, EndpointCleanupProps, EvalMetric, Hyperparameters,
   ImageClassifierDashboardOptions, ImageClassifierInferenceOptions, ImageClassifierProps, ImageClassifierRetrainingOptions, ImageClassifierServingOptions,
   ImageClassifierTrainingOptions, ImageResizeInterpolation, InferenceFunctionProps, InferenceInbox, InferenceInstanceType,
@@ -754,6 +754,46 @@ export const retrainingPipelineProps = withUnknownFields(record<RetrainingPipeli
   ],
 })), RETRAINING_PIPELINE_NAMES, false);
 
+// ---- BatchClassification -----------------------------------------------------------------------------------------
+
+const batchInstanceType = field({
+  valid: fc.constantFrom(
+    ...Object.values(BatchInstanceType).filter((value): value is BatchInstanceType => value instanceof BatchInstanceType),
+    BatchInstanceType.of('ml.c6i.2xlarge'), BatchInstanceType.of('ml.g6.xlarge'), BatchInstanceType.of('ml.m7i.large'),
+  ),
+  invalid: fc.constantFrom('ml.r5.xlarge', 'ml.t3.medium', 'ml.p4d.24xlarge', 'm5.xlarge', 'ml.ml.m5.xlarge', 'ml.m5').map((name) => BatchInstanceType.of(name)),
+  token: stringToken('ml.m5.xlarge').map((name) => BatchInstanceType.of(name)),
+});
+
+const batchOptionFields = {
+  inputPrefix: field({ valid: fc.oneof(safeKeyPrefix(), fc.constant('')), invalid: stringOutside((prefix) => prefix === '' || (isSafeKeyPrefix(prefix) && prefix.length <= 512)) }),
+  outputPrefix: field({ valid: safeKeyPrefix(), invalid: stringOutside((prefix) => isSafeKeyPrefix(prefix) && prefix.length <= 512) }),
+  instanceType: batchInstanceType,
+  instanceCount: field({ valid: fc.integer({ min: 1, max: 100 }), invalid: numberOutside(wholeIn(1, 100)), token: numberToken(2) }),
+  maxRuntime: stateMachineDuration(600, 5 * 86400, fc.oneof(durationOfSeconds(0, 599), durationOfSeconds(5 * 86400 + 1, 10 ** 7))),
+  topK: field({ valid: fc.integer({ min: 1, max: 100 }), invalid: numberOutside(wholeIn(1, 100)), token: numberToken(3) }),
+  schedule,
+  classifyNewImages: field({ valid: fc.boolean() }),
+  quietPeriod: stateMachineDuration(300, 7 * 86400, durationOfSeconds(0, 299)),
+  logRetention,
+  logRemovalPolicy,
+};
+
+/** Output inside the input folder would be classified by the next run; a quiet period needs the new-images trigger. */
+function batchOptionRules(props: Recipe<ImageClassifierBatchOptions>): string[] {
+  const invalid: string[] = [];
+  if (props.quietPeriod !== undefined && props.classifyNewImages !== true) invalid.push('quietPeriod');
+  const input = (props.inputPrefix ?? 'batch/input') as string;
+  const output = (props.outputPrefix ?? 'batch/output') as string;
+  if (typeof input === 'string' && typeof output === 'string' && (input === '' || `${output}/`.startsWith(`${input}/`))) invalid.push('outputPrefix');
+  return invalid;
+}
+export const BATCH_OPTION_NAMES = ['enabled', ...Object.keys(batchOptionFields)];
+
+/** `ImageClassifier`'s `batch`: BatchClassification's props but the model, bucket, key and binary mode. */
+export const batchOptions = withUnknownFields(record<ImageClassifierBatchOptions>(
+  { ...batchOptionFields, enabled: field({ valid: fc.constant(true) }) }, (props) => ({ invalid: batchOptionRules(props) })), BATCH_OPTION_NAMES, false);
+
 // ---- ImageClassifier ----------------------------------------------------------------------------------------------
 
 /** A folder laid out as `<class>/<image>.jpg`, written once to the temporary directory. */
@@ -777,14 +817,14 @@ const seedDatasetFrom = field({
   ),
 });
 
-export const IMAGE_CLASSIFIER_PARTS = ['dataset', 'training', 'serving', 'retraining', 'inference'] as const;
+export const IMAGE_CLASSIFIER_PARTS = ['dataset', 'training', 'serving', 'retraining', 'inference', 'batch'] as const;
 const IMAGE_CLASSIFIER_OWN_NAMES = [
   'model', 'hyperparameters', 'encryptionKey', 'seedDatasetFrom', 'startRetrainingOnDeploy', 'vpc', 'vpcSubnets', 'createVpcEndpoints',
   'sageMakerRuntimeEndpoint', 'logRetention', 'logRemovalPolicy', 'dashboard',
 ];
 export const IMAGE_CLASSIFIER_NAMES = [...new Set([
   ...IMAGE_CLASSIFIER_OWN_NAMES, ...IMAGE_CLASSIFIER_PARTS, ...DATASET_BUCKET_NAMES, ...TRAINING_OPTION_NAMES, ...CLASSIFIER_ENDPOINT_NAMES,
-  ...RETRAINING_PIPELINE_NAMES, ...INFERENCE_FUNCTION_NAMES,
+  ...RETRAINING_PIPELINE_NAMES, ...INFERENCE_FUNCTION_NAMES, ...BATCH_OPTION_NAMES,
 ])];
 
 function imageClassifierRules(props: Recipe<ImageClassifierProps>): Verdict {
@@ -823,6 +863,7 @@ export const imageClassifierProps = withUnknownFields(record<ImageClassifierProp
   serving: optional(servingOptions),
   retraining: optional(retrainingOptions),
   inference: optional(inferenceOptions),
+  batch: optional(batchOptions),
   encryptionKey: field({ valid: key }),
   seedDatasetFrom,
   startRetrainingOnDeploy: field({ valid: fc.boolean() }),

@@ -253,10 +253,19 @@ describe('ImageClassifier and its dashboard', () => {
     expect(stack.node.findAll().filter((c) => c.node.id === 'Dataset')).toEqual([]);
   });
 
-  test('a fixed model artifact (no pipeline): no run or pipeline graphs', () => {
+  test('a fixed model artifact (no pipeline): no run or pipeline graphs, only the batch runs\' Step Functions metrics', () => {
     const stack = testStack('us-east-1');
     const artifacts = new s3.Bucket(stack, 'Models');
     new ImageClassifier(stack, 'Classifier', { serving: { modelArtifact: ModelArtifact.fromS3(artifacts, 'flowers/model.tar.gz') } });
+    const [widgets] = [...dashboards(stack).values()];
+    expect(new Set(allMetrics(widgets).map((m) => m.namespace))).toEqual(new Set(['AWS/SageMaker', 'AWS/Lambda', 'AWS/States']));
+    expect(JSON.stringify(allMetrics(widgets).filter((m) => m.namespace === 'AWS/States'))).not.toMatch(/Retraining/);
+  });
+
+  test('with batch: { enabled: false } and no pipeline: no Step Functions metrics at all', () => {
+    const stack = testStack('us-east-1');
+    const artifacts = new s3.Bucket(stack, 'Models');
+    new ImageClassifier(stack, 'Classifier', { serving: { modelArtifact: ModelArtifact.fromS3(artifacts, 'flowers/model.tar.gz') }, batch: { enabled: false } });
     const [widgets] = [...dashboards(stack).values()];
     expect(new Set(allMetrics(widgets).map((m) => m.namespace))).toEqual(new Set(['AWS/SageMaker', 'AWS/Lambda']));
   });
