@@ -9,6 +9,7 @@ export * from './inference/inference-function-base';
 export * from './lifecycle/endpoint-cleanup';
 export * from './lifecycle/first-run';
 export * from './pipeline/deployment-strategy';
+export * from './pipeline/promotion-metric';
 export * from './pipeline/retraining-pipeline';
 export * from './pipeline/retraining-pipeline-base';
 export * from './pipeline/retraining-schedule';

@@ -1,6 +1,7 @@
-import { Champion, FinalMetric, decidePromotion } from './promotion-gate';
+import { Champion, FinalMetric, TestSetChoice, TestSetScores, decidePromotion } from './promotion-gate';
+import { planEvaluation, reportLink, summarizeEvaluation } from './evaluation-plan';
 import { ExecutionContext, prepareRun } from './prepare-run';
-import type { PipelineConfig } from '../shared/pipeline-config';
+import type { PipelineConfig, PromotionMetricName } from '../shared/pipeline-config';
 import { SupersededInput, supersededVersions } from './superseded-versions';
 
 /** What the retraining state machine asks of this function. */
@@ -16,25 +17,35 @@ export type PipelineStepEvent =
     readonly champion?: string;
     readonly minimumAccuracy: number;
     readonly minimumImprovement: number;
+    readonly metric?: PromotionMetricName;
+    /** The run's test set (source `none`: validation accuracy decides) and both models' scores on it. */
+    readonly testSet?: TestSetChoice;
+    readonly scores?: TestSetScores;
   }
+  | { readonly action: 'planEvaluation'; readonly champion?: string; readonly testSet: TestSetChoice }
   | ({ readonly action: 'selectSuperseded' } & SupersededInput);
 
 /**
  * The retraining pipeline's pure steps: `prepare` validates the run input and names what the run creates;
- * `evaluate` decides whether the trained model is promoted; `selectSuperseded` picks the versions a promotion
- * makes obsolete. Errors keep their name (InvalidRunInput) so that the
- * state machine can tell a bad input from a fault.
+ * `planEvaluation` decides whether the champion must be scored on the run's test set; `evaluate` decides whether
+ * the trained model is promoted; `selectSuperseded` picks the versions a promotion makes obsolete. Errors keep
+ * their name (InvalidRunInput) so that the state machine can tell a bad input from a fault.
  */
 export async function handler(event: PipelineStepEvent): Promise<unknown> {
   switch (event.action) {
     case 'prepare':
       return prepareRun(event.execution, event.input, event.config);
-    case 'evaluate':
-      return decidePromotion({
+    case 'evaluate': {
+      const decision = decidePromotion({
         ...event,
         finalMetrics: Array.isArray(event.training?.FinalMetricDataList) ? event.training.FinalMetricDataList : event.finalMetrics,
         champion: parseChampion(event.champion),
       });
+      const evaluation = summarizeEvaluation(decision, event.scores?.challenger, event.testSet?.version);
+      return { ...decision, evaluation, reportLink: reportLink(evaluation) };
+    }
+    case 'planEvaluation':
+      return planEvaluation(parseChampion(event.champion), event.testSet);
     case 'selectSuperseded':
       return { names: supersededVersions(event) };
     default:

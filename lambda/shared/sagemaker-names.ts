@@ -6,7 +6,8 @@
  * - the endpoint has one name for the life of the stack;
  * - models and endpoint configurations the pipeline creates are `<prefix>-<run id>`, those CloudFormation creates for
  *   an endpoint with a fixed model are `<prefix>-static-<hash>`;
- * - training jobs are `<prefix, cut to 36>-<run id>-<attempt digit>`;
+ * - training jobs are `<prefix, cut to 36>-<run id>-<attempt digit>`, the evaluation's transform jobs
+ *   `<prefix, cut to 36>-<run id>-c` (the challenger) and `-s` (the serving champion);
  * - a run id is `YYYYMMDD-HHMMSS-<8 hex digits>` (24 characters), so `<prefix>-<run id>` fits SageMaker's 63 characters
  *   with a prefix of at most 38.
  *
@@ -93,7 +94,12 @@ export interface RunNames {
   readonly endpointConfig: string;
   /** One training job name per attempt (instance type), in order. */
   readonly trainingJobs: string[];
+  /** The evaluation's Batch Transform jobs: the challenger's (this run's model) and the serving champion's. */
+  readonly transformJobs: { readonly challenger: string; readonly champion: string };
 }
+
+/** The last character of the evaluation's transform job names, by the model they score. */
+export const TRANSFORM_JOB_SUFFIXES = { challenger: 'c', champion: 's' } as const;
 
 export function runNames(resourceNamePrefix: string, id: string, attempts: number): RunNames {
   if (!isResourceNamePrefix(resourceNamePrefix)) {
@@ -108,6 +114,10 @@ export function runNames(resourceNamePrefix: string, id: string, attempts: numbe
     model: resource,
     endpointConfig: resource,
     trainingJobs: Array.from({ length: attempts }, (_, attempt) => `${jobPrefix}-${id}-${attempt}`),
+    transformJobs: {
+      challenger: `${jobPrefix}-${id}-${TRANSFORM_JOB_SUFFIXES.challenger}`,
+      champion: `${jobPrefix}-${id}-${TRANSFORM_JOB_SUFFIXES.champion}`,
+    },
   };
 }
 
@@ -145,6 +155,8 @@ export const iamResourceNames = {
   runResources: (arnPrefix: string): string => `${arnPrefix}-${RUN_ID_IAM_WILDCARD}`,
   /** The training jobs of the pipeline's runs (one digit per attempt). */
   trainingJobs: (arnPrefix: string): string => `${trainingJobPrefix(arnPrefix)}-${RUN_ID_IAM_WILDCARD}-?`,
+  /** The evaluation's transform jobs of the pipeline's runs (one letter for the model they score). */
+  transformJobs: (arnPrefix: string): string => `${trainingJobPrefix(arnPrefix)}-${RUN_ID_IAM_WILDCARD}-?`,
   /** The model and endpoint configuration CloudFormation creates for an endpoint with a fixed model. */
   staticResources: (arnPrefix: string): string => `${arnPrefix}-${STATIC_SUFFIX_IAM_WILDCARD}`,
 } as const;

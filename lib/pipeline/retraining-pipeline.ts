@@ -18,8 +18,10 @@ import { emailAddressProblem } from '../private/email-address';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
 import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
+import type { LambdaHandlerName } from '../private/handler-bundles';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingPipelineBase } from './retraining-pipeline-base';
+import { PromotionMetric } from './promotion-metric';
 import { RetrainingSchedule } from './retraining-schedule';
 import { championParameterName } from '../../lambda/shared/cleanup-contract';
 import { iamResourceNames, MAX_TRAINING_ATTEMPTS, RESOURCE_NAME_PREFIX_MAX_LENGTH } from '../../lambda/shared/sagemaker-names';
@@ -30,7 +32,11 @@ import { Processor } from '../algorithm/algorithm-locations';
 import { TrainingInstanceType } from '../training/training-instance-type';
 import { validateTrainingInstanceType } from '../private/instance-type-checks';
 import { TrainingJobDefinition } from '../training/training-job-definition';
+import { InferenceInstanceType } from '../serving/inference-instance-type';
+import type { EndpointCapacity } from '../serving/endpoint-capacity';
+import { validateInferenceInstanceType } from '../private/instance-type-checks';
 import { PhaseContext, PipelineArns } from './phases/context';
+import { evaluate, selectTestSet } from './phases/evaluate';
 import { deploy } from './phases/deploy';
 import { failureAndCleanup } from './phases/failure';
 import { gate } from './phases/gate';
@@ -51,6 +57,8 @@ export interface IRetrainableEndpoint {
   readonly variantName: string;
   /** The role the model runs with; it must be able to read the trained models. */
   readonly role: iam.IRole;
+  /** The endpoint's capacity: its processor decides the inference image, so the evaluation runs on the same kind. */
+  readonly capacity: Pick<EndpointCapacity, 'processor'>;
   /** The key in the endpoint config, if any: creating the endpoint then needs kms:CreateGrant on it. */
   readonly encryptionKey?: kms.IKey;
   renderCreateModelRequest(options: { modelName: string; modelDataUrl: string }): object;
@@ -90,15 +98,36 @@ export interface RetrainingPipelineProps {
    */
   readonly trainingInstanceTypes?: TrainingInstanceType[];
   /**
-   * A trained model is promoted only if its validation accuracy reaches this, 0-1.
+   * A trained model is promoted only if its accuracy reaches this, 0-1: its accuracy on the test set, or without a
+   * test set its validation accuracy.
    * @default 0.5
    */
   readonly minimumAccuracy?: number;
   /**
-   * ...and beats the serving model's validation accuracy by at least this much, 0-1.
+   * ...and beats the serving model by at least this much, 0-1: on `promotionMetric` over the same test images, or
+   * without a test set on validation accuracy. A run's input may override it.
    * @default 0
    */
   readonly minimumImprovement?: number;
+  /**
+   * The test-set figure the gate compares: accuracy, or macro F1 (the mean of the per-class F1 scores, which weighs
+   * a rare class as much as a common one). A run's input may override it.
+   * @default PromotionMetric.ACCURACY
+   */
+  readonly promotionMetric?: PromotionMetric;
+  /**
+   * Without a `test/` folder in the dataset, this percentage of the training images (chosen by a hash of each key, so
+   * the same images stay out as the dataset grows) is held out of training as the test set. 0 turns the hold-out off:
+   * with no `test/` folder, the gate then compares validation accuracies.
+   * @default 10
+   */
+  readonly testHoldOutPercent?: number;
+  /**
+   * The instance type of the evaluation's Batch Transform jobs. Its processor must be the endpoint's (the model's
+   * image is the endpoint's).
+   * @default - ml.m5.xlarge for a CPU endpoint, ml.g4dn.xlarge for a GPU endpoint
+   */
+  readonly evaluationInstanceType?: InferenceInstanceType;
   /**
    * How a promotion moves the endpoint to the new model. Rolls back on the pipeline's alarms.
    * @default DeploymentStrategy.allAtOnce() with a 10-minute baking period
@@ -186,6 +215,8 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
   public readonly rollbackAlarms: cloudwatch.Alarm[];
   /** The function that validates run input and decides promotions. */
   public readonly stepFunction: lambda.IFunction;
+  /** The function that selects each run's test set and scores the models' predictions on it. */
+  public readonly evaluationFunction: lambda.IFunction;
   /** The function started by new images, when `retrainOnNewData` is set. */
   public readonly newDataTrigger?: lambda.IFunction;
   /** The schedule, unless disabled. */
@@ -247,12 +278,23 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
       logGroup: stepFunctionLogs,
     });
 
+    this.evaluationFunction = this.createEvaluationFunction(props);
+
     const config: PipelineConfig = {
       resourceNamePrefix: endpoint.resourceNamePrefix,
       hyperparameters: props.training.hyperparameters,
       containerHyperparameters: { ...CONTAINER_HYPERPARAMETERS },
       trainingOptions: instanceTypes.map((type) => this.trainingOption(type)),
       ...(props.training.spot ? { checkpointPrefix: props.training.checkpoints.s3Uri } : {}),
+      evaluation: {
+        datasetUri: props.training.dataset.root.s3Uri,
+        outputUri: props.training.evaluationOutput.s3Uri,
+        holdOutPercent: props.testHoldOutPercent ?? DEFAULT_HOLD_OUT_PERCENT,
+      },
+      promotion: {
+        metric: (props.promotionMetric ?? PromotionMetric.ACCURACY).name,
+        minimumImprovement: props.minimumImprovement ?? 0,
+      },
     };
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -324,8 +366,9 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
   }
 
   /**
-   * The run, phase by phase, as the README's diagram draws it: guard and prepare → train with fallback → gate →
-   * deploy → wait and verify → promote and housekeeping; any failure → failure and cleanup.
+   * The run, phase by phase, as the README's diagram draws it: guard and prepare → select the test set → train with
+   * fallback → evaluate → gate → deploy → wait and verify → promote and housekeeping; any failure → failure and
+   * cleanup.
    */
   private definition(config: PipelineConfig, deployment: DeploymentStrategy): sfn.IChainable {
     const props = this.props;
@@ -337,6 +380,12 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
       topic: this.topic,
       championParameter: this.championParameter,
       stepFunction: this.stepFunction,
+      evaluationFunction: this.evaluationFunction,
+      evaluation: {
+        instanceType: evaluationInstanceType(props).name,
+        timeoutSeconds: EVALUATION_TIMEOUT.toSeconds(),
+        ...(props.endpoint.encryptionKey && !evaluationInstanceType(props).hasLocalStorage ? { volumeKmsKeyId: props.endpoint.encryptionKey.keyArn } : {}),
+      },
       config,
       deployment,
       scaling: props.endpoint.renderScalingRequests(),
@@ -352,11 +401,13 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     // Every phase's errors enter the failure phase; each phase continues to the one below it.
     const failure = failureAndCleanup(ctx);
     return guardAndPrepare(ctx, failure,
-      trainWithFallback(ctx, failure,
-        gate(ctx, failure,
-          deploy(ctx, failure,
-            waitAndVerify(ctx, failure,
-              promoteAndHousekeeping(ctx, failure))))));
+      selectTestSet(ctx, failure,
+        trainWithFallback(ctx, failure,
+          evaluate(ctx, failure,
+            gate(ctx, failure,
+              deploy(ctx, failure,
+                waitAndVerify(ctx, failure,
+                  promoteAndHousekeeping(ctx, failure))))))));
   }
 
   /**
@@ -388,6 +439,17 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
         // createTrainingJob.sync follows the job through this EventBridge managed rule.
         actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
         resources: [`arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule`],
+      }),
+      new iam.PolicyStatement({
+        sid: 'RunEvaluationTransformJobs',
+        // createTransformJob.sync creates the job, follows it, and stops it when the execution is stopped.
+        actions: ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob', 'sagemaker:ListTags'],
+        resources: [this.arns.transformJobs],
+      }),
+      new iam.PolicyStatement({
+        sid: 'WatchTransformJobs',
+        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        resources: [`arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/StepFunctionsGetEventsForSageMakerTransformJobsRule`],
       }),
       new iam.PolicyStatement({
         sid: 'CreateModelVersions',
@@ -426,6 +488,69 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     this.props.training.grantPassRole(role);
     endpoint.grantPassRole(role);
     this.props.training.grantReadModels(endpoint.role);
+    this.grantEvaluationData();
+  }
+
+  /**
+   * The evaluation's data: the model role (as which Batch Transform runs) reads the test manifest and the test images
+   * and writes the predictions; the training role reads a hold-out's training manifest; everything under the
+   * training definition's evaluation folder, one folder per run.
+   */
+  private grantEvaluationData(): void {
+    const training = this.props.training;
+    const folder = training.evaluationOutput;
+    const reason = 'The evaluation writes and reads <evaluation folder>/<run id>/ (manifests, predictions named after the '
+      + 'test images, reports): run ids are made per run, so the grant covers the evaluation folder.';
+    const readFolder = (grantee: iam.IRole) => {
+      iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:GetObject'], resourceArns: [folder.objectsArn], resource: folder.bucket });
+      folder.bucket.encryptionKey?.grantDecrypt(grantee);
+      acknowledgeWildcardResource(grantee, folder.objectsArn, reason);
+    };
+    const model = this.props.endpoint.role;
+    readFolder(model);
+    iam.Grant.addToPrincipalOrResource({ grantee: model, actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resourceArns: [folder.objectsArn], resource: folder.bucket });
+    folder.bucket.encryptionKey?.grant(model, 'kms:GenerateDataKey');
+    training.dataset.grantRead(model);
+    readFolder(training.role);
+  }
+
+  /** The evaluation function: selects each run's test set and scores predictions (lambda/evaluation). */
+  private createEvaluationFunction(props: RetrainingPipelineProps): lambda.IFunction {
+    const logGroup = new logs.LogGroup(this, 'EvaluationFunctionLogs', {
+      encryptionKey: props.encryptionKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
+    });
+    const role = this.functionRole('EvaluationFunctionRole', 'Selects the test set of a retraining run and scores the models on it', logGroup);
+    const fn = new lambda.Function(this, 'EvaluationFunction', {
+      code: bundledLambdaCode('evaluation/index' as LambdaHandlerName),
+      handler: 'index.handler',
+      environment: { ...SOURCE_MAPS_ENVIRONMENT },
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      // Listing a large dataset and rendering the report of a large test set take longer than the steps.
+      timeout: Duration.minutes(5),
+      description: 'Retraining pipeline: selects the test set, scores predictions, writes the evaluation report',
+      role,
+      logGroup,
+    });
+    // Lists and reads the dataset (training/ and test/ folders, the images the report shows); writes manifests and
+    // reports and reads predictions under the evaluation folder.
+    const folder = props.training.evaluationOutput;
+    props.training.dataset.grantRead(role);
+    iam.Grant.addToPrincipalOrResource({ grantee: role, actions: ['s3:GetObject', 's3:PutObject'], resourceArns: [folder.objectsArn], resource: folder.bucket });
+    iam.Grant.addToPrincipalOrResource({
+      grantee: role,
+      actions: ['s3:ListBucket'],
+      resourceArns: [folder.bucket.bucketArn],
+      resource: folder.bucket,
+      conditions: { StringLike: { 's3:prefix': [`${folder.keyPrefix}*`] } },
+    });
+    folder.bucket.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    acknowledgeWildcardResource(role, folder.objectsArn, 'The evaluation writes and reads <evaluation folder>/<run id>/ '
+      + '(manifests, predictions named after the test images, reports): run ids are made per run.');
+    return fn;
   }
 
   private createSchedule(expression: string, timeZone: TimeZone | undefined): scheduler.CfnSchedule {
@@ -541,8 +666,39 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
   if (props.endpoint.resourceNamePrefix.length > RESOURCE_NAME_PREFIX_MAX_LENGTH) {
     problems.push(`endpoint.resourceNamePrefix must be at most ${RESOURCE_NAME_PREFIX_MAX_LENGTH} characters, got '${props.endpoint.resourceNamePrefix}'`);
   }
+  problems.push(...evaluationProblems(props));
   problems.push(...deployment.validate('deployment'));
   problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
+  return problems;
+}
+
+const DEFAULT_HOLD_OUT_PERCENT = 10;
+/** A transform job has no stopping condition: its task gives up after this (a test set of thousands takes minutes). */
+const EVALUATION_TIMEOUT = Duration.hours(3);
+
+/** The evaluation's instance type: the prop, or a type of the endpoint's processor (the model's image is the endpoint's). */
+function evaluationInstanceType(props: RetrainingPipelineProps): InferenceInstanceType {
+  return props.evaluationInstanceType
+    ?? (props.endpoint.capacity.processor === Processor.GPU ? InferenceInstanceType.ML_G4DN_XLARGE : InferenceInstanceType.ML_M5_XLARGE);
+}
+
+function evaluationProblems(props: RetrainingPipelineProps): string[] {
+  const problems: string[] = [];
+  const percent = props.testHoldOutPercent;
+  if (percent !== undefined && !Token.isUnresolved(percent) && !(Number.isInteger(percent) && percent >= 0 && percent <= 50)) {
+    problems.push(`testHoldOutPercent must be a whole number in [0, 50] (0 turns the hold-out off), got ${percent}`);
+  }
+  const type = props.evaluationInstanceType;
+  if (type) {
+    const typeProblems = validateInferenceInstanceType(type, 'evaluationInstanceType');
+    problems.push(...typeProblems);
+    const processor = props.endpoint.capacity.processor;
+    if (typeProblems.length === 0 && !Token.isUnresolved(type.name) && type.processor !== processor) {
+      const suggestion = processor === Processor.GPU ? 'ml.g4dn.xlarge' : 'ml.m5.xlarge';
+      problems.push(`evaluationInstanceType '${type.name}' is a ${type.processor} type but the endpoint's model uses the ${processor} `
+        + `image: use a ${processor} type such as '${suggestion}', or leave evaluationInstanceType unset`);
+    }
+  }
   return problems;
 }
 
@@ -564,6 +720,7 @@ function pipelineArns(stack: Stack, endpoint: IRetrainableEndpoint, stateMachine
     endpointConfigs: sagemaker(`endpoint-config/${runResource}`),
     models: sagemaker(`model/${runResource}`),
     trainingJobs: sagemaker(`training-job/${iamResourceNames.trainingJobs(lower(endpoint.resourceNamePrefix))}`),
+    transformJobs: sagemaker(`transform-job/${iamResourceNames.transformJobs(lower(endpoint.resourceNamePrefix))}`),
     stateMachine: `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${stateMachineName}`,
     // '*': the random id a scalable target gets at registration (see SCALABLE_TARGETS_REASON).
     scalableTargets: `arn:${stack.partition}:application-autoscaling:${stack.region}:${stack.account}:scalable-target/*`,

@@ -18,7 +18,7 @@ export const API_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 export const API_MODEL_NAME_PATTERN = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 export const API_NAME_MAX_LENGTH = 63;
 const NAMED_MEMBERS: Record<string, RegExp> = {
-  TrainingJobName: API_NAME_PATTERN, EndpointName: API_NAME_PATTERN, EndpointConfigName: API_NAME_PATTERN,
+  TrainingJobName: API_NAME_PATTERN, TransformJobName: API_NAME_PATTERN, EndpointName: API_NAME_PATTERN, EndpointConfigName: API_NAME_PATTERN,
   VariantName: API_NAME_PATTERN, ModelName: API_MODEL_NAME_PATTERN,
 };
 const ENUM_MEMBERS: Record<string, Record<string, string>> = {
@@ -34,6 +34,25 @@ const ENUM_MEMBERS: Record<string, Record<string, string>> = {
   'CapacitySize.Type': sagemaker.CapacitySizeType,
   'ListEndpointConfigsInput.SortBy': sagemaker.EndpointConfigSortKey,
   'ListEndpointConfigsInput.SortOrder': sagemaker.OrderKey,
+  // Batch Transform (CreateTransformJob in the SageMaker API reference).
+  'TransformResources.InstanceType': sagemaker.TransformInstanceType,
+  'CreateTransformJobRequest.BatchStrategy': sagemaker.BatchStrategy,
+  'TransformInput.SplitType': sagemaker.SplitType,
+  'TransformInput.CompressionType': sagemaker.CompressionType,
+  'TransformOutput.AssembleWith': sagemaker.AssemblyType,
+  'TransformS3DataSource.S3DataType': sagemaker.S3DataType,
+};
+
+/**
+ * Numeric members whose bounds the SDK shapes do not carry (botocore service-2.json mins and maxes; MaxPayloadInMB's
+ * 100 MB is the API reference's text).
+ */
+const RANGE_MEMBERS: Record<string, [number, number]> = {
+  'CreateTransformJobRequest.MaxPayloadInMB': [0, 100],
+  'CreateTransformJobRequest.MaxConcurrentTransforms': [0, 2 ** 31 - 1],
+  'TransformResources.InstanceCount': [1, 100],
+  'ModelClientConfig.InvocationsTimeoutInSeconds': [1, 3600],
+  'ModelClientConfig.InvocationsMaxRetries': [0, 3],
 };
 
 function unwrap(schema: Schema): number | SchemaTuple {
@@ -82,6 +101,10 @@ function check(value: unknown, schema: Schema, path: string, problems: string[])
     const pattern = NAMED_MEMBERS[member];
     if (pattern && typeof memberValue === 'string' && (!pattern.test(memberValue) || memberValue.length > API_NAME_MAX_LENGTH)) {
       problems.push(`${memberPath} '${memberValue}' does not match ${pattern} (at most ${API_NAME_MAX_LENGTH} characters)`);
+    }
+    const range = RANGE_MEMBERS[`${name}.${member}`];
+    if (range && typeof memberValue === 'number' && !(Number.isInteger(memberValue) && memberValue >= range[0] && memberValue <= range[1])) {
+      problems.push(`${memberPath} ${memberValue} is not a whole number in [${range[0]}, ${range[1]}] as ${name}.${member} must be`);
     }
     const allowed = ENUM_MEMBERS[`${name}.${member}`];
     if (allowed && !Object.values(allowed).includes(memberValue as string)) {

@@ -15,9 +15,20 @@ export interface PipelineArns {
   readonly models: string;
   /** Exactly `<job prefix>-<run id>-<attempt digit>`. */
   readonly trainingJobs: string;
+  /** Exactly `<job prefix>-<run id>-<c or s>`: the evaluation's Batch Transform jobs. */
+  readonly transformJobs: string;
   readonly stateMachine: string;
   /** Scalable targets get random ids, so their ARNs cannot be named in advance. */
   readonly scalableTargets: string;
+}
+
+/** The Batch Transform settings of the evaluation. */
+export interface EvaluationSettings {
+  readonly instanceType: string;
+  /** A transform job still running after this long is abandoned (and stopped by the failure phase). */
+  readonly timeoutSeconds: number;
+  /** The endpoint's key, for the transform instance's volume (when the instance type takes one) and its output. */
+  readonly volumeKmsKeyId?: string;
 }
 
 /** Everything the phases of a run need: the construct's settings and the resources the states use. */
@@ -30,6 +41,10 @@ export interface PhaseContext {
   readonly topic: sns.ITopic;
   readonly championParameter: ssm.IStringParameter;
   readonly stepFunction: lambda.IFunction;
+  /** Selects the test set and scores a model's predictions on it (lambda/evaluation). */
+  readonly evaluationFunction: lambda.IFunction;
+  /** How the evaluation's Batch Transform jobs run. */
+  readonly evaluation: EvaluationSettings;
   readonly config: PipelineConfig;
   readonly deployment: DeploymentStrategy;
   readonly scaling: ReturnType<IRetrainableEndpoint['renderScalingRequests']>;
@@ -48,6 +63,9 @@ export interface PhaseContext {
 export const PATHS = {
   error: '$.error',
   cleanupError: '$.cleanupError',
-  /** How far the run got: 'creating' (model and endpoint config), then 'deploying' (the endpoint). */
+  /**
+   * How far the run got: 'creating' (the model, then the endpoint config), 'evaluating' (the model and the
+   * evaluation's transform jobs), then 'deploying' (the endpoint).
+   */
   stage: '$.stage',
 } as const;
