@@ -41,6 +41,11 @@ const PATHS: Record<string, Scenario> = {
   'failure cleanup after a training timeout': { pathFaults: [{ state: 'Train', kind: 'timeout', fromCall: 1, times: 1 }] },
   'failure cleanup after the champion record failed': { pathFaults: [{ state: 'RecordChampion', kind: 'validation', fromCall: 1, times: 1 }] },
   'skipped': { anotherRunInProgress: true },
+  'evaluated promotion, champion scored in parallel': { testSet: 'test-folder', endpointExists: true, championAccuracy: 0.8, previousVersions: 2 },
+  'evaluated, not promoted, champion rescored': { testSet: 'test-folder', endpointExists: true, championAccuracy: 0.8,
+    challengerScore: { accuracy: 0.7, macroF1: 0.7 } },
+  'hold-out, champion figures recorded': { testSet: 'hold-out', endpointExists: true, championAccuracy: 0.8, championScoredOn: 'this-version' },
+  'failure cleanup after a failed transform': { testSet: 'test-folder', endpointExists: true, championAccuracy: 0.8, transform: { challenger: 'failure' } },
 };
 
 const run = (scenario: Scenario, target = pipeline) => runPipeline(target.definition, scenario, target.endpoint);
