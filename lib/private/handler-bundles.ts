@@ -17,6 +17,7 @@ export const LAMBDA_HANDLERS = {
   'pipeline/new-data-trigger': { external: [] },
   'cleanup/index': { external: [] },
   'algorithm-check/index': { external: [] },
+  'evaluation/index': { external: [] },
 } as const satisfies Record<string, { readonly external: readonly string[] }>;
 
 /** The name of one of this package's Lambda handlers, e.g. `pipeline/index`. */

@@ -138,6 +138,29 @@ describe('S3Emulator', () => {
     expect(none.Contents ?? []).toEqual([]);
   });
 
+  test('ListObjectsV2 pages by continuation token in UTF-8 order, with each object\'s size and ETag', async () => {
+    s3.reset();
+    s3.listPageSize = 2;
+    const keys = ['p/é.jpg', 'p/z.jpg', 'p/a.jpg', 'p/😀.jpg', 'p/B.jpg'];
+    for (const key of keys) s3.putObject('data', key, `body of ${key}`);
+    const pages: string[][] = [];
+    let token: string | undefined;
+    do {
+      const page = await s3Client.send(new ListObjectsV2Command({ Bucket: 'data', Prefix: 'p/', ContinuationToken: token }));
+      pages.push((page.Contents ?? []).map((object) => object.Key!));
+      for (const object of page.Contents ?? []) {
+        expect(object.Size).toBe(Buffer.byteLength(`body of ${object.Key}`));
+        const head = await s3Client.send(new HeadObjectCommand({ Bucket: 'data', Key: object.Key }));
+        expect(object.ETag).toBe(head.ETag);
+      }
+      token = page.NextContinuationToken;
+      expect(page.IsTruncated).toBe(token !== undefined);
+    } while (token !== undefined);
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 1]);
+    expect(pages.flat()).toEqual([...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    expect(pages.flat()).toEqual(['p/B.jpg', 'p/a.jpg', 'p/z.jpg', 'p/é.jpg', 'p/😀.jpg']);
+  });
+
   test('authorize: a read of a missing key is 404 only with an unconditioned list permission, 403 otherwise', async () => {
     s3.reset();
     s3.putObject('models', 'm/a.tar.gz', 'x');

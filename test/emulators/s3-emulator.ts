@@ -1,5 +1,5 @@
 /**
- * A loopback S3 for GetObject, HeadObject, PutObject and ListObjectsV2, path-style (`/bucket/key`: the AWS SDK uses
+ * A loopback S3 for GetObject, HeadObject, PutObject and ListObjectsV2 (with ETags, paged by continuation token), path-style (`/bucket/key`: the AWS SDK uses
  * path-style by itself when AWS_ENDPOINT_URL_S3 is an IP address). Errors are S3's XML documents with S3's status
  * codes: NoSuchKey 404, NoSuchBucket 404, AccessDenied 403, BadDigest 400 (when a PutObject's x-amz-checksum-crc32 does
  * not match its body, as the SDK sends one by default).
@@ -47,6 +47,8 @@ export class S3Emulator extends LoopbackEmulator {
   public readonly requests: RecordedRequest[] = [];
   /** buckets whose every request answers AccessDenied (as with a bucket policy or KMS key that refuses us) */
   public readonly deniedBuckets = new Set<string>();
+  /** the most keys one ListObjectsV2 page holds (S3's is 1000); lower it to make a listing take several pages */
+  public listPageSize = 1000;
   /** the caller's permissions; default: everything allowed */
   public authorize: (access: S3Access) => boolean = () => true;
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
@@ -61,6 +63,7 @@ export class S3Emulator extends LoopbackEmulator {
     this.deniedBuckets.clear();
     this.buckets.clear();
     this.authorize = () => true;
+    this.listPageSize = 1000;
   }
 
   public createBucket(bucket: string): void {
@@ -138,18 +141,31 @@ export class S3Emulator extends LoopbackEmulator {
     }
     const objects = this.buckets.get(bucket);
     if (objects === undefined) return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
-    const maxKeys = Number(query.get('max-keys') ?? '1000');
-    const matching = [...objects.keys()].filter((key) => key.startsWith(prefix)).sort();
+    const maxKeys = Math.min(Number(query.get('max-keys') ?? '1000'), this.listPageSize);
+    // Keys in UTF-8 binary order, as S3 lists them; a continuation token is (here) the last key of the previous page.
+    const token = query.get('continuation-token');
+    const after = token === null ? query.get('start-after') ?? '' : Buffer.from(token, 'base64url').toString('utf8');
+    const matching = [...objects.keys()].filter((key) => key.startsWith(prefix) && compareUtf8(key, after) > 0).sort(compareUtf8);
     const page = matching.slice(0, maxKeys);
-    const contents = page.map((key) => `<Contents><Key>${escapeXml(key)}</Key><Size>${objects.get(key)!.body.length}</Size></Contents>`).join('');
+    const truncated = matching.length > page.length;
+    const next = truncated ? `<NextContinuationToken>${Buffer.from(page[page.length - 1], 'utf8').toString('base64url')}</NextContinuationToken>` : '';
+    const contents = page.map((key) => {
+      const object = objects.get(key)!;
+      return `<Contents><Key>${escapeXml(key)}</Key><Size>${object.body.length}</Size><ETag>${escapeXml(etag(object.body))}</ETag>`
+        + `<LastModified>${object.lastModified.toISOString()}</LastModified></Contents>`;
+    }).join('');
     return {
       status: 200,
       headers: { 'content-type': 'application/xml', 'x-amz-request-id': randomUUID() },
       body: `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name>`
         + `<Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys>`
-        + `<IsTruncated>${matching.length > page.length}</IsTruncated>${contents}</ListBucketResult>`,
+        + `<IsTruncated>${truncated}</IsTruncated>${next}${contents}</ListBucketResult>`,
     };
   }
+}
+
+function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 function s3Error(status: number, code: string, message: string, fields: Record<string, string>): LoopbackResponse {
