@@ -18,7 +18,6 @@ import { emailAddressProblem } from '../private/email-address';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
 import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
-import type { LambdaHandlerName } from '../private/handler-bundles';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingPipelineBase } from './retraining-pipeline-base';
 import { PromotionMetric } from './promotion-metric';
@@ -523,7 +522,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     });
     const role = this.functionRole('EvaluationFunctionRole', 'Selects the test set of a retraining run and scores the models on it', logGroup);
     const fn = new lambda.Function(this, 'EvaluationFunction', {
-      code: bundledLambdaCode('evaluation/index' as LambdaHandlerName),
+      code: bundledLambdaCode('evaluation/index'),
       handler: 'index.handler',
       environment: { ...SOURCE_MAPS_ENVIRONMENT },
       runtime: lambda.Runtime.NODEJS_24_X,
