@@ -4,6 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ImageClassifierBase } from './image-classifier-base';
+import { BatchClassification, BatchClassificationProps } from './batch/batch-classification';
+import { BatchModel } from './batch/batch-model';
 import { Hyperparameters } from './algorithm/hyperparameters';
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
@@ -27,6 +29,16 @@ export type ImageClassifierServingOptions = Omit<ClassifierEndpointProps, 'model
 
 /** Retraining settings of an `ImageClassifier`: every `RetrainingPipeline` prop it does not set itself. */
 export type ImageClassifierRetrainingOptions = Omit<RetrainingPipelineProps, 'training' | 'endpoint' | 'encryptionKey'>;
+
+/** Batch classification settings of an `ImageClassifier`: every `BatchClassification` prop it does not set itself. */
+export interface ImageClassifierBatchOptions extends Omit<BatchClassificationProps, 'model' | 'bucket' | 'encryptionKey' | 'binaryMode'> {
+  /**
+   * Create the batch classification state machine. It costs nothing while idle (a state machine, a function and log
+   * groups bill per use; the transform instances bill only during a run), so it is on unless turned off.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
 
 /** Inference function settings of an `ImageClassifier`. */
 export interface ImageClassifierInferenceOptions extends Omit<InferenceFunctionProps, 'endpointName' | 'imageSize' | 'readableBuckets' | 'binaryMode'> {
@@ -80,6 +92,12 @@ export interface ImageClassifierProps {
    * @default - a zip-packaged function with an IAM-authenticated Function URL
    */
   readonly inference?: ImageClassifierInferenceOptions;
+  /**
+   * Batch classification with SageMaker Batch Transform of the images under `s3://<dataset bucket>/batch/input/`,
+   * results under `batch/output/`, with the serving model (the pipeline's champion), started on demand.
+   * @default - on, with BatchClassification's defaults (ml.m5.xlarge, no schedule)
+   */
+  readonly batch?: ImageClassifierBatchOptions;
   /**
    * One customer-managed KMS key for the dataset and artifacts buckets, training volumes and output, the endpoint,
    * the notification topic and the pipeline's logs.
@@ -162,6 +180,8 @@ export class ImageClassifier extends ImageClassifierBase {
   public readonly cleanup?: EndpointCleanup;
   /** The function that preprocesses images and calls the endpoint. */
   public readonly inference: InferenceFunction;
+  /** Batch classification with the serving model; absent with `batch: { enabled: false }`. */
+  public readonly batch?: BatchClassification;
   /** The upload of `seedDatasetFrom`. */
   public readonly seed?: DatasetSeed;
   /** The run started when the stack is created. */
@@ -272,6 +292,17 @@ export class ImageClassifier extends ImageClassifierBase {
           ...logSettings,
         });
       }
+    }
+    if (props.batch?.enabled !== false) {
+      const { enabled: _enabled, ...batch } = props.batch ?? {};
+      this.batch = new BatchClassification(this, 'Batch', {
+        ...batch,
+        ...logsOf(props.batch),
+        model: BatchModel.champion(this.endpoint),
+        bucket: this.dataset.bucket,
+        encryptionKey: props.encryptionKey,
+        binaryMode: props.hyperparameters?.binaryMode,
+      });
     }
     this.inference = new InferenceFunction(this, 'Inference', {
       ...network,

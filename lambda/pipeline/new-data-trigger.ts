@@ -3,8 +3,10 @@ import { ExecutionAlreadyExists, ListExecutionsCommand, SFNClient, StartExecutio
 const sfn = new SFNClient({});
 
 /**
- * Starts a retraining run when images arrive, at most once per quiet period and never while a run is in progress.
- * Runs started in the same quiet period share one execution name, so a burst of uploads starts one run.
+ * Starts a run of a state machine when images arrive (a retraining run, or a batch classification run), at most once
+ * per quiet period and never while a run is in progress. Runs started in the same quiet period share one execution
+ * name, so a burst of uploads starts one run. The run's input is EXECUTION_INPUT (JSON; default
+ * `{"trigger": "new-data"}`) and its name `<EXECUTION_NAME_PREFIX>-<period>` (default prefix `new-data`).
  */
 export async function handler(): Promise<{ started: boolean; reason: string }> {
   const stateMachineArn = requireEnv('STATE_MACHINE_ARN');
@@ -14,9 +16,10 @@ export async function handler(): Promise<{ started: boolean; reason: string }> {
     return log({ started: false, reason: `a run is in progress (${running.executions![0].name})` });
   }
   const window = Math.floor(Date.now() / 1000 / quietPeriodSeconds);
-  const name = `new-data-${window}`;
+  const name = `${process.env.EXECUTION_NAME_PREFIX || 'new-data'}-${window}`;
+  const input = process.env.EXECUTION_INPUT || JSON.stringify({ trigger: 'new-data' });
   try {
-    await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify({ trigger: 'new-data' }) }));
+    await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
     return log({ started: true, reason: `started ${name}` });
   } catch (error) {
     if (error instanceof ExecutionAlreadyExists) {

@@ -6,8 +6,10 @@
  * - the endpoint has one name for the life of the stack;
  * - models and endpoint configurations the pipeline creates are `<prefix>-<run id>`, those CloudFormation creates for
  *   an endpoint with a fixed model are `<prefix>-static-<hash>`;
- * - training jobs are `<prefix, cut to 36>-<run id>-<attempt digit>`, the evaluation's transform jobs
- *   `<prefix, cut to 36>-<run id>-c` (the challenger) and `-s` (the serving champion);
+ * - training jobs are `<prefix, cut to 36>-<run id>-<attempt digit>`;
+ * - transform jobs are `<prefix, cut to leave room for the tag>-<tag>-<run id>` (`flowers-batch-<run id>`), the tag
+ *   saying which feature ran them (`batch` for BatchClassification, `evalc` and `evals` for the retraining pipeline's
+ *   evaluation of the challenger and of the serving champion), so that their IAM patterns never overlap;
  * - a run id is `YYYYMMDD-HHMMSS-<8 hex digits>` (24 characters), so `<prefix>-<run id>` fits SageMaker's 63 characters
  *   with a prefix of at most 38.
  *
@@ -87,6 +89,35 @@ export function runId(executionArn: string, startTime: string): string {
   return `${stamp}-${shortHash(executionArn)}`;
 }
 
+/** The longest transform job tag (`batch`, ...): the prefix keeps at least 32 characters. */
+export const TRANSFORM_JOB_TAG_MAX_LENGTH = 5;
+/** The tag of the transform jobs of BatchClassification runs. */
+export const BATCH_TRANSFORM_TAG = 'batch';
+/** The tags of the retraining pipeline's evaluation transform jobs: the challenger's and the serving champion's. */
+export const EVALUATION_TRANSFORM_TAGS = { challenger: 'evalc', champion: 'evals' } as const;
+
+/**
+ * The prefix of the names of the transform jobs a feature runs for `resourceNamePrefix`: `<prefix>-<tag>`, the prefix
+ * cut (without trailing hyphens) so that the whole is at most 38 characters and `<that>-<run id>` fits SageMaker's 63.
+ */
+export function transformJobPrefix(resourceNamePrefix: string, tag: string): string {
+  if (!/^[a-z0-9]+$/.test(tag) || tag.length > TRANSFORM_JOB_TAG_MAX_LENGTH) {
+    throw new Error(`a transform job tag is 1-${TRANSFORM_JOB_TAG_MAX_LENGTH} lower-case letters and digits, got '${tag}'`);
+  }
+  if (!isResourceNamePrefix(resourceNamePrefix)) {
+    throw new Error(`resource name prefix '${resourceNamePrefix}' must be a SageMaker name of at most ${RESOURCE_NAME_PREFIX_MAX_LENGTH} characters`);
+  }
+  const head = resourceNamePrefix.slice(0, RESOURCE_NAME_PREFIX_MAX_LENGTH - tag.length - 1).replace(/-+$/, '');
+  return `${head}-${tag}`;
+}
+
+/** A transform job's name: `<transform job prefix>-<run id>`, at most 63 characters. */
+export function transformJobName(jobPrefix: string, id: string): string {
+  const name = `${jobPrefix}-${id}`;
+  if (!isSageMakerName(name)) throw new Error(`transform job name '${name}' is not a SageMaker name of at most ${SAGEMAKER_NAME_MAX_LENGTH} characters`);
+  return name;
+}
+
 /** Names of what a run creates. */
 export interface RunNames {
   /** The model and the endpoint config share this name. */
@@ -98,8 +129,6 @@ export interface RunNames {
   readonly transformJobs: { readonly challenger: string; readonly champion: string };
 }
 
-/** The last character of the evaluation's transform job names, by the model they score. */
-export const TRANSFORM_JOB_SUFFIXES = { challenger: 'c', champion: 's' } as const;
 
 export function runNames(resourceNamePrefix: string, id: string, attempts: number): RunNames {
   if (!isResourceNamePrefix(resourceNamePrefix)) {
@@ -115,8 +144,8 @@ export function runNames(resourceNamePrefix: string, id: string, attempts: numbe
     endpointConfig: resource,
     trainingJobs: Array.from({ length: attempts }, (_, attempt) => `${jobPrefix}-${id}-${attempt}`),
     transformJobs: {
-      challenger: `${jobPrefix}-${id}-${TRANSFORM_JOB_SUFFIXES.challenger}`,
-      champion: `${jobPrefix}-${id}-${TRANSFORM_JOB_SUFFIXES.champion}`,
+      challenger: transformJobName(transformJobPrefix(resourceNamePrefix, EVALUATION_TRANSFORM_TAGS.challenger), id),
+      champion: transformJobName(transformJobPrefix(resourceNamePrefix, EVALUATION_TRANSFORM_TAGS.champion), id),
     },
   };
 }
@@ -155,8 +184,14 @@ export const iamResourceNames = {
   runResources: (arnPrefix: string): string => `${arnPrefix}-${RUN_ID_IAM_WILDCARD}`,
   /** The training jobs of the pipeline's runs (one digit per attempt). */
   trainingJobs: (arnPrefix: string): string => `${trainingJobPrefix(arnPrefix)}-${RUN_ID_IAM_WILDCARD}-?`,
-  /** The evaluation's transform jobs of the pipeline's runs (one letter for the model they score). */
-  transformJobs: (arnPrefix: string): string => `${trainingJobPrefix(arnPrefix)}-${RUN_ID_IAM_WILDCARD}-?`,
+  /** The transform jobs named `<transform job prefix>-<run id>` (see `transformJobPrefix`). */
+  transformJobs: (arnJobPrefix: string): string => `${arnJobPrefix}-${RUN_ID_IAM_WILDCARD}`,
+  /**
+   * The retraining pipeline's evaluation transform jobs of the endpoint whose resource name prefix (in ARNs) is
+   * `arnPrefix`: both tags (`evalc`, `evals`) differ in their last letter only, which one `?` stands for.
+   */
+  evaluationTransformJobs: (arnPrefix: string): string =>
+    `${transformJobPrefix(arnPrefix, EVALUATION_TRANSFORM_TAGS.challenger).slice(0, -1)}?-${RUN_ID_IAM_WILDCARD}`,
   /** The model and endpoint configuration CloudFormation creates for an endpoint with a fixed model. */
   staticResources: (arnPrefix: string): string => `${arnPrefix}-${STATIC_SUFFIX_IAM_WILDCARD}`,
 } as const;

@@ -31,9 +31,10 @@ import { Processor } from '../algorithm/algorithm-locations';
 import { TrainingInstanceType } from '../training/training-instance-type';
 import { validateTrainingInstanceType } from '../private/instance-type-checks';
 import { TrainingJobDefinition } from '../training/training-job-definition';
-import { InferenceInstanceType } from '../serving/inference-instance-type';
+import { BatchInstanceType } from '../batch/batch-instance-type';
+import { grantRunTransformJobs, grantTransformData } from '../batch/transform-job';
 import type { EndpointCapacity } from '../serving/endpoint-capacity';
-import { validateInferenceInstanceType } from '../private/instance-type-checks';
+import { validateBatchInstanceType } from '../private/instance-type-checks';
 import { PhaseContext, PipelineArns } from './phases/context';
 import { evaluate, selectTestSet } from './phases/evaluate';
 import { deploy } from './phases/deploy';
@@ -126,7 +127,7 @@ export interface RetrainingPipelineProps {
    * image is the endpoint's).
    * @default - ml.m5.xlarge for a CPU endpoint, ml.g4dn.xlarge for a GPU endpoint
    */
-  readonly evaluationInstanceType?: InferenceInstanceType;
+  readonly evaluationInstanceType?: BatchInstanceType;
   /**
    * How a promotion moves the endpoint to the new model. Rolls back on the pipeline's alarms.
    * @default DeploymentStrategy.allAtOnce() with a 10-minute baking period
@@ -381,9 +382,9 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
       stepFunction: this.stepFunction,
       evaluationFunction: this.evaluationFunction,
       evaluation: {
-        instanceType: evaluationInstanceType(props).name,
-        timeoutSeconds: EVALUATION_TIMEOUT.toSeconds(),
-        ...(props.endpoint.encryptionKey && !evaluationInstanceType(props).hasLocalStorage ? { volumeKmsKeyId: props.endpoint.encryptionKey.keyArn } : {}),
+        instanceType: evaluationInstanceType(props),
+        maxRuntime: EVALUATION_TIMEOUT,
+        encryptionKey: props.endpoint.encryptionKey,
       },
       config,
       deployment,
@@ -440,17 +441,6 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
         resources: [`arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/StepFunctionsGetEventsForSageMakerTrainingJobsRule`],
       }),
       new iam.PolicyStatement({
-        sid: 'RunEvaluationTransformJobs',
-        // createTransformJob.sync creates the job, follows it, and stops it when the execution is stopped.
-        actions: ['sagemaker:CreateTransformJob', 'sagemaker:DescribeTransformJob', 'sagemaker:StopTransformJob', 'sagemaker:ListTags'],
-        resources: [this.arns.transformJobs],
-      }),
-      new iam.PolicyStatement({
-        sid: 'WatchTransformJobs',
-        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-        resources: [`arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/StepFunctionsGetEventsForSageMakerTransformJobsRule`],
-      }),
-      new iam.PolicyStatement({
         sid: 'CreateModelVersions',
         actions: ['sagemaker:CreateModel', 'sagemaker:CreateEndpointConfig', 'sagemaker:ListTags'],
         resources: [this.arns.models, this.arns.endpointConfigs],
@@ -491,26 +481,39 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
   }
 
   /**
-   * The evaluation's data: the model role (as which Batch Transform runs) reads the test manifest and the test images
-   * and writes the predictions; the training role reads a hold-out's training manifest; everything under the
-   * training definition's evaluation folder, one folder per run.
+   * The evaluation: the state machine runs the transform jobs of this pipeline's run models; the model role (as which
+   * Batch Transform runs) reads the test images and the test manifest, writes the predictions and the job's logs;
+   * the training role reads a hold-out's training manifest. Manifests and predictions are under the training
+   * definition's evaluation folder, one folder per run.
    */
   private grantEvaluationData(): void {
     const training = this.props.training;
+    const endpoint = this.props.endpoint;
+    const stack = Stack.of(this);
+    grantRunTransformJobs(this, this.stateMachine.role, {
+      transformJobArnPattern: this.arns.transformJobs,
+      modelArnPatterns: [this.arns.models],
+      encryptionKey: endpoint.encryptionKey,
+    });
+    acknowledgeWildcardResource(this.stateMachine.role, this.arns.transformJobs, 'The evaluation\'s transform jobs are '
+      + '<prefix>-evalc-<run id> (challenger) and <prefix>-evals-<run id> (champion): one ? per run id character and one '
+      + 'for the model letter.');
+    grantTransformData(endpoint.role, { reads: [training.dataset.root], writes: [training.evaluationOutput], encryptionKey: endpoint.encryptionKey });
+    // The transform job's container logs to /aws/sagemaker/TransformJobs in streams named <job>/<instance id> as
+    // instances start, and publishes its metrics, with the model's role.
+    const logGroup = `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:/aws/sagemaker/TransformJobs`;
+    const logStreams = `${logGroup}:log-stream:*`;
+    endpoint.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [logGroup, logStreams],
+    }));
+    acknowledgeWildcardResource(endpoint.role, logStreams, 'SageMaker names transform job log streams <job name>/<instance id> '
+      + 'as instances start; the wildcard covers only streams of the /aws/sagemaker/TransformJobs log group.');
     const folder = training.evaluationOutput;
-    const reason = 'The evaluation writes and reads <evaluation folder>/<run id>/ (manifests, predictions named after the '
-      + 'test images, reports): run ids are made per run, so the grant covers the evaluation folder.';
-    const readFolder = (grantee: iam.IRole) => {
-      iam.Grant.addToPrincipalOrResource({ grantee, actions: ['s3:GetObject'], resourceArns: [folder.objectsArn], resource: folder.bucket });
-      folder.bucket.encryptionKey?.grantDecrypt(grantee);
-      acknowledgeWildcardResource(grantee, folder.objectsArn, reason);
-    };
-    const model = this.props.endpoint.role;
-    readFolder(model);
-    iam.Grant.addToPrincipalOrResource({ grantee: model, actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resourceArns: [folder.objectsArn], resource: folder.bucket });
-    folder.bucket.encryptionKey?.grant(model, 'kms:GenerateDataKey');
-    training.dataset.grantRead(model);
-    readFolder(training.role);
+    iam.Grant.addToPrincipalOrResource({ grantee: training.role, actions: ['s3:GetObject'], resourceArns: [folder.objectsArn], resource: folder.bucket });
+    folder.bucket.encryptionKey?.grantDecrypt(training.role);
+    acknowledgeWildcardResource(training.role, folder.objectsArn, 'A hold-out run trains on <evaluation folder>/<run id>/training.manifest; '
+      + 'run ids are made per run, so the grant covers the evaluation folder.');
   }
 
   /** The evaluation function: selects each run's test set and scores predictions (lambda/evaluation). */
@@ -534,10 +537,17 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
       role,
       logGroup,
     });
-    // Lists and reads the dataset (training/ and test/ folders, the images the report shows); writes manifests and
-    // reports and reads predictions under the evaluation folder.
+    // Lists the dataset's training/ and test/ folders (the listing gives the keys and ETags it needs); writes manifests
+    // and reports and reads predictions under the evaluation folder, listing it so that a missing answer is a 404.
     const folder = props.training.evaluationOutput;
-    props.training.dataset.grantRead(role);
+    const dataset = props.training.dataset;
+    iam.Grant.addToPrincipalOrResource({
+      grantee: role,
+      actions: ['s3:ListBucket'],
+      resourceArns: [dataset.bucket.bucketArn],
+      resource: dataset.bucket,
+      conditions: { StringLike: { 's3:prefix': [`${dataset.trainingData.keyPrefix}*`, `${dataset.root.keyPrefix}test/*`] } },
+    });
     iam.Grant.addToPrincipalOrResource({ grantee: role, actions: ['s3:GetObject', 's3:PutObject'], resourceArns: [folder.objectsArn], resource: folder.bucket });
     iam.Grant.addToPrincipalOrResource({
       grantee: role,
@@ -676,9 +686,9 @@ const DEFAULT_HOLD_OUT_PERCENT = 10;
 const EVALUATION_TIMEOUT = Duration.hours(3);
 
 /** The evaluation's instance type: the prop, or a type of the endpoint's processor (the model's image is the endpoint's). */
-function evaluationInstanceType(props: RetrainingPipelineProps): InferenceInstanceType {
+function evaluationInstanceType(props: RetrainingPipelineProps): BatchInstanceType {
   return props.evaluationInstanceType
-    ?? (props.endpoint.capacity.processor === Processor.GPU ? InferenceInstanceType.ML_G4DN_XLARGE : InferenceInstanceType.ML_M5_XLARGE);
+    ?? (props.endpoint.capacity.processor === Processor.GPU ? BatchInstanceType.ML_G4DN_XLARGE : BatchInstanceType.ML_M5_XLARGE);
 }
 
 function evaluationProblems(props: RetrainingPipelineProps): string[] {
@@ -689,7 +699,7 @@ function evaluationProblems(props: RetrainingPipelineProps): string[] {
   }
   const type = props.evaluationInstanceType;
   if (type) {
-    const typeProblems = validateInferenceInstanceType(type, 'evaluationInstanceType');
+    const typeProblems = validateBatchInstanceType(type, 'evaluationInstanceType');
     problems.push(...typeProblems);
     const processor = props.endpoint.capacity.processor;
     if (typeProblems.length === 0 && !Token.isUnresolved(type.name) && type.processor !== processor) {
@@ -719,7 +729,7 @@ function pipelineArns(stack: Stack, endpoint: IRetrainableEndpoint, stateMachine
     endpointConfigs: sagemaker(`endpoint-config/${runResource}`),
     models: sagemaker(`model/${runResource}`),
     trainingJobs: sagemaker(`training-job/${iamResourceNames.trainingJobs(lower(endpoint.resourceNamePrefix))}`),
-    transformJobs: sagemaker(`transform-job/${iamResourceNames.transformJobs(lower(endpoint.resourceNamePrefix))}`),
+    transformJobs: sagemaker(`transform-job/${iamResourceNames.evaluationTransformJobs(lower(endpoint.resourceNamePrefix))}`),
     stateMachine: `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${stateMachineName}`,
     // '*': the random id a scalable target gets at registration (see SCALABLE_TARGETS_REASON).
     scalableTargets: `arn:${stack.partition}:application-autoscaling:${stack.region}:${stack.account}:scalable-target/*`,

@@ -18,6 +18,7 @@ export const LAMBDA_HANDLERS = {
   'cleanup/index': { external: [] },
   'algorithm-check/index': { external: [] },
   'evaluation/index': { external: [] },
+  'batch/index': { external: [] },
 } as const satisfies Record<string, { readonly external: readonly string[] }>;
 
 /** The name of one of this package's Lambda handlers, e.g. `pipeline/index`. */

@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES } from './algorithm-facts';
 import { instanceNameProblem } from './instance-type-name';
 import { Processor } from '../algorithm/algorithm-locations';
+import type { BatchInstanceType } from '../batch/batch-instance-type';
 import type { InferenceInstanceType } from '../serving/inference-instance-type';
 import type { TrainingInstanceType } from '../training/training-instance-type';
 
@@ -15,6 +16,35 @@ const NOT_HOSTED_FAMILIES: readonly string[] = ['p3dn', 'c5n', 'c6id', 'm6id', '
 export const HOSTING_GPU_FAMILIES: readonly string[] = GPU_INSTANCE_FAMILIES.filter((f) => !NOT_HOSTED_FAMILIES.includes(f));
 /** CPU families an endpoint of this algorithm can run on. */
 export const HOSTING_CPU_FAMILIES: readonly string[] = CPU_INSTANCE_FAMILIES.filter((f) => !NOT_HOSTED_FAMILIES.includes(f));
+
+/**
+ * Families of the algorithm's instance lists that SageMaker Batch Transform does not offer: they are absent from the
+ * API's `TransformInstanceType` enum (AWS SDK v3.11xx, checked by the test suite).
+ */
+const NOT_TRANSFORM_FAMILIES: readonly string[] = ['p3dn', 'p4d', 'p4de', 'p5', 'c5d', 'c5n', 'c6id', 'm5d', 'm6id', 'r5', 'r5d', 'r6id', 't3'];
+
+/** GPU families a transform job of this algorithm can run on. */
+export const TRANSFORM_GPU_FAMILIES: readonly string[] = GPU_INSTANCE_FAMILIES.filter((f) => !NOT_TRANSFORM_FAMILIES.includes(f));
+/** CPU families a transform job of this algorithm can run on. */
+export const TRANSFORM_CPU_FAMILIES: readonly string[] = CPU_INSTANCE_FAMILIES.filter((f) => !NOT_TRANSFORM_FAMILIES.includes(f));
+
+/**
+ * Problems with running this algorithm's Batch Transform on `instanceType`, each naming `path`, the value and the fix.
+ * A token is accepted as it is.
+ */
+export function validateBatchInstanceType(instanceType: BatchInstanceType, path: string): string[] {
+  const name = instanceType.name;
+  if (Token.isUnresolved(name)) return [];
+  const shape = instanceNameProblem(name, path, 'ml.m5.xlarge');
+  if (shape) return [shape];
+  if (instanceType.processor === undefined) {
+    return [
+      `${path} '${name}': Batch Transform does not run the algorithm on the ${instanceType.family} family; use a CPU family `
+      + `(${TRANSFORM_CPU_FAMILIES.join(', ')}) or a GPU family (${TRANSFORM_GPU_FAMILIES.join(', ')}), for example 'ml.m5.xlarge'`,
+    ];
+  }
+  return [];
+}
 
 /**
  * Problems with hosting this algorithm on `instanceType`, each naming `path`, the value and the fix.

@@ -23,7 +23,7 @@ import {
   sageMakerName, sizeOfMebibytes, sizeToken, stringOutside, stringToken, wholeIn, withUnknownFields,
 } from './generators';
 import {
-  AlgorithmLocationOverrides, AugmentationRandomFlip, ClassifierEndpoint, ClassifierEndpointProps, DataCaptureOptions, DatasetBucket,
+  AlgorithmLocationOverrides, AugmentationRandomFlip, BatchInstanceType, ImageClassifierBatchOptions, ClassifierEndpoint, ClassifierEndpointProps, DataCaptureOptions, DatasetBucket,
   DatasetBucketProps, DeploymentStrategy, DeploymentStrategyOptions, EndpointCapacity, EndpointCleanupProps, EvalMetric, Hyperparameters,
   ImageClassifierInferenceOptions, ImageClassifierProps, ImageClassifierRetrainingOptions, ImageClassifierServingOptions,
   ImageClassifierTrainingOptions, ImageResizeInterpolation, InferenceFunctionProps, InferenceInbox, InferenceInstanceType,
@@ -724,8 +724,8 @@ const retrainingOptionFields = {
   // Valid when its processor is the endpoint's (a variant drawn elsewhere): either outcome is fine, as long as it is
   // a clear error; a family the algorithm is not hosted on never is.
   evaluationInstanceType: field({
-    open: fc.constantFrom(InferenceInstanceType.ML_M5_XLARGE, InferenceInstanceType.ML_C5_XLARGE, InferenceInstanceType.ML_G4DN_XLARGE),
-    invalid: fc.constantFrom(InferenceInstanceType.of('ml.t2.medium'), InferenceInstanceType.of('ml.x1.large'), InferenceInstanceType.of('m5.large')),
+    open: fc.constantFrom(BatchInstanceType.ML_M5_XLARGE, BatchInstanceType.ML_C5_XLARGE, BatchInstanceType.ML_G4DN_XLARGE),
+    invalid: fc.constantFrom(BatchInstanceType.of('ml.t2.medium'), BatchInstanceType.of('ml.x1.large'), BatchInstanceType.of('m5.large')),
   }),
   deployment,
   latencyAlarmThreshold: field({
@@ -762,6 +762,46 @@ export const retrainingPipelineProps = withUnknownFields(record<RetrainingPipeli
   ],
 })), RETRAINING_PIPELINE_NAMES, false);
 
+// ---- BatchClassification -----------------------------------------------------------------------------------------
+
+const batchInstanceType = field({
+  valid: fc.constantFrom(
+    ...Object.values(BatchInstanceType).filter((value): value is BatchInstanceType => value instanceof BatchInstanceType),
+    BatchInstanceType.of('ml.c6i.2xlarge'), BatchInstanceType.of('ml.g6.xlarge'), BatchInstanceType.of('ml.m7i.large'),
+  ),
+  invalid: fc.constantFrom('ml.r5.xlarge', 'ml.t3.medium', 'ml.p4d.24xlarge', 'm5.xlarge', 'ml.ml.m5.xlarge', 'ml.m5').map((name) => BatchInstanceType.of(name)),
+  token: stringToken('ml.m5.xlarge').map((name) => BatchInstanceType.of(name)),
+});
+
+const batchOptionFields = {
+  inputPrefix: field({ valid: fc.oneof(safeKeyPrefix(), fc.constant('')), invalid: stringOutside((prefix) => prefix === '' || (isSafeKeyPrefix(prefix) && prefix.length <= 512)) }),
+  outputPrefix: field({ valid: safeKeyPrefix(), invalid: stringOutside((prefix) => isSafeKeyPrefix(prefix) && prefix.length <= 512) }),
+  instanceType: batchInstanceType,
+  instanceCount: field({ valid: fc.integer({ min: 1, max: 100 }), invalid: numberOutside(wholeIn(1, 100)), token: numberToken(2) }),
+  maxRuntime: stateMachineDuration(600, 5 * 86400, fc.oneof(durationOfSeconds(0, 599), durationOfSeconds(5 * 86400 + 1, 10 ** 7))),
+  topK: field({ valid: fc.integer({ min: 1, max: 100 }), invalid: numberOutside(wholeIn(1, 100)), token: numberToken(3) }),
+  schedule,
+  classifyNewImages: field({ valid: fc.boolean() }),
+  quietPeriod: stateMachineDuration(300, 7 * 86400, durationOfSeconds(0, 299)),
+  logRetention,
+  logRemovalPolicy,
+};
+
+/** Output inside the input folder would be classified by the next run; a quiet period needs the new-images trigger. */
+function batchOptionRules(props: Recipe<ImageClassifierBatchOptions>): string[] {
+  const invalid: string[] = [];
+  if (props.quietPeriod !== undefined && props.classifyNewImages !== true) invalid.push('quietPeriod');
+  const input = (props.inputPrefix ?? 'batch/input') as string;
+  const output = (props.outputPrefix ?? 'batch/output') as string;
+  if (typeof input === 'string' && typeof output === 'string' && (input === '' || `${output}/`.startsWith(`${input}/`))) invalid.push('outputPrefix');
+  return invalid;
+}
+export const BATCH_OPTION_NAMES = ['enabled', ...Object.keys(batchOptionFields)];
+
+/** `ImageClassifier`'s `batch`: BatchClassification's props but the model, bucket, key and binary mode. */
+export const batchOptions = withUnknownFields(record<ImageClassifierBatchOptions>(
+  { ...batchOptionFields, enabled: field({ valid: fc.constant(true) }) }, (props) => ({ invalid: batchOptionRules(props) })), BATCH_OPTION_NAMES, false);
+
 // ---- ImageClassifier ----------------------------------------------------------------------------------------------
 
 /** A folder laid out as `<class>/<image>.jpg`, written once to the temporary directory. */
@@ -785,14 +825,14 @@ const seedDatasetFrom = field({
   ),
 });
 
-export const IMAGE_CLASSIFIER_PARTS = ['dataset', 'training', 'serving', 'retraining', 'inference'] as const;
+export const IMAGE_CLASSIFIER_PARTS = ['dataset', 'training', 'serving', 'retraining', 'inference', 'batch'] as const;
 const IMAGE_CLASSIFIER_OWN_NAMES = [
   'model', 'hyperparameters', 'encryptionKey', 'seedDatasetFrom', 'startRetrainingOnDeploy', 'vpc', 'vpcSubnets', 'createVpcEndpoints',
   'sageMakerRuntimeEndpoint', 'logRetention', 'logRemovalPolicy',
 ];
 export const IMAGE_CLASSIFIER_NAMES = [...new Set([
   ...IMAGE_CLASSIFIER_OWN_NAMES, ...IMAGE_CLASSIFIER_PARTS, ...DATASET_BUCKET_NAMES, ...TRAINING_OPTION_NAMES, ...CLASSIFIER_ENDPOINT_NAMES,
-  ...RETRAINING_PIPELINE_NAMES, ...INFERENCE_FUNCTION_NAMES,
+  ...RETRAINING_PIPELINE_NAMES, ...INFERENCE_FUNCTION_NAMES, ...BATCH_OPTION_NAMES,
 ])];
 
 function imageClassifierRules(props: Recipe<ImageClassifierProps>): Verdict {
@@ -831,6 +871,7 @@ export const imageClassifierProps = withUnknownFields(record<ImageClassifierProp
   serving: optional(servingOptions),
   retraining: optional(retrainingOptions),
   inference: optional(inferenceOptions),
+  batch: optional(batchOptions),
   encryptionKey: field({ valid: key }),
   seedDatasetFrom,
   startRetrainingOnDeploy: field({ valid: fc.boolean() }),

@@ -79,3 +79,17 @@ test.each(['STATE_MACHINE_ARN', 'QUIET_PERIOD_SECONDS'])('fails with a clear err
   }
   expect(emulator.operations).toEqual([]);
 });
+
+test('starts the run with EXECUTION_INPUT under EXECUTION_NAME_PREFIX when they are set (a batch classification)', async () => {
+  const input = JSON.stringify({ input: 's3://bucket/batch/input/', output: 's3://bucket/batch/output/new-images/' });
+  process.env.EXECUTION_INPUT = input;
+  process.env.EXECUTION_NAME_PREFIX = 'new-images';
+  try {
+    const result = await handler();
+    expect(result).toEqual({ started: true, reason: `started new-images-${Math.floor(Date.now() / 1000 / 3600)}` });
+  } finally {
+    delete process.env.EXECUTION_INPUT;
+    delete process.env.EXECUTION_NAME_PREFIX;
+  }
+  expect(emulator.executions.map((e) => [e.name, e.input])).toEqual([[`new-images-${Math.floor(Date.now() / 1000 / 3600)}`, input]]);
+});

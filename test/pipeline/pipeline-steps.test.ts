@@ -86,7 +86,9 @@ describe('prepareRun', () => {
     const run = prepareRun(execution, { promotionMetric: 'macroF1', minimumImprovement: 0 }, config);
     expect(run.promotion).toEqual({ metric: 'macroF1', minimumImprovement: 0 });
     expect(prepareRun(execution, {}, config).promotion).toEqual(config.promotion);
-    expect(run.names.transformJobs).toEqual({ challenger: `flowers-${run.runId}-c`, champion: `flowers-${run.runId}-s` });
+    // null is no override, as for hyperparameters.
+    expect(prepareRun(execution, { promotionMetric: null, minimumImprovement: null }, config).promotion).toEqual(config.promotion);
+    expect(run.names.transformJobs).toEqual({ challenger: `flowers-evalc-${run.runId}`, champion: `flowers-evals-${run.runId}` });
     expect(run.evaluation).toEqual({
       folderUri: `s3://artifacts/training/evaluation/${run.runId}/`,
       predictions: {
@@ -124,7 +126,6 @@ describe('prepareRun', () => {
     [{ hyperparameters: { epochs: 0, dropoutRate: 2 } }, 'input.hyperparameters.epochs must be a whole number in [1, 1000], got 0; input.hyperparameters.dropoutRate must be a number in [0, 1], got 2'],
     [{ trigger: 'DROP TABLE' }, "input.trigger must be a short lowercase word such as 'manual'"],
     [{ promotionMetric: 'f1' }, "input.promotionMetric must be one of 'accuracy', 'macroF1', got \"f1\""],
-    [{ promotionMetric: null }, "input.promotionMetric must be one of 'accuracy', 'macroF1', got null"],
     [{ minimumImprovement: 2 }, 'input.minimumImprovement must be a number in [0, 1], got 2'],
     [{ minimumImprovement: '0.1' }, 'input.minimumImprovement must be a number in [0, 1], got "0.1"'],
     [{ minimumImprovement: -0.01, promotionMetric: 'F1' }, "input.promotionMetric must be one of 'accuracy', 'macroF1', got \"F1\"; input.minimumImprovement must be a number in [0, 1], got -0.01"],

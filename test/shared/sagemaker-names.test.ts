@@ -17,6 +17,8 @@ import {
   runNames,
   SAGEMAKER_NAME_MAX_LENGTH,
   staticResourceName,
+  transformJobName,
+  transformJobPrefix,
 } from '../../lambda/shared/sagemaker-names';
 import { iamWildcardMatches, pipelineRunIds } from '../support/naming';
 import { API_MODEL_NAME_PATTERN, API_NAME_MAX_LENGTH, API_NAME_PATTERN } from '../support/sagemaker-api';
@@ -61,7 +63,7 @@ test('every name a run gets is a valid SageMaker name, the pipeline\'s own, and 
     for (const job of transforms) {
       expect(apiName(job)).toBe(true);
       expect(names.trainingJobs).not.toContain(job);
-      expect(iamWildcardMatches(iamResourceNames.transformJobs(prefix.toLowerCase()), job.toLowerCase())).toBe(true);
+      expect(iamWildcardMatches(iamResourceNames.evaluationTransformJobs(prefix.toLowerCase()), job.toLowerCase())).toBe(true);
       expect(iamWildcardMatches(iamResourceNames.runResources(prefix.toLowerCase()), job.toLowerCase())).toBe(false);
     }
   }), { numRuns: 300 });
@@ -100,4 +102,27 @@ test('refuses a prefix too long for a run id, and a run of more than 10 attempts
   expect(() => runNames('p'.repeat(RESOURCE_NAME_PREFIX_MAX_LENGTH + 1), runId('x', '2026-01-01T00:00:00Z'), 1))
     .toThrow(`resource name prefix '${'p'.repeat(39)}' must be a SageMaker name of at most 38 characters`);
   expect(() => runNames('p', runId('x', '2026-01-01T00:00:00Z'), 11)).toThrow('a run makes 1 to 10 training attempts, got 11');
+});
+
+test('a transform job name is a valid SageMaker name, matched by its IAM wildcard and by no pipeline pattern', () => {
+  const tags = fc.stringMatching(/^[a-z0-9]{1,5}$/);
+  fc.assert(fc.property(validName(RESOURCE_NAME_PREFIX_MAX_LENGTH), tags, pipelineRunIds, (prefix, tag, id) => {
+    const jobPrefix = transformJobPrefix(prefix, tag);
+    expect(jobPrefix.length).toBeLessThanOrEqual(RESOURCE_NAME_PREFIX_MAX_LENGTH);
+    expect(jobPrefix.endsWith(`-${tag}`)).toBe(true);
+    const name = transformJobName(jobPrefix, id);
+    expect(apiName(name)).toBe(true);
+    expect(iamWildcardMatches(iamResourceNames.transformJobs(jobPrefix.toLowerCase()), name.toLowerCase())).toBe(true);
+    // Another tag's jobs for the same prefix are never matched.
+    const other = transformJobName(transformJobPrefix(prefix, tag === 'x' ? 'y' : 'x'), id);
+    expect(iamWildcardMatches(iamResourceNames.transformJobs(jobPrefix.toLowerCase()), other.toLowerCase())).toBe(false);
+  }), { numRuns: 300 });
+});
+
+test.each([
+  ['an upper-case tag', 'flowers', 'Batch', 'a transform job tag is 1-5 lower-case letters and digits'],
+  ['a tag of 6 characters', 'flowers', 'batchx', 'a transform job tag is 1-5 lower-case letters and digits'],
+  ['a prefix of 39 characters', 'a'.repeat(39), 'batch', 'must be a SageMaker name of at most 38 characters'],
+])('transformJobPrefix refuses %s', (_name, prefix, tag, message) => {
+  expect(() => transformJobPrefix(prefix, tag)).toThrow(message);
 });

@@ -109,10 +109,14 @@ export function resolveIntrinsics(template: TemplateJson, value: unknown): unkno
   return Object.fromEntries(keys.map((key) => [key, resolveIntrinsics(template, object[key])]));
 }
 
-/** The definition of the template's only state machine, parsed, with every intrinsic resolved. */
-export function stateMachineDefinition(template: TemplateJson): Record<string, unknown> {
-  const machines = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
-  if (machines.length !== 1) throw new Error(`expected one state machine, found ${machines.length}`);
+/**
+ * The definition of the template's only state machine (or the only one whose logical id contains `idContains`),
+ * parsed, with every intrinsic resolved.
+ */
+export function stateMachineDefinition(template: TemplateJson, idContains = ''): Record<string, unknown> {
+  const machines = Object.entries(template.Resources)
+    .filter(([id, r]) => r.Type === 'AWS::StepFunctions::StateMachine' && id.includes(idContains));
+  if (machines.length !== 1) throw new Error(`expected one state machine${idContains ? ` with '${idContains}' in its id` : ''}, found ${machines.length}`);
   const definition = resolveIntrinsics(template, machines[0][1].Properties!.DefinitionString) as string;
   return JSON.parse(definition);
 }

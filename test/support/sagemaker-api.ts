@@ -18,8 +18,8 @@ export const API_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 export const API_MODEL_NAME_PATTERN = /^[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
 export const API_NAME_MAX_LENGTH = 63;
 const NAMED_MEMBERS: Record<string, RegExp> = {
-  TrainingJobName: API_NAME_PATTERN, TransformJobName: API_NAME_PATTERN, EndpointName: API_NAME_PATTERN, EndpointConfigName: API_NAME_PATTERN,
-  VariantName: API_NAME_PATTERN, ModelName: API_MODEL_NAME_PATTERN,
+  TrainingJobName: API_NAME_PATTERN, EndpointName: API_NAME_PATTERN, EndpointConfigName: API_NAME_PATTERN,
+  VariantName: API_NAME_PATTERN, ModelName: API_MODEL_NAME_PATTERN, TransformJobName: API_NAME_PATTERN,
 };
 const ENUM_MEMBERS: Record<string, Record<string, string>> = {
   'ResourceConfig.InstanceType': sagemaker.TrainingInstanceType,
@@ -34,13 +34,12 @@ const ENUM_MEMBERS: Record<string, Record<string, string>> = {
   'CapacitySize.Type': sagemaker.CapacitySizeType,
   'ListEndpointConfigsInput.SortBy': sagemaker.EndpointConfigSortKey,
   'ListEndpointConfigsInput.SortOrder': sagemaker.OrderKey,
-  // Batch Transform (CreateTransformJob in the SageMaker API reference).
   'TransformResources.InstanceType': sagemaker.TransformInstanceType,
-  'CreateTransformJobRequest.BatchStrategy': sagemaker.BatchStrategy,
+  'TransformS3DataSource.S3DataType': sagemaker.S3DataType,
   'TransformInput.SplitType': sagemaker.SplitType,
   'TransformInput.CompressionType': sagemaker.CompressionType,
   'TransformOutput.AssembleWith': sagemaker.AssemblyType,
-  'TransformS3DataSource.S3DataType': sagemaker.S3DataType,
+  'CreateTransformJobRequest.BatchStrategy': sagemaker.BatchStrategy,
 };
 
 /**

@@ -1,9 +1,12 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { PipelineConfig } from '../../../lambda/shared/pipeline-config';
 import type { TrainingJobDefinition } from '../../training/training-job-definition';
+import type { BatchInstanceType } from '../../batch/batch-instance-type';
 import type { DeploymentStrategy } from '../deployment-strategy';
 import type { IRetrainableEndpoint } from '../retraining-pipeline';
 
@@ -15,7 +18,7 @@ export interface PipelineArns {
   readonly models: string;
   /** Exactly `<job prefix>-<run id>-<attempt digit>`. */
   readonly trainingJobs: string;
-  /** Exactly `<job prefix>-<run id>-<c or s>`: the evaluation's Batch Transform jobs. */
+  /** `<prefix cut>-evalc-<run id>` and `-evals-`: the evaluation's Batch Transform jobs. */
   readonly transformJobs: string;
   readonly stateMachine: string;
   /** Scalable targets get random ids, so their ARNs cannot be named in advance. */
@@ -24,11 +27,11 @@ export interface PipelineArns {
 
 /** The Batch Transform settings of the evaluation. */
 export interface EvaluationSettings {
-  readonly instanceType: string;
+  readonly instanceType: BatchInstanceType;
   /** A transform job still running after this long is abandoned (and stopped by the failure phase). */
-  readonly timeoutSeconds: number;
-  /** The endpoint's key, for the transform instance's volume (when the instance type takes one) and its output. */
-  readonly volumeKmsKeyId?: string;
+  readonly maxRuntime: Duration;
+  /** The endpoint's key: it encrypts the transform instances' volumes and the predictions, as it does the endpoint's. */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Everything the phases of a run need: the construct's settings and the resources the states use. */

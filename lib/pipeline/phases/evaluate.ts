@@ -1,9 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { PATHS, PhaseContext } from './context';
 import { FailurePhase } from './failure';
 import { retryByCause } from './retries';
 import { invokeStep, sageMakerTask } from './tasks';
+import { createTransformJobTask } from '../../batch/transform-job';
 import { EvaluationErrorName } from '../../../lambda/shared/evaluation-contract';
 import type { TestSetSource } from '../../../lambda/shared/evaluation-report';
 
@@ -123,53 +124,23 @@ export function evaluate(ctx: PhaseContext, failure: FailurePhase, gate: sfn.ICh
 
 /** The model each transform job of a run classifies the test set with. */
 type ScoredModel = 'challenger' | 'champion';
-
 /**
- * The CreateTransformJob request of one model on the run's test manifest: one image per request
- * (`application/x-image`, no splitting, one record per invocation), the verbose JSON answer (labels and
- * probabilities), one output object per image. Kept in one function so that a shared Batch Transform request
- * builder can replace it.
+ * createTransformJob.sync of one model on the run's test manifest, as every Batch Transform job of this package runs
+ * (lib/batch/transform-job.ts: one image per request, the verbose JSON answer, one output object per image). An API
+ * error a retry can fix is retried; any other error ends the branch, and so the Parallel state, into the failure phase.
  */
-export function renderEvaluationTransform(ctx: PhaseContext, model: ScoredModel, modelNamePath: string): Record<string, unknown> {
-  const key = ctx.evaluation.volumeKmsKeyId;
-  return {
-    TransformJobName: sfn.JsonPath.stringAt(`$.run.names.transformJobs.${model}`),
-    ModelName: sfn.JsonPath.stringAt(modelNamePath),
-    BatchStrategy: 'SingleRecord',
-    // The algorithm's endpoint takes one image of at most 6 MB per request (InvokeEndpoint's own limit).
-    MaxPayloadInMB: 6,
-    ModelClientConfig: { InvocationsTimeoutInSeconds: 60, InvocationsMaxRetries: 1 },
-    TransformInput: {
-      DataSource: { S3DataSource: { S3DataType: 'ManifestFile', S3Uri: sfn.JsonPath.stringAt('$.testSet.testManifestUri') } },
-      ContentType: 'application/x-image',
-      CompressionType: 'None',
-      SplitType: 'None',
-    },
-    TransformOutput: {
-      S3OutputPath: sfn.JsonPath.stringAt(`$.run.evaluation.predictions.${model}`),
-      Accept: 'application/json;verbose',
-      AssembleWith: 'None',
-    },
-    TransformResources: {
-      InstanceType: ctx.evaluation.instanceType,
-      InstanceCount: 1,
-      ...(key ? { VolumeKmsKeyId: key } : {}),
-    },
-  };
-}
-
-/** createTransformJob.sync of one model; an API error a retry can fix is retried, any other error fails the run. */
 function transformState(ctx: PhaseContext, id: string, model: ScoredModel, modelNamePath: string): sfn.CustomState {
-  const state = new sfn.CustomState(ctx.scope, id, {
-    stateJson: {
-      Type: 'Task',
-      Resource: `arn:${Stack.of(ctx.scope).partition}:states:::sagemaker:createTransformJob.sync`,
-      Parameters: sfn.FieldUtils.renderObject(renderEvaluationTransform(ctx, model, modelNamePath)),
-      ResultPath: null,
-      // A transform job has no stopping condition of its own: the task gives up after this, and the failure
-      // phase stops the job.
-      TimeoutSeconds: ctx.evaluation.timeoutSeconds,
-    },
+  const state = createTransformJobTask(ctx.scope, id, {
+    transformJobName: sfn.JsonPath.stringAt(`$.run.names.transformJobs.${model}`),
+    modelName: sfn.JsonPath.stringAt(modelNamePath),
+    manifestUri: sfn.JsonPath.stringAt('$.testSet.testManifestUri'),
+    outputUri: sfn.JsonPath.stringAt(`$.run.evaluation.predictions.${model}`),
+    instanceType: ctx.evaluation.instanceType,
+    instanceCount: 1,
+    encryptionKey: ctx.evaluation.encryptionKey,
+    // The failure phase stops a job still running when its task gives up.
+    maxRuntime: ctx.evaluation.maxRuntime,
+    resultPath: `$.transformJobs.${model}`,
   });
   // Inside a Parallel branch a Catch cannot leave the branch: errors that are not retried end the branch (and so
   // the Parallel state, whose Catch enters the failure phase) through a Fail state of the branch.
