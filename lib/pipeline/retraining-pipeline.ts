@@ -704,8 +704,9 @@ function evaluationProblems(props: RetrainingPipelineProps): string[] {
     const processor = props.endpoint.capacity.processor;
     if (typeProblems.length === 0 && !Token.isUnresolved(type.name) && type.processor !== processor) {
       const suggestion = processor === Processor.GPU ? 'ml.g4dn.xlarge' : 'ml.m5.xlarge';
-      problems.push(`evaluationInstanceType '${type.name}' is a ${type.processor} type but the endpoint's model uses the ${processor} `
-        + `image: use a ${processor} type such as '${suggestion}', or leave evaluationInstanceType unset`);
+      const [given, needed] = [String(type.processor).toUpperCase(), processor.toUpperCase()];
+      problems.push(`evaluationInstanceType '${type.name}' is a ${given} type but the endpoint's model uses the ${needed} `
+        + `image: use a ${needed} type such as '${suggestion}', or leave evaluationInstanceType unset`);
     }
   }
   return problems;

@@ -49,16 +49,16 @@ export function selectTestSet(ctx: PhaseContext, failure: FailurePhase, train: s
   }).next(wholeFolder);
   select.addCatch(noTestSet, { errors: [EvaluationErrorName.UNUSABLE_DATASET], resultPath: '$.testSetError' });
   failure.catchAll(select);
-  const withoutHoldOut = new sfn.Pass(scope, 'TrainWithoutHoldOut', {
-    parameters: { type: 'ManifestFile', 'uri.$': '$.testSet.trainingManifestUri' },
-    resultPath: EVALUATION_PATHS.trainingData,
-  }).next(train);
   const source = (value: TestSetSource) => sfn.Condition.and(
     sfn.Condition.isPresent('$.testSet.source'),
     sfn.Condition.stringEquals('$.testSet.source', value),
   );
   let choice = new sfn.Choice(scope, 'WhichTestSet').when(source('test-folder'), wholeFolder);
   if (holdOut) {
+    const withoutHoldOut = new sfn.Pass(scope, 'TrainWithoutHoldOut', {
+      parameters: { type: 'ManifestFile', 'uri.$': '$.testSet.trainingManifestUri' },
+      resultPath: EVALUATION_PATHS.trainingData,
+    }).next(train);
     choice = choice.when(sfn.Condition.and(
       source('hold-out'),
       sfn.Condition.isPresent('$.testSet.trainingManifestUri'),
