@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: our preprocessing against sharp (the speed anchor) on photo-like inputs, the Lambda zip size and
- * module init time. Each engine × input is measured in a fresh child process running an esbuild bundle (minified,
+ * `npm run bench`: the size of every Lambda handler's bundle (bench/handler-bundles.ts), then our preprocessing against
+ * sharp (the speed anchor) on photo-like inputs, the Lambda zip size and module init time. Each engine × input is measured in a fresh child process running an esbuild bundle (minified,
  * target node22, like the Lambda), so that its peak RSS is its own. Ends with `ratio_vs_sharp_12mp=<x>`: median of
  * the zip package's engine (js: tfjs-node cannot go into a zip) over sharp's median, 12 MP JPEG → 224² JPEG.
  * Then the first-request benchmark (bench/first-request.ts): the whole handler as the InferenceFunction construct
@@ -14,6 +14,7 @@ import * as path from 'path';
 import { deflateRawSync } from 'zlib';
 import { buildSync } from 'esbuild';
 import { firstRequestBench, synthesizedInferenceFunction } from './first-request';
+import { printHandlerBundleSizes } from './handler-bundles';
 import { BenchInput, makeInputs } from './inputs';
 import type { Report, Stages } from './worker';
 
@@ -84,6 +85,8 @@ function initTime(file: string): number {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  printHandlerBundleSizes();
+  console.log('');
   const dir = mkdtempSync(path.join(tmpdir(), 'preprocess-bench-'));
   try {
     const inputs = await makeInputs(dir);

@@ -69,5 +69,11 @@ export class ImageClassifierStack extends Stack {
       });
       new CfnOutput(this, 'NotificationTopicArn', { value: pipeline.topic.topicArn });
     }
+    if (this.classifier.dashboard) {
+      new CfnOutput(this, 'DashboardName', {
+        description: 'The CloudWatch dashboard of runs, endpoint and function (CloudWatch console, Dashboards)',
+        value: this.classifier.dashboard.dashboard.dashboardName,
+      });
+    }
   }
 }

@@ -10,6 +10,7 @@ import { Hyperparameters } from './algorithm/hyperparameters';
 import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
 import { DatasetSeed } from './dataset/dataset-seed';
+import { ClassifierDashboard, dashboardNameProblem } from './monitoring/classifier-dashboard';
 import { inspectImageFolder } from './private/image-folder';
 import { logRemovalPolicyProblems } from './private/log-groups';
 import { ClassifierVpcEndpoints } from './private/vpc-endpoints';
@@ -52,6 +53,15 @@ export interface ImageClassifierInferenceOptions extends Omit<InferenceFunctionP
    * @default - the dataset bucket
    */
   readonly readableBuckets?: InferenceFunctionProps['readableBuckets'];
+}
+
+/** Dashboard settings of an `ImageClassifier`. */
+export interface ImageClassifierDashboardOptions {
+  /**
+   * The dashboard's name: letters, digits, `-` and `_`.
+   * @default - a name CloudFormation generates
+   */
+  readonly dashboardName?: string;
 }
 
 /** Properties of an `ImageClassifier`. Every one is optional. */
@@ -143,6 +153,14 @@ export interface ImageClassifierProps {
    */
   readonly sageMakerRuntimeEndpoint?: ec2.IInterfaceVpcEndpoint;
   /**
+   * A CloudWatch dashboard of the classifier (`ClassifierDashboard`): each retraining run's scores, promotion and
+   * training time, runs succeeded and failed, the endpoint's invocations, latency and errors, the inference function's
+   * errors and duration. `false` for none, or its settings. Cost: $3 a month per dashboard beyond the account's 3
+   * free ones, small beside the endpoint's instances; the run metrics it graphs are published whether or not it exists.
+   * @default true
+   */
+  readonly dashboard?: boolean | ImageClassifierDashboardOptions;
+  /**
    * How long every log group of the classifier keeps its events: the inference function's, the pipeline's, the
    * cleanup's, the algorithm check's, the seed upload's and the first run's. A part's own `logRetention`
    * (`inference.logRetention`, `retraining.logRetention`, `training.logRetention`) wins for that part.
@@ -193,6 +211,8 @@ export class ImageClassifier extends ImageClassifierBase {
   public readonly vpcEndpoints: ec2.IVpcEndpoint[] = [];
   /** The SageMaker Runtime interface endpoint the inference function calls the endpoint through, when in a VPC. */
   public readonly sageMakerRuntimeEndpoint?: ec2.IInterfaceVpcEndpoint;
+  /** The CloudWatch dashboard, unless `dashboard: false`; add batch runs to it with `dashboard.addBatchWidgets`. */
+  public readonly dashboard?: ClassifierDashboard;
 
   constructor(scope: Construct, id: string, props: ImageClassifierProps = {}) {
     super(scope, id);
@@ -231,6 +251,9 @@ export class ImageClassifier extends ImageClassifierBase {
       problems.push('set vpc once on the ImageClassifier, not also in training, serving or inference');
     }
     problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
+    const dashboardOptions = typeof props.dashboard === 'object' && props.dashboard !== null ? props.dashboard : {};
+    const dashboardProblem = dashboardNameProblem(dashboardOptions.dashboardName, 'dashboard.dashboardName');
+    if (dashboardProblem) problems.push(dashboardProblem);
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid ImageClassifier props:\n  ${problems.join('\n  ')}`);
     }
@@ -323,6 +346,14 @@ export class ImageClassifier extends ImageClassifierBase {
       this.vpcEndpoints.push(shared.s3, shared.sageMakerRuntime);
     }
     this.sageMakerRuntimeEndpoint?.connections.allowDefaultPortFrom(this.inference.function, `${this.node.path} inference function to SageMaker Runtime`);
+    if (props.dashboard !== false) {
+      this.dashboard = new ClassifierDashboard(this, 'Dashboard', {
+        endpoint: this.endpoint,
+        pipeline: this.pipeline,
+        inference: this.inference,
+        dashboardName: dashboardOptions.dashboardName,
+      });
+    }
   }
 }
 

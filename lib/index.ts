@@ -11,6 +11,8 @@ export * from './inference/inference-function';
 export * from './inference/inference-function-base';
 export * from './lifecycle/endpoint-cleanup';
 export * from './lifecycle/first-run';
+export * from './monitoring/classifier-dashboard';
+export * from './monitoring/run-metrics';
 export * from './pipeline/deployment-strategy';
 export * from './pipeline/promotion-metric';
 export * from './pipeline/retraining-pipeline';

@@ -25,7 +25,7 @@ import {
 import {
   AlgorithmLocationOverrides, AugmentationRandomFlip, BatchInstanceType, ImageClassifierBatchOptions, ClassifierEndpoint, ClassifierEndpointProps, DataCaptureOptions, DatasetBucket,
   DatasetBucketProps, DeploymentStrategy, DeploymentStrategyOptions, EndpointCapacity, EndpointCleanupProps, EvalMetric, Hyperparameters,
-  ImageClassifierInferenceOptions, ImageClassifierProps, ImageClassifierRetrainingOptions, ImageClassifierServingOptions,
+  ImageClassifierDashboardOptions, ImageClassifierInferenceOptions, ImageClassifierProps, ImageClassifierRetrainingOptions, ImageClassifierServingOptions,
   ImageClassifierTrainingOptions, ImageResizeInterpolation, InferenceFunctionProps, InferenceInbox, InferenceInstanceType,
   InferencePackaging, InstanceCapacityOptions, JumpStartModel, ModelArtifact, Optimizer, Processor, ReinitializeTopLayer,
   PromotionMetric, RetrainingPipelineProps, RetrainingSchedule, ServerlessCapacity, ServerlessCapacityOptions, ShiftedDeploymentOptions,
@@ -828,7 +828,7 @@ const seedDatasetFrom = field({
 export const IMAGE_CLASSIFIER_PARTS = ['dataset', 'training', 'serving', 'retraining', 'inference', 'batch'] as const;
 const IMAGE_CLASSIFIER_OWN_NAMES = [
   'model', 'hyperparameters', 'encryptionKey', 'seedDatasetFrom', 'startRetrainingOnDeploy', 'vpc', 'vpcSubnets', 'createVpcEndpoints',
-  'sageMakerRuntimeEndpoint', 'logRetention', 'logRemovalPolicy',
+  'sageMakerRuntimeEndpoint', 'logRetention', 'logRemovalPolicy', 'dashboard',
 ];
 export const IMAGE_CLASSIFIER_NAMES = [...new Set([
   ...IMAGE_CLASSIFIER_OWN_NAMES, ...IMAGE_CLASSIFIER_PARTS, ...DATASET_BUCKET_NAMES, ...TRAINING_OPTION_NAMES, ...CLASSIFIER_ENDPOINT_NAMES,
@@ -880,6 +880,13 @@ export const imageClassifierProps = withUnknownFields(record<ImageClassifierProp
   createVpcEndpoints: field({ valid: fc.boolean() }),
   logRetention,
   logRemovalPolicy,
+  dashboard: oneOf<boolean | ImageClassifierDashboardOptions | undefined>(field({ valid: fc.boolean() }), record<ImageClassifierDashboardOptions>({
+    dashboardName: field({
+      valid: fc.stringMatching(/^[A-Za-z0-9_-]{1,255}$/),
+      invalid: stringOutside((name) => /^[A-Za-z0-9_-]{1,255}$/.test(name)),
+      token: stringToken('classifier'),
+    }),
+  }) as Shape<ImageClassifierDashboardOptions>),
   sageMakerRuntimeEndpoint: field({
     valid: made('ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(…)', (scope, id) => ec2.InterfaceVpcEndpoint.fromInterfaceVpcEndpointAttributes(scope, id, {
       vpcEndpointId: 'vpce-12345678', port: 443, securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(scope, `${id}SecurityGroup`, 'sg-87654321')],

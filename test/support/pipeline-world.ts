@@ -174,6 +174,8 @@ export class PipelineWorld {
   public readonly scalingPolicies = new Set<string>();
   public readonly parameters = new Map<string, string>();
   public readonly messages: Array<{ subject: string; message: string }> = [];
+  /** What the pipeline's step function wrote on stdout (its log lines and CloudWatch EMF metric lines), a line each. */
+  public readonly stepFunctionOutput: string[] = [];
   /** The champion record before the run. */
   public readonly initialChampion: string;
   private trainingAttempts = 0;
@@ -258,7 +260,8 @@ export class PipelineWorld {
       for (const problem of sageMakerRequestProblems(operation, request)) this.apiProblems.push(`${state}: ${problem}`);
     }
     switch (api) {
-      case 'lambda': return EVALUATION_ACTIONS.includes(request.action as string) ? this.evaluation(request) : pipelineStepHandler(request as never);
+      case 'lambda': return EVALUATION_ACTIONS.includes(request.action as string) ? this.evaluation(request)
+        : this.captureOutput(() => pipelineStepHandler(request as never));
       case 'sagemaker:createTransformJob.sync': return this.transform(request);
       case 'aws-sdk:sagemaker:stopTransformJob': {
         const job = this.transformJobs.get(request.TransformJobName as string);
@@ -331,6 +334,23 @@ export class PipelineWorld {
         return {};
       default:
         throw new Error(`the simulated world does not answer ${api} (state ${state})`);
+    }
+  }
+
+  /**
+   * Runs the step function's handler with its stdout kept in `stepFunctionOutput` (the handler does its work before
+   * its first await, so concurrent runs cannot mix their lines).
+   */
+  private captureOutput<T>(run: () => T): T {
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string | Uint8Array) => {
+      this.stepFunctionOutput.push(...String(chunk).split('\n').filter((line) => line.length > 0));
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      return run();
+    } finally {
+      process.stdout.write = write;
     }
   }
 

@@ -11,12 +11,15 @@ import { invokeStep, notify, putChampion, sageMakerCall } from './tasks';
  * Without one: the same with the validation accuracies. Then `promote` follows. Otherwise the run deletes the model
  * it created for the evaluation, keeps the champion's new test-set figures in its record (so that the next run on
  * this test set does not score it again), tells the owner both figures and succeeds unpromoted.
+ * The step also publishes the run's figures as CloudWatch metrics (never failing for them).
  */
 export function gate(ctx: PhaseContext, failure: FailurePhase, promote: sfn.IChainable): sfn.IChainable {
   const scope = ctx.scope;
   const evaluate = invokeStep(ctx, 'EvaluateModel', {
     action: 'evaluate',
     metricName: VALIDATION_ACCURACY_METRIC.Name,
+    // The dimension of the run's CloudWatch metrics (lambda/shared/run-metrics-contract.ts).
+    endpointName: ctx.endpoint.endpointName,
     // The whole description: FinalMetricDataList is optional in it, and a path to it would fail the run when absent.
     training: sfn.JsonPath.objectAt('$.training'),
     champion: sfn.JsonPath.stringAt('$.champion.record'),
