@@ -312,8 +312,8 @@ describe('a retraining run with a test set', () => {
     expect(channel(folder).S3Uri).toMatch(/^s3:\/\/.+\/training\/$/);
   });
 
-  test('no test set (too few images to hold out): the fallback gate compares validation accuracies', async () => {
-    const result = await run({ testSet: 'none', endpointExists: true, championAccuracy: 0.8, validationAccuracy: 0.9 });
+  test.each(['none', 'empty'] as const)('no test set (%s): the fallback gate compares validation accuracies', async (testSet) => {
+    const result = await run({ testSet, endpointExists: true, championAccuracy: 0.8, validationAccuracy: 0.9 });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.path).toEqual(expect.arrayContaining(['SelectTestSet', 'NoTestSet', 'TrainOnTrainingFolder', 'NoTestSetScores', 'Promoted']));
     expect(transforms(result)).toHaveLength(0);

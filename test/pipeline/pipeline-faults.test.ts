@@ -308,7 +308,7 @@ describe('the README\'s pipeline section', () => {
     const states = allStates(fixture.definition);
     expect([...named].filter((name) => !states.has(name))).toEqual([]);
     expect(named.size).toBeGreaterThan(15);
-    for (const phase of ['guard', 'train', 'gate', 'deploy', 'verify', 'promote', 'failure']) {
+    for (const phase of ['guard', 'train', 'evaluate', 'gate', 'deploy', 'verify', 'promote', 'failure']) {
       expect(existsSync(join(__dirname, '..', '..', 'lib', 'pipeline', 'phases', `${phase}.ts`))).toBe(true);
     }
   });

@@ -21,7 +21,8 @@ export type TrainingOutcome = 'success' | 'capacity' | 'failure';
 export type EndpointOutcome = 'in-service' | 'failed' | 'silent-rollback' | 'stuck' | 'slow';
 /** How a Batch Transform job of the evaluation ends, or `all-images-failed`: it completes, but no answer is usable. */
 export type TransformOutcome = 'success' | 'failure' | 'all-images-failed';
-export type TestSetKind = 'test-folder' | 'hold-out' | 'none';
+/** `empty`: a test/ folder with no image of a trained class (imageCount 0); `none`: a dataset that cannot give one. */
+export type TestSetKind = 'test-folder' | 'hold-out' | 'empty' | 'none';
 export interface Figures { readonly accuracy: number; readonly macroF1: number }
 export type FaultKind = 'throttling' | 'validation' | 'not-found' | 'internal' | 'timeout' | 'job-failed';
 export const FAULT_KINDS: readonly FaultKind[] = ['throttling', 'validation', 'not-found', 'internal', 'timeout', 'job-failed'];
@@ -445,7 +446,7 @@ export class PipelineWorld {
       if (kind === 'none') throw new AwsError('UnusableDataset', 'class daisy has 3 training images: too few to hold 10% out as the test set');
       const folder = request.runFolderUri as string;
       return {
-        source: kind, version: TEST_SET_VERSION, imageCount: 40, classes: ['daisy', 'roses', 'tulips'], classesWithoutTestImages: [],
+        source: kind === 'empty' ? 'test-folder' : kind, version: TEST_SET_VERSION, imageCount: kind === 'empty' ? 0 : 40, classes: ['daisy', 'roses', 'tulips'], classesWithoutTestImages: [],
         testManifestUri: `${folder}test.manifest`, trainingManifestUri: kind === 'hold-out' ? `${folder}training.manifest` : null,
         skipped: { count: 0, examples: [], listUri: null },
       };

@@ -8,6 +8,9 @@ import { createTransformJobTask } from '../../batch/transform-job';
 import { EvaluationErrorName } from '../../../lambda/shared/evaluation-contract';
 import type { TestSetSource } from '../../../lambda/shared/evaluation-report';
 
+/** The evaluation function may run for 5 minutes (listing a large dataset, a large report): its calls wait a little longer. */
+const EVALUATION_CALL_TIMEOUT = Duration.minutes(6);
+
 /** The test set's `source` when the run has none. */
 export const NO_TEST_SET = 'none';
 
@@ -26,8 +29,9 @@ export const EVALUATION_PATHS = {
  * and picks the test set: the `test/` folder, or a deterministic hold-out of the training images. A hold-out comes
  * with a training manifest listing the other images: the training channel then reads that manifest (S3DataType
  * ManifestFile) instead of the whole training folder, so that no test image is trained on. With the hold-out turned
- * off and no `test/` folder, or a dataset too small to hold images out (UnusableDataset), there is no test set: the
- * run trains on the whole folder and the gate compares validation accuracies.
+ * off and no `test/` folder, or no test image selected (imageCount 0), or a dataset that cannot give a test set
+ * (UnusableDataset), there is no test set: the run trains on the whole folder and the gate compares validation
+ * accuracies.
  */
 export function selectTestSet(ctx: PhaseContext, failure: FailurePhase, train: sfn.IChainable): sfn.IChainable {
   const scope = ctx.scope;
@@ -37,7 +41,7 @@ export function selectTestSet(ctx: PhaseContext, failure: FailurePhase, train: s
     datasetUri: ctx.config.evaluation.datasetUri,
     runFolderUri: sfn.JsonPath.stringAt('$.run.evaluation.folderUri'),
     ...(holdOut ? { holdOutFraction: ctx.config.evaluation.holdOutPercent / 100 } : {}),
-  }, EVALUATION_PATHS.testSet, { fn: ctx.evaluationFunction });
+  }, EVALUATION_PATHS.testSet, { fn: ctx.evaluationFunction, timeout: EVALUATION_CALL_TIMEOUT });
   const wholeFolder = new sfn.Pass(scope, 'TrainOnTrainingFolder', {
     parameters: { type: 'S3Prefix', uri: ctx.training.dataset.trainingData.s3Uri },
     resultPath: EVALUATION_PATHS.trainingData,
@@ -49,9 +53,13 @@ export function selectTestSet(ctx: PhaseContext, failure: FailurePhase, train: s
   }).next(wholeFolder);
   select.addCatch(noTestSet, { errors: [EvaluationErrorName.UNUSABLE_DATASET], resultPath: '$.testSetError' });
   failure.catchAll(select);
+  // A selection with no image (none of a trained class under test/, or a hold-out too small to take any) is no test set.
   const source = (value: TestSetSource) => sfn.Condition.and(
     sfn.Condition.isPresent('$.testSet.source'),
     sfn.Condition.stringEquals('$.testSet.source', value),
+    sfn.Condition.isPresent('$.testSet.imageCount'),
+    sfn.Condition.isNumeric('$.testSet.imageCount'),
+    sfn.Condition.numberGreaterThan('$.testSet.imageCount', 0),
   );
   let choice = new sfn.Choice(scope, 'WhichTestSet').when(source('test-folder'), wholeFolder);
   if (holdOut) {
@@ -165,5 +173,5 @@ function scoreState(ctx: PhaseContext, id: string, model: ScoredModel, modelName
       imageCount: sfn.JsonPath.numberAt('$.testSet.imageCount'),
     },
     reportPrefixUri: sfn.JsonPath.stringAt('$.run.evaluation.reportsUri'),
-  }, '$.score', { fn: ctx.evaluationFunction, outputPath: '$.score' });
+  }, '$.score', { fn: ctx.evaluationFunction, outputPath: '$.score', timeout: EVALUATION_CALL_TIMEOUT });
 }

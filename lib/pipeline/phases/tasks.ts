@@ -139,10 +139,11 @@ export function notify(ctx: PhaseContext, id: string, subject: string, message: 
 
 /**
  * The pipeline's own Lambda function (or `options.fn`) with `payload`, its result at `resultPath` (and, with
- * `options.outputPath`, only that part of the state passed on).
+ * `options.outputPath`, only that part of the state passed on); the call is abandoned after `options.timeout`
+ * (a minute by default: the pipeline's steps are pure).
  */
 export function invokeStep(ctx: PhaseContext, id: string, payload: Record<string, unknown>, resultPath: string,
-  options: { readonly fn?: lambda.IFunction; readonly outputPath?: string } = {}): tasks.LambdaInvoke {
+  options: { readonly fn?: lambda.IFunction; readonly outputPath?: string; readonly timeout?: Duration } = {}): tasks.LambdaInvoke {
   const invoke = new tasks.LambdaInvoke(ctx.scope, id, {
     lambdaFunction: options.fn ?? ctx.stepFunction,
     outputPath: options.outputPath,
@@ -150,7 +151,7 @@ export function invokeStep(ctx: PhaseContext, id: string, payload: Record<string
     payloadResponseOnly: true,
     resultPath,
     retryOnServiceExceptions: false,
-    taskTimeout: sfn.Timeout.duration(Duration.minutes(1)),
+    taskTimeout: sfn.Timeout.duration(options.timeout ?? Duration.minutes(1)),
   });
   retryTransient(invoke, RETRYABLE_ERRORS.lambda, Duration.seconds(2));
   return invoke;
