@@ -5,7 +5,8 @@
  * the zip package's engine (js: tfjs-node cannot go into a zip) over sharp's median, 12 MP JPEG → 224² JPEG.
  * Then the first-request benchmark (bench/first-request.ts): the whole handler as the InferenceFunction construct
  * packages it against a reference handler on sharp, in new processes; ends with `cold_ratio_vs_sharp=` and
- * `warm_ratio_vs_sharp=`.
+ * `warm_ratio_vs_sharp=`. Last, the batch function's consolidate on growing runs (bench/batch-consolidate.ts); ends with
+ * `batch_consolidate_rss_growth_mb=`.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
@@ -13,6 +14,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { deflateRawSync } from 'zlib';
 import { buildSync } from 'esbuild';
+import { batchConsolidateBench } from './batch-consolidate';
 import { firstRequestBench, synthesizedInferenceFunction } from './first-request';
 import { printHandlerBundleSizes } from './handler-bundles';
 import { BenchInput, makeInputs } from './inputs';
@@ -134,11 +136,13 @@ async function main(): Promise<void> {
     console.log(`  module init (require in a fresh node, median of 5): ${path.basename(entry)} bundle ${initTime(lambdaBundle).toFixed(0)} ms `
       + `(AWS SDK from node_modules here, from the runtime in Lambda); preprocess.ts bundle ${initTime(preprocessBundle).toFixed(0)} ms`);
     const firstRequest = await firstRequestBench(dir);
+    const batchRssGrowth = await batchConsolidateBench();
     writeFileSync(path.join(dir, 'done'), '');
     console.log(`\nbench took ${((Date.now() - started) / 1000).toFixed(0)} s`);
     console.log(`ratio_vs_sharp_12mp=${ratio.toFixed(2)}`);
     console.log(`cold_ratio_vs_sharp=${firstRequest.coldRatio.toFixed(2)}`);
     console.log(`warm_ratio_vs_sharp=${firstRequest.warmRatio.toFixed(2)}`);
+    console.log(`batch_consolidate_rss_growth_mb=${batchRssGrowth.toFixed(0)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -42,6 +42,10 @@ export interface TestSetSelection {
   readonly source: TestSetSource;
   /** hex SHA-256 over the sorted test keys and their ETags: equal versions mean the same images, byte for byte */
   readonly version: string;
+  /**
+   * The number of test images. 0 when none qualifies (no `test/` image of a trained class, or a hold-out that took
+   * none of a small dataset): there is then no test set, and the gate falls back to the validation accuracy.
+   */
   readonly imageCount: number;
   /** the classes the model is trained on (the `training/` class folders), sorted by code point */
   readonly classes: readonly string[];

@@ -3,7 +3,9 @@
  * (`[{"prefix": "s3://bucket/p/"}, "rel/key", ...]`), send each object alone (SplitType None) to the model, and
  * write the model's answer for `rel/key` to `<output path>/rel/key.out`. The model is a function of the relative key
  * and the object's bytes; `undefined` leaves no output for that object (as when a record fails).
+ * Also the S3 emulator fixture the evaluation and batch function tests share (useS3Emulator).
  */
+import { useEmulatorEnvironment } from './aws-environment';
 import { S3Emulator } from './s3-emulator';
 
 export type StubModel = (relativeKey: string, body: Buffer) => string | undefined;
@@ -42,4 +44,27 @@ export function splitUri(uri: string): { bucket: string; key: string } {
   const match = /^s3:\/\/([^/]+)\/(.*)$/s.exec(uri);
   if (match === null) throw new Error(`not an S3 URI: ${uri}`);
   return { bucket: match[1], key: match[2] };
+}
+
+/**
+ * A loopback S3 for the tests of one file, with the AWS SDK pointed at it (no retries): started before the file's
+ * tests, closed after them, reset with `buckets` created and listings of `listPageSize` keys before each test.
+ */
+export function useS3Emulator(buckets: readonly string[], listPageSize: number): { readonly s3: S3Emulator } {
+  const holder = {} as { s3: S3Emulator };
+  let restoreEnvironment: () => void;
+  beforeAll(async () => {
+    holder.s3 = await S3Emulator.start();
+    restoreEnvironment = useEmulatorEnvironment({ s3: holder.s3.url }, { AWS_MAX_ATTEMPTS: '1' });
+  });
+  afterAll(async () => {
+    restoreEnvironment();
+    await holder.s3.close();
+  });
+  beforeEach(() => {
+    holder.s3.reset();
+    for (const bucket of buckets) holder.s3.createBucket(bucket);
+    holder.s3.listPageSize = listPageSize;
+  });
+  return holder;
 }

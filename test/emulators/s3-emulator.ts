@@ -1,5 +1,6 @@
 /**
- * A loopback S3 for GetObject, HeadObject, PutObject and ListObjectsV2 (with ETags, paged by continuation token), path-style (`/bucket/key`: the AWS SDK uses
+ * A loopback S3 for GetObject, HeadObject, PutObject, ListObjectsV2 (with ETags, paged by continuation token) and
+ * multipart uploads (Create, UploadPart, Complete, Abort; parts of at least 5 MiB except the last), path-style (`/bucket/key`: the AWS SDK uses
  * path-style by itself when AWS_ENDPOINT_URL_S3 is an IP address). Errors are S3's XML documents with S3's status
  * codes: NoSuchKey 404, NoSuchBucket 404, AccessDenied 403, BadDigest 400 (when a PutObject's x-amz-checksum-crc32 does
  * not match its body, as the SDK sends one by default).
@@ -52,6 +53,10 @@ export class S3Emulator extends LoopbackEmulator {
   /** the caller's permissions; default: everything allowed */
   public authorize: (access: S3Access) => boolean = () => true;
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
+  /** multipart uploads in progress, by upload id */
+  public readonly uploads = new Map<string, { bucket: string; key: string; contentType?: string; parts: Map<number, Buffer> }>();
+  /** S3's smallest part but the last (5 MiB); lower it to test multipart uploads with small objects */
+  public minimumPartBytes = 5 * 1024 * 1024;
 
   private constructor() {
     super();
@@ -64,6 +69,8 @@ export class S3Emulator extends LoopbackEmulator {
     this.buckets.clear();
     this.authorize = () => true;
     this.listPageSize = 1000;
+    this.uploads.clear();
+    this.minimumPartBytes = 5 * 1024 * 1024;
   }
 
   public createBucket(bucket: string): void {
@@ -94,6 +101,7 @@ export class S3Emulator extends LoopbackEmulator {
     if (this.deniedBuckets.has(bucket)) return s3Error(403, 'AccessDenied', 'Access Denied', {});
     if (objects === undefined) return s3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
 
+    if (request.query.has('uploads') || request.query.has('uploadId')) return this.multipart(request, bucket, key);
     switch (request.method) {
       case 'GET':
       case 'HEAD': {
@@ -133,6 +141,53 @@ export class S3Emulator extends LoopbackEmulator {
     }
   }
 
+  private multipart(request: LoopbackRequest, bucket: string, key: string): LoopbackResponse {
+    if (!this.authorize({ action: 's3:PutObject', bucket, key })) return s3Error(403, 'AccessDenied', 'Access Denied', {});
+    const headers = { 'content-type': 'application/xml', 'x-amz-request-id': randomUUID() };
+    const xml = (root: string, fields: Record<string, string>) => `<?xml version="1.0" encoding="UTF-8"?>\n<${root} xmlns="http://s3.amazonaws.com/doc/2006-03-01/">`
+      + `${Object.entries(fields).map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`).join('')}</${root}>`;
+    if (request.method === 'POST' && request.query.has('uploads')) {
+      const uploadId = randomUUID();
+      this.uploads.set(uploadId, { bucket, key, contentType: request.headers['content-type'], parts: new Map() });
+      return { status: 200, headers, body: xml('InitiateMultipartUploadResult', { Bucket: bucket, Key: key, UploadId: uploadId }) };
+    }
+    const uploadId = request.query.get('uploadId') ?? '';
+    const upload = this.uploads.get(uploadId);
+    if (upload === undefined || upload.bucket !== bucket || upload.key !== key) {
+      return s3Error(404, 'NoSuchUpload', 'The specified upload does not exist.', { UploadId: uploadId });
+    }
+    if (request.method === 'PUT') {
+      const checksum = request.headers['x-amz-checksum-crc32'];
+      if (typeof checksum === 'string' && checksum !== crc32Base64(request.body)) {
+        return s3Error(400, 'BadDigest', 'The CRC32 you specified did not match the calculated checksum.', {});
+      }
+      upload.parts.set(Number(request.query.get('partNumber')), request.body);
+      return { status: 200, headers: { etag: etag(request.body), 'x-amz-request-id': randomUUID() } };
+    }
+    if (request.method === 'DELETE') {
+      this.uploads.delete(uploadId);
+      return { status: 204 };
+    }
+    // POST ?uploadId: CompleteMultipartUpload, with the parts listed in ascending order
+    const listed = [...request.body.toString('utf8').matchAll(/<Part>[\s\S]*?<\/Part>/g)].map(([part]) => ({
+      number: Number(/<PartNumber>(\d+)<\/PartNumber>/.exec(part)?.[1]),
+      eTag: /<ETag>([^<]*)<\/ETag>/.exec(part)?.[1]?.replace(/&quot;/g, '"'),
+    }));
+    const bodies: Buffer[] = [];
+    for (const [index, part] of listed.entries()) {
+      const body = upload.parts.get(part.number);
+      if (body === undefined || etag(body) !== part.eTag) return s3Error(400, 'InvalidPart', 'One or more of the specified parts could not be found.', {});
+      if (index > 0 && part.number <= listed[index - 1].number) return s3Error(400, 'InvalidPartOrder', 'The list of parts was not in ascending order.', {});
+      if (index < listed.length - 1 && body.length < this.minimumPartBytes) return s3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', {});
+      bodies.push(body);
+    }
+    const body = Buffer.concat(bodies);
+    this.buckets.get(bucket)!.set(key, { body, contentType: upload.contentType ?? 'binary/octet-stream', lastModified: new Date() });
+    this.puts.push({ bucket, key, body, contentType: upload.contentType });
+    this.uploads.delete(uploadId);
+    return { status: 200, headers, body: xml('CompleteMultipartUploadResult', { Bucket: bucket, Key: key, ETag: `"${createHash('md5').update(body).digest('hex')}-${listed.length}"` }) };
+  }
+
   private listObjectsV2(bucket: string, query: URLSearchParams): LoopbackResponse {
     const prefix = query.get('prefix') ?? '';
     this.requests.push({ method: 'LIST', bucket, key: prefix });
@@ -149,16 +204,19 @@ export class S3Emulator extends LoopbackEmulator {
     const page = matching.slice(0, maxKeys);
     const truncated = matching.length > page.length;
     const next = truncated ? `<NextContinuationToken>${Buffer.from(page[page.length - 1], 'utf8').toString('base64url')}</NextContinuationToken>` : '';
+    // With encoding-type=url, S3 percent-encodes the keys' UTF-8 (reserved characters too) and writes a space as '+'.
+    const urlEncoded = query.get('encoding-type') === 'url';
+    const encode = (key: string) => (urlEncoded ? encodeURIComponent(key).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+') : key);
     const contents = page.map((key) => {
       const object = objects.get(key)!;
-      return `<Contents><Key>${escapeXml(key)}</Key><Size>${object.body.length}</Size><ETag>${escapeXml(etag(object.body))}</ETag>`
+      return `<Contents><Key>${escapeXml(encode(key))}</Key><Size>${object.body.length}</Size><ETag>${escapeXml(etag(object.body))}</ETag>`
         + `<LastModified>${object.lastModified.toISOString()}</LastModified></Contents>`;
     }).join('');
     return {
       status: 200,
       headers: { 'content-type': 'application/xml', 'x-amz-request-id': randomUUID() },
       body: `<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name>`
-        + `<Prefix>${escapeXml(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys>`
+        + `<Prefix>${escapeXml(encode(prefix))}</Prefix>${urlEncoded ? '<EncodingType>url</EncodingType>' : ''}<KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys>`
         + `<IsTruncated>${truncated}</IsTruncated>${next}${contents}</ListBucketResult>`,
     };
   }

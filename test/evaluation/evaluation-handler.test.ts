@@ -4,9 +4,7 @@
  * `<output>/<rel key>.out` out) by test/emulators/batch-transform-stub.ts.
  */
 import { createHash } from 'crypto';
-import { useEmulatorEnvironment } from '../emulators/aws-environment';
-import { readJson, runBatchTransform, verboseAnswer } from '../emulators/batch-transform-stub';
-import { S3Emulator } from '../emulators/s3-emulator';
+import { readJson, runBatchTransform, useS3Emulator, verboseAnswer } from '../emulators/batch-transform-stub';
 import { handler } from '../../lambda/evaluation/index';
 import type { ScoreEvent, ScoreResult, SelectTestSetEvent, TestSetSelection } from '../../lambda/shared/evaluation-contract';
 import { parseEvaluationReport } from '../../lambda/shared/evaluation-report';
@@ -14,22 +12,7 @@ import { parseEvaluationReport } from '../../lambda/shared/evaluation-report';
 const BUCKET = 'dataset-bucket';
 const RUN_FOLDER = `s3://${BUCKET}/runs/20260101-000000-abcdef01/`;
 
-let s3: S3Emulator;
-let restoreEnvironment: () => void;
-
-beforeAll(async () => {
-  s3 = await S3Emulator.start();
-  restoreEnvironment = useEmulatorEnvironment({ s3: s3.url }, { AWS_MAX_ATTEMPTS: '1' });
-});
-afterAll(async () => {
-  restoreEnvironment();
-  await s3.close();
-});
-beforeEach(() => {
-  s3.reset();
-  s3.createBucket(BUCKET);
-  s3.listPageSize = 7;
-});
+const emulator = useS3Emulator([BUCKET], 7);
 
 const select = (event: Omit<SelectTestSetEvent, 'action'>) => handler({ action: 'selectTestSet', ...event }) as Promise<TestSetSelection>;
 const score = (event: Omit<ScoreEvent, 'action'>) => handler({ action: 'score', ...event }) as Promise<ScoreResult>;
@@ -43,7 +26,7 @@ function seedTraining(classes: Record<string, number>, prefix = 'dataset/'): str
   for (const [label, count] of Object.entries(classes)) {
     for (let i = 0; i < count; i++) {
       const relative = `${label}/img-${i}.${i % 3 === 0 ? 'JPG' : i % 3 === 1 ? 'jpeg' : 'png'}`;
-      s3.putObject(BUCKET, `${prefix}training/${relative}`, `bytes of ${relative}`);
+      emulator.s3.putObject(BUCKET, `${prefix}training/${relative}`, `bytes of ${relative}`);
       keys.push(relative);
     }
   }
@@ -53,17 +36,17 @@ function seedTraining(classes: Record<string, number>, prefix = 'dataset/'): str
 describe('selectTestSet without a test/ folder: the deterministic hold-out', () => {
   test('writes a test manifest and a training manifest that split the images by the hash rule, listing in pages', async () => {
     const images = seedTraining({ daisy: 40, roses: 40, tulips: 40 });
-    s3.putObject(BUCKET, 'dataset/training/README.txt', 'not an image');
-    s3.putObject(BUCKET, 'dataset/training/stray.jpg', 'not in a class folder');
-    s3.putObject(BUCKET, 'dataset/training/roses/', '');
-    s3.putObject(BUCKET, 'dataset/validation/roses/v.jpg', 'not listed');
+    emulator.s3.putObject(BUCKET, 'dataset/training/README.txt', 'not an image');
+    emulator.s3.putObject(BUCKET, 'dataset/training/stray.jpg', 'not in a class folder');
+    emulator.s3.putObject(BUCKET, 'dataset/training/roses/', '');
+    emulator.s3.putObject(BUCKET, 'dataset/validation/roses/v.jpg', 'not listed');
 
     const selection = await select({ datasetUri: `s3://${BUCKET}/dataset`, runFolderUri: RUN_FOLDER, holdOutFraction: 0.25 });
 
     const expectedTest = images.filter((key) => heldOut(key, 0.25));
     expect(expectedTest.length).toBeGreaterThan(10);
-    const testManifest = readJson(s3, selection.testManifestUri) as string[];
-    const trainingManifest = readJson(s3, selection.trainingManifestUri!) as string[];
+    const testManifest = readJson(emulator.s3, selection.testManifestUri) as string[];
+    const trainingManifest = readJson(emulator.s3, selection.trainingManifestUri!) as string[];
     expect(testManifest[0]).toEqual({ prefix: `s3://${BUCKET}/dataset/training/` });
     expect(trainingManifest[0]).toEqual({ prefix: `s3://${BUCKET}/dataset/training/` });
     expect(new Set(testManifest.slice(1))).toEqual(new Set(expectedTest));
@@ -78,37 +61,37 @@ describe('selectTestSet without a test/ folder: the deterministic hold-out', () 
     });
     expect(selection.skipped.count).toBe(2);
     expect(selection.skipped.examples.map((entry) => entry.key).sort()).toEqual(['dataset/training/README.txt', 'dataset/training/stray.jpg']);
-    expect(readJson(s3, selection.skipped.listUri!)).toEqual(selection.skipped.examples);
+    expect(readJson(emulator.s3, selection.skipped.listUri!)).toEqual(selection.skipped.examples);
     // more than one page was listed
-    expect(s3.requests.filter((request) => request.method === 'LIST' && request.key === 'dataset/training/').length).toBeGreaterThan(10);
+    expect(emulator.s3.requests.filter((request) => request.method === 'LIST' && request.key === 'dataset/training/').length).toBeGreaterThan(10);
   });
 
   test('is stable as data grows: new images never move an existing image, and the version changes only with the test images', async () => {
     const before = seedTraining({ a: 30, b: 30 });
     const first = await select({ datasetUri: `s3://${BUCKET}/dataset/`, runFolderUri: RUN_FOLDER });
-    const firstTest = new Set((readJson(s3, first.testManifestUri) as string[]).slice(1));
+    const firstTest = new Set((readJson(emulator.s3, first.testManifestUri) as string[]).slice(1));
     expect(await select({ datasetUri: `s3://${BUCKET}/dataset/`, runFolderUri: RUN_FOLDER })).toEqual(first);
 
-    for (let i = 0; i < 60; i++) s3.putObject(BUCKET, `dataset/training/${i % 2 ? 'a' : 'c'}/new-${i}.jpg`, `new ${i}`);
+    for (let i = 0; i < 60; i++) emulator.s3.putObject(BUCKET, `dataset/training/${i % 2 ? 'a' : 'c'}/new-${i}.jpg`, `new ${i}`);
     const second = await select({ datasetUri: `s3://${BUCKET}/dataset/`, runFolderUri: RUN_FOLDER });
-    const secondTest = new Set((readJson(s3, second.testManifestUri) as string[]).slice(1));
+    const secondTest = new Set((readJson(emulator.s3, second.testManifestUri) as string[]).slice(1));
     for (const key of before) expect(secondTest.has(key)).toBe(firstTest.has(key));
     expect(second.classes).toEqual(['a', 'b', 'c']);
     expect(second.version === first.version).toBe([...secondTest].every((key) => firstTest.has(key)));
 
     // Rewriting a training-only image keeps the version; rewriting a test image changes it.
     const trainingOnly = before.find((key) => !firstTest.has(key))!;
-    s3.putObject(BUCKET, `dataset/training/${trainingOnly}`, 'other bytes');
+    emulator.s3.putObject(BUCKET, `dataset/training/${trainingOnly}`, 'other bytes');
     expect((await select({ datasetUri: `s3://${BUCKET}/dataset/`, runFolderUri: RUN_FOLDER })).version).toBe(second.version);
     const tested = [...secondTest][0];
-    s3.putObject(BUCKET, `dataset/training/${tested}`, 'other bytes');
+    emulator.s3.putObject(BUCKET, `dataset/training/${tested}`, 'other bytes');
     expect((await select({ datasetUri: `s3://${BUCKET}/dataset/`, runFolderUri: RUN_FOLDER })).version).not.toBe(second.version);
   });
 
   test('a class whose every image is held out fails with UnusableDataset naming the class and the fix', async () => {
     const lone = Array.from({ length: 200 }, (_, i) => `solo/x-${i}.jpg`).find((key) => heldOut(key, 0.1))!;
     seedTraining({ many: 20 });
-    s3.putObject(BUCKET, `dataset/training/${lone}`, 'the only image');
+    emulator.s3.putObject(BUCKET, `dataset/training/${lone}`, 'the only image');
     await expect(select({ datasetUri: `s3://${BUCKET}/dataset/`, runFolderUri: RUN_FOLDER })).rejects.toMatchObject({
       name: 'UnusableDataset',
       message: expect.stringMatching(/took every image of the class\(es\) "solo".*add images to dataset\/training\/<class>\/, or put test images in dataset\/test\/<class>\//),
@@ -116,7 +99,7 @@ describe('selectTestSet without a test/ folder: the deterministic hold-out', () 
   });
 
   test('no training image fails with UnusableDataset', async () => {
-    s3.putObject(BUCKET, 'dataset/training/notes.txt', 'x');
+    emulator.s3.putObject(BUCKET, 'dataset/training/notes.txt', 'x');
     await expect(select({ datasetUri: `s3://${BUCKET}/dataset/`, runFolderUri: RUN_FOLDER }))
       .rejects.toMatchObject({ name: 'UnusableDataset', message: expect.stringContaining('no image under dataset/training/') });
   });
@@ -125,7 +108,7 @@ describe('selectTestSet without a test/ folder: the deterministic hold-out', () 
 describe('selectTestSet with a test/ folder', () => {
   test('uses test/ as it is, trains on all of training/, reports classes without test images and skips unknown classes', async () => {
     seedTraining({ cat: 5, dog: 5, eel: 3 });
-    for (const key of ['cat/1.jpg', 'cat/2.png', 'dog/1.jpg', 'yak/1.jpg', 'notes.md']) s3.putObject(BUCKET, `dataset/test/${key}`, key);
+    for (const key of ['cat/1.jpg', 'cat/2.png', 'dog/1.jpg', 'yak/1.jpg', 'notes.md']) emulator.s3.putObject(BUCKET, `dataset/test/${key}`, key);
     const selection = await select({ datasetUri: `s3://${BUCKET}/dataset/`, runFolderUri: RUN_FOLDER });
     expect(selection).toMatchObject({
       source: 'test-folder',
@@ -134,8 +117,8 @@ describe('selectTestSet with a test/ folder', () => {
       classesWithoutTestImages: ['eel'],
       trainingManifestUri: null,
     });
-    expect(readJson(s3, selection.testManifestUri)).toEqual([{ prefix: `s3://${BUCKET}/dataset/test/` }, 'cat/1.jpg', 'cat/2.png', 'dog/1.jpg']);
-    expect(s3.getObject(BUCKET, 'runs/20260101-000000-abcdef01/training.manifest')).toBeUndefined();
+    expect(readJson(emulator.s3, selection.testManifestUri)).toEqual([{ prefix: `s3://${BUCKET}/dataset/test/` }, 'cat/1.jpg', 'cat/2.png', 'dog/1.jpg']);
+    expect(emulator.s3.getObject(BUCKET, 'runs/20260101-000000-abcdef01/training.manifest')).toBeUndefined();
     expect(selection.skipped.examples).toEqual([
       { key: 'dataset/test/notes.md', reason: expect.stringContaining('not a JPEG or PNG') },
       { key: 'dataset/test/yak/1.jpg', reason: 'class "yak" has no training image, so the model cannot learn it' },
@@ -184,7 +167,7 @@ describe('score', () => {
 
   async function prepareTestSet(): Promise<TestSetSelection> {
     seedTraining({ cat: 2, dog: 2, fox: 2, owl: 1, yak: 1 });
-    for (const key of Object.keys(PLAN)) s3.putObject(BUCKET, `dataset/test/${key}`, key);
+    for (const key of Object.keys(PLAN)) emulator.s3.putObject(BUCKET, `dataset/test/${key}`, key);
     return select({ datasetUri: `s3://${BUCKET}/dataset/`, runFolderUri: RUN_FOLDER });
   }
 
@@ -203,7 +186,7 @@ describe('score', () => {
   test('reads every answer, writes the JSON report with the hand-worked figures and the HTML page', async () => {
     const selection = await prepareTestSet();
     const predictions = `${RUN_FOLDER}transform/challenger`;
-    runBatchTransform(s3, selection.testManifestUri, predictions, (relativeKey) => {
+    runBatchTransform(emulator.s3, selection.testManifestUri, predictions, (relativeKey) => {
       const predicted = PLAN[relativeKey];
       if (predicted === 'garbage') return '<html>502 Bad Gateway</html>';
       return predicted === undefined ? undefined : verboseAnswer(MODEL_LABELS, predicted, relativeKey === 'cat/4.jpg' ? 0.75 : 0.9);
@@ -219,7 +202,7 @@ describe('score', () => {
       imageCount: 11,
       failureCount: 2,
     });
-    const report = parseEvaluationReport(readJson(s3, result.reportJsonUri), result.reportJsonUri);
+    const report = parseEvaluationReport(readJson(emulator.s3, result.reportJsonUri), result.reportJsonUri);
     expect(report.classes).toEqual(MODEL_LABELS);
     expect(report.confusionMatrix).toEqual([[3, 1, 0, 0, 0], [1, 2, 0, 0, 0], [0, 1, 0, 1, 0], [0, 0, 0, 0, 0], [0, 0, 0, 0, 0]]);
     expect(report.testSet).toEqual({ version: selection.version, source: 'test-folder', imageCount: 11 });
@@ -233,7 +216,7 @@ describe('score', () => {
       { key: 'dataset/test/fox/3.jpg', reason: `no answer: ${predictions}/fox/3.jpg.out does not exist` },
       { key: 'dataset/test/dog/4.jpg', reason: expect.stringContaining('that are not JSON') },
     ]));
-    const html = s3.getObject(BUCKET, 'runs/20260101-000000-abcdef01/evaluation/challenger-classifier-20260101-000000-abcdef01.html')!;
+    const html = emulator.s3.getObject(BUCKET, 'runs/20260101-000000-abcdef01/evaluation/challenger-classifier-20260101-000000-abcdef01.html')!;
     expect(html.contentType).toBe('text/html; charset=utf-8');
     expect(html.body.toString()).toContain('dataset/test/fox/2.jpg');
   });
@@ -241,8 +224,8 @@ describe('score', () => {
   test('labels of the test set the model does not know join the classes (and count as errors)', async () => {
     const selection = await prepareTestSet();
     const predictions = `${RUN_FOLDER}transform/champion/`;
-    runBatchTransform(s3, selection.testManifestUri, predictions, () => verboseAnswer(['cat', 'dog'], 'cat'));
-    const report = parseEvaluationReport(readJson(s3, (await score({ ...scoreEvent(selection, predictions), role: 'champion' })).reportJsonUri));
+    runBatchTransform(emulator.s3, selection.testManifestUri, predictions, () => verboseAnswer(['cat', 'dog'], 'cat'));
+    const report = parseEvaluationReport(readJson(emulator.s3, (await score({ ...scoreEvent(selection, predictions), role: 'champion' })).reportJsonUri));
     expect(report.classes).toEqual(['cat', 'dog', 'fox']);
     expect(report.failures).toEqual([]);
     expect(report.perClass.find((entry) => entry.label === 'fox')).toEqual({ label: 'fox', precision: null, recall: 0, f1: 0, support: 3 });
@@ -251,13 +234,13 @@ describe('score', () => {
   test('every image without a usable answer: AllTestImagesFailed quoting the first reasons, and no report', async () => {
     const selection = await prepareTestSet();
     const predictions = `${RUN_FOLDER}transform/broken/`;
-    runBatchTransform(s3, selection.testManifestUri, predictions, (relativeKey) => (relativeKey.startsWith('cat') ? '{"probabilities": [1]}' : undefined));
-    const puts = s3.puts.length;
+    runBatchTransform(emulator.s3, selection.testManifestUri, predictions, (relativeKey) => (relativeKey.startsWith('cat') ? '{"probabilities": [1]}' : undefined));
+    const puts = emulator.s3.puts.length;
     await expect(score(scoreEvent(selection, predictions))).rejects.toMatchObject({
       name: 'AllTestImagesFailed',
       message: expect.stringMatching(/model classifier-20260101-000000-abcdef01 gave no usable answer for any of the 11 test images, so it does not serve \(dataset\/test\/cat\/1\.jpg: unexpected answer .*"labels" is not an array/),
     });
-    expect(s3.puts.length).toBe(puts);
+    expect(emulator.s3.puts.length).toBe(puts);
   });
 
   test('refuses a bad event with every problem named', async () => {

@@ -41,7 +41,7 @@ describe('decodeJpeg matches libjpeg (via sharp)', () => {
     ['progressive 4:4:4, optimised scans', () => toBytes(scene(640, 480).jpeg({ progressive: true, chromaSubsampling: '4:4:4', optimiseScans: true }))],
     ['grayscale', () => toBytes(scene(640, 480).grayscale().jpeg())],
     ['grayscale progressive', () => toBytes(scene(640, 480).grayscale().jpeg({ progressive: true }))],
-    ['restart markers every 7 MCUs (own encoder)', async () => encodeJpeg((await rawRgb(await toBytes(scene(640, 480).png()))).data, 640, 480, 90, 7)],
+    ['restart markers every 7 MCUs (own encoder)', async () => encodeJpeg((await rawRgb(await toBytes(scene(640, 480).png()))).data, 640, 480, 90, { restartInterval: 7 })],
   ];
   for (const [name, make] of variants) {
     describe(name, () => {
@@ -127,7 +127,7 @@ describe('decodeJpeg refuses broken streams with CORRUPT_IMAGE', () => {
   });
 
   it('when a restart marker is missing', () => {
-    const withRestarts = encodeJpeg(new Uint8Array(64 * 64 * 3).fill(90), 64, 64, 90, 4);
+    const withRestarts = encodeJpeg(new Uint8Array(64 * 64 * 3).fill(90), 64, 64, 90, { chroma: '4:4:4', restartInterval: 4 });
     const rst = withRestarts.findIndex((b, i) => b === 0xff && withRestarts[i + 1] === 0xd3);
     const broken = Uint8Array.from([...withRestarts.subarray(0, rst), ...withRestarts.subarray(rst + 2)]);
     expectCorrupt(() => decodeJpeg(broken, 8));
