@@ -162,8 +162,8 @@ export interface ImageClassifierProps {
   readonly dashboard?: boolean | ImageClassifierDashboardOptions;
   /**
    * How long every log group of the classifier keeps its events: the inference function's, the pipeline's, the
-   * cleanup's, the algorithm check's, the seed upload's and the first run's. A part's own `logRetention`
-   * (`inference.logRetention`, `retraining.logRetention`, `training.logRetention`) wins for that part.
+   * batch classification's, the cleanup's, the algorithm check's, the seed upload's and the first run's. A part's own `logRetention`
+   * (`inference.logRetention`, `retraining.logRetention`, `training.logRetention`, `batch.logRetention`) wins for that part.
    * @default - one month; one year for the retraining pipeline's execution history
    */
   readonly logRetention?: logs.RetentionDays;

@@ -18,7 +18,7 @@ describe('ImageClassifier', () => {
     template.resourceCountIs('AWS::S3::Bucket', 3); // dataset, its access logs, artifacts
     // The pipeline creates the endpoint: CloudFormation must not own it, or a deploy could revert a promotion.
     template.resourceCountIs('AWS::SageMaker::Endpoint', 0);
-    template.resourceCountIs('AWS::StepFunctions::StateMachine', 2); // retraining, and the cleanup provider's waiter
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 3); // retraining, batch classification, and the cleanup provider's waiter
     template.hasResourceProperties('Custom::SageMakerEndpointCleanup', { EndpointName: classifier.endpoint.endpointName });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ ENDPOINT_NAME: classifier.endpoint.endpointName, IMAGE_SIZE: '224' }) },

@@ -174,9 +174,11 @@ export class BatchClassification extends Construct {
       logGroup: functionLogs,
     });
     this.grantFunctionData(this.function, key);
-    grantTransformData(this.modelRole, { reads: [this.inputFolder], writes: [this.outputFolder], encryptionKey: key });
-
     const jobPrefix = transformJobPrefix(model.namePrefix, BATCH_TRANSFORM_TAG);
+    grantTransformData(this.modelRole, {
+      reads: [this.inputFolder], writes: [this.outputFolder], encryptionKey: key, transformJobNamePattern: iamResourceNames.transformJobs(jobPrefix),
+    });
+
     const stateMachineLogs = new logs.LogGroup(this, 'Logs', logSettings);
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }),
@@ -202,7 +204,8 @@ export class BatchClassification extends Construct {
       timeout: (props.maxRuntime ?? Duration.hours(6)).plus(Duration.hours(1)),
       comment: 'Classifies every image under an S3 folder with SageMaker Batch Transform',
     });
-    this.grantRunPermissions(model, jobPrefix, key);
+    const instanceType = props.instanceType ?? BatchInstanceType.ML_M5_XLARGE;
+    this.grantRunPermissions(model, jobPrefix, instanceType.hasLocalStorage ? undefined : key);
 
     const schedule = props.schedule ?? RetrainingSchedule.DISABLED;
     if (schedule.expression) this.schedule = this.createSchedule(schedule);
@@ -260,7 +263,11 @@ export class BatchClassification extends Construct {
     });
   }
 
-  /** The function lists the input and output folders, reads images' answers and writes the manifest and results. */
+  /**
+   * The function lists the input folder (prepare), reads the manifest and the answers and writes the manifest and the
+   * results in the output folder (consolidate, large files in parts). Listing the output folder lets a missing answer
+   * read as NoSuchKey (an image without a result) rather than AccessDenied.
+   */
   private grantFunctionData(fn: lambda.IFunction, key: kms.IKey | undefined): void {
     const role = fn.role!;
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -268,23 +275,23 @@ export class BatchClassification extends Construct {
       resources: [this.bucket.bucketArn],
       conditions: { StringLike: { 's3:prefix': [`${this.inputFolder.keyPrefix}*`, `${this.outputFolder.keyPrefix}*`] } },
     }));
-    for (const [folder, actions] of [[this.inputFolder, ['s3:GetObject']], [this.outputFolder, ['s3:GetObject', 's3:PutObject']]] as const) {
-      acknowledgeWildcardResource(role, folder.objectsArn, RESULTS_REASON);
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...actions], resources: [folder.objectsArn] }));
-    }
+    acknowledgeWildcardResource(role, this.outputFolder.objectsArn, RESULTS_REASON);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      resources: [this.outputFolder.objectsArn],
+    }));
     this.bucket.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
     // The transform jobs' answers are encrypted with the output key.
     key?.grantDecrypt(role);
   }
 
-  private grantRunPermissions(model: BatchModelConfig, jobPrefix: string, key: kms.IKey | undefined): void {
+  private grantRunPermissions(model: BatchModelConfig, jobPrefix: string, volumeKey: kms.IKey | undefined): void {
     const role = this.stateMachine.role;
     const stack = Stack.of(this);
     const jobs = transformJobArnPattern(this, iamResourceNames.transformJobs(jobPrefix.toLowerCase()));
     const models = model.iamModelNames.map((name) => stack.formatArn({ service: 'sagemaker', resource: 'model', resourceName: name }));
-    grantRunTransformJobs(this, role, { transformJobArnPattern: jobs, modelArnPatterns: models, encryptionKey: key });
-    acknowledgeWildcardResource(role, jobs, 'Each run names its transform job <prefix>-batch-<run id> when it starts: one ? '
-      + 'per character of the run id, so no other job name matches.');
+    grantRunTransformJobs(this, role, { transformJobArnPattern: jobs, modelArnPatterns: models, volumeEncryptionKey: volumeKey });
+    // (The jobs' ARN pattern has one `?` per run id character and no `*`: cdk-nag has nothing to say about it.)
     acknowledgeAnyResource(role, 'X-Ray tracing (tracingEnabled) needs xray:PutTraceSegments, PutTelemetryRecords, '
       + 'GetSamplingRules and GetSamplingTargets, which have no resource type in IAM and accept only "*".');
     acknowledgeAnyResource(role, 'Step Functions delivers execution logs through CloudWatch Logs vended log delivery '

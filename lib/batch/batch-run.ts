@@ -46,8 +46,11 @@ export interface BatchRunSettings {
 export function batchRunDefinition(settings: BatchRunSettings): sfn.IChainable {
   const scope = settings.scope;
   const invalid = new sfn.Fail(scope, 'InvalidInput', { error: 'InvalidInput', causePath: '$.problem' });
-  const problem = (id: string, message: string) => new sfn.Pass(scope, id, { parameters: { 'problem.$': message } }).next(invalid);
-  const literal = (text: string) => `'${text.replace(/[\\'{}]/g, (c) => `\\${c}`)}'`;
+  /** A Pass that sets `$.problem` to `message` (a States.Format call, or plain text) and ends in InvalidInput. */
+  const problem = (id: string, message: string) => new sfn.Pass(scope, id, {
+    parameters: message.startsWith('States.') ? { 'problem.$': message } : { problem: message },
+  }).next(invalid);
+  const literal = (text: string) => `'${escapeIntrinsicText(text)}'`;
 
   const check = new sfn.Choice(scope, 'CheckInput');
   for (const field of ['input', 'output'] as const) {
@@ -70,20 +73,32 @@ export function batchRunDefinition(settings: BatchRunSettings): sfn.IChainable {
     sfn.Condition.not(sfn.Condition.isNumeric('$.topK')),
     sfn.Condition.numberLessThan('$.topK', 1),
     sfn.Condition.numberGreaterThan('$.topK', MAX_TOP_K),
-  )), problem('TopKOutOfRange', `'topK must be a number of labels from 1 to ${MAX_TOP_K}'`));
+  )), problem('TopKOutOfRange', `topK must be a number of labels from 1 to ${MAX_TOP_K}`));
 
   // The run id has the shape of the retraining pipeline's, `YYYYMMDD-HHMMSS-<8 hex digits>`: the execution's start
   // (UTC) and the first group of a UUID drawn once per execution (kept in the state, so a redriven run keeps it).
   const defaults = new sfn.Pass(scope, 'ApplyDefaults', { parameters: { defaults: { topK: settings.topK }, 'given.$': '$' } });
+  // Split one character at a time: Step Functions splits on each character of the splitter, aws-local-stepfunctions
+  // on the whole splitter; both agree on a single character.
   const split = new sfn.Pass(scope, 'NameRun', {
     parameters: {
       'request.$': 'States.JsonMerge($.defaults, $.given, false)',
-      'time.$': "States.StringSplit($$.Execution.StartTime, '-T:.Z')",
+      'startedAt.$': "States.StringSplit($$.Execution.StartTime, 'T')",
       'random.$': "States.StringSplit(States.UUID(), '-')",
     },
   });
-  const part = (array: string, index: number) => `States.ArrayGetItem($.${array}, ${index})`;
-  const idArguments = [0, 1, 2, 3, 4, 5].map((i) => part('time', i)).concat(part('random', 0)).join(', ');
+  // 2026-11-30T07:05:09.123Z: the date's three parts, the time's three (seconds without milliseconds or Z).
+  const readTime = new sfn.Pass(scope, 'ReadStartTime', {
+    parameters: {
+      'request.$': '$.request',
+      'random.$': '$.random',
+      'date.$': "States.StringSplit(States.ArrayGetItem($.startedAt, 0), '-')",
+      'time.$': "States.StringSplit(States.ArrayGetItem($.startedAt, 1), ':')",
+    },
+  });
+  const seconds = "States.ArrayGetItem(States.StringSplit(States.ArrayGetItem(States.StringSplit(States.ArrayGetItem($.time, 2), '.'), 0), 'Z'), 0)";
+  const idArguments = ['States.ArrayGetItem($.date, 0)', 'States.ArrayGetItem($.date, 1)', 'States.ArrayGetItem($.date, 2)',
+    'States.ArrayGetItem($.time, 0)', 'States.ArrayGetItem($.time, 1)', seconds, 'States.ArrayGetItem($.random, 0)'].join(', ');
   const name = new sfn.Pass(scope, 'NameJob', {
     parameters: {
       'request.$': '$.request',
@@ -94,7 +109,7 @@ export function batchRunDefinition(settings: BatchRunSettings): sfn.IChainable {
       },
     },
   });
-  check.otherwise(defaults.next(split).next(name));
+  check.otherwise(defaults.next(split).next(readTime).next(name));
 
   const prepare = invoke(settings, 'Prepare', {
     action: 'prepare',
@@ -250,4 +265,12 @@ function functionFailure(scope: Construct, id: string, fail: sfn.Fail, format: s
         new sfn.Pass(scope, `Describe${id}ErrorMessage`, { parameters: message('$.failure.cause.errorMessage') }).next(fail))
       .otherwise(raw)))
     .otherwise(raw);
+}
+
+/**
+ * `text` as the inside of a string literal of an intrinsic function (`'…'`): `'`, `{`, `}` and `\\` escaped with a
+ * backslash, except inside CDK tokens (a bucket name), which must stay intact to be resolved.
+ */
+function escapeIntrinsicText(text: string): string {
+  return text.split(/(\$\{Token\[[^\]]*\]\})/).map((part, index) => (index % 2 === 1 ? part : part.replace(/[\\'{}]/g, (c) => `\\${c}`))).join('');
 }

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
@@ -117,8 +117,11 @@ export interface TransformJobPermissions {
   readonly transformJobArnPattern: string;
   /** IAM ARN patterns of the models the jobs may run (the `sagemaker:ModelArn` condition). */
   readonly modelArnPatterns: string[];
-  /** The key of `TransformJobRequestOptions.encryptionKey`, if any. */
-  readonly encryptionKey?: kms.IKey;
+  /**
+   * The key of `TransformJobRequestOptions.encryptionKey` when the request gives it as `VolumeKmsKeyId` (not on
+   * instance types with local storage).
+   */
+  readonly volumeEncryptionKey?: kms.IKey;
 }
 
 /** The IAM ARN pattern of the transform jobs named `<jobPrefix>-<run id>` (SageMaker puts names in ARNs in lower case). */
@@ -154,7 +157,7 @@ export function grantRunTransformJobs(scope: Construct, grantee: iam.IGrantable,
   ];
   for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
   // The instances' volumes are encrypted under the caller's identity, as for an endpoint.
-  if (permissions.encryptionKey) grantKeyForAwsResources(permissions.encryptionKey, grantee);
+  if (permissions.volumeEncryptionKey) grantKeyForAwsResources(permissions.volumeEncryptionKey, grantee);
 }
 
 /** Where a transform job reads and writes, as its model's role does it. */
@@ -165,6 +168,8 @@ export interface TransformDataAccess {
   readonly writes: S3Folder[];
   /** The key of `TransformJobRequestOptions.encryptionKey`, if any (output objects are encrypted with it). */
   readonly encryptionKey?: kms.IKey;
+  /** The names of the jobs, as an IAM pattern (`<prefix>-????????-??????-????????`): their log streams start with it. */
+  readonly transformJobNamePattern: string;
 }
 
 /**
@@ -192,4 +197,20 @@ export function grantTransformData(modelRole: iam.IGrantable, access: TransformD
     folder.bucket.encryptionKey?.grant(modelRole, 'kms:GenerateDataKey', 'kms:Decrypt');
   }
   access.encryptionKey?.grant(modelRole, 'kms:GenerateDataKey', 'kms:Decrypt');
+  // The container logs to /aws/sagemaker/TransformJobs, in streams <job name>/<instance id>-<epoch seconds> (and
+  // .../data-log) named when the instances start: '*' after this feature's job names only.
+  const stack = Stack.of(holder ?? modelRole.grantPrincipal as unknown as Construct);
+  const group = stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '/aws/sagemaker/TransformJobs', arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+  const patterns = [...new Set([access.transformJobNamePattern, access.transformJobNamePattern.toLowerCase()])];
+  const streams = patterns.map((pattern) => `${group}:log-stream:${pattern}/*`);
+  modelRole.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+    resources: [group, ...streams],
+  }));
+  if (holder) {
+    for (const pattern of streams) {
+      acknowledgeWildcardResource(holder, pattern, 'SageMaker names transform job log streams <job name>/<instance id>-<epoch '
+        + 'seconds> when the instances start; the wildcard covers only the streams of this feature\'s jobs.');
+    }
+  }
 }

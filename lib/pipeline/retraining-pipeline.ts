@@ -489,26 +489,21 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
   private grantEvaluationData(): void {
     const training = this.props.training;
     const endpoint = this.props.endpoint;
-    const stack = Stack.of(this);
     grantRunTransformJobs(this, this.stateMachine.role, {
       transformJobArnPattern: this.arns.transformJobs,
       modelArnPatterns: [this.arns.models],
-      encryptionKey: endpoint.encryptionKey,
+      volumeEncryptionKey: evaluationInstanceType(this.props).hasLocalStorage ? undefined : endpoint.encryptionKey,
     });
     acknowledgeWildcardResource(this.stateMachine.role, this.arns.transformJobs, 'The evaluation\'s transform jobs are '
       + '<prefix>-evalc-<run id> (challenger) and <prefix>-evals-<run id> (champion): one ? per run id character and one '
       + 'for the model letter.');
-    grantTransformData(endpoint.role, { reads: [training.dataset.root], writes: [training.evaluationOutput], encryptionKey: endpoint.encryptionKey });
-    // The transform job's container logs to /aws/sagemaker/TransformJobs in streams named <job>/<instance id> as
-    // instances start, and publishes its metrics, with the model's role.
-    const logGroup = `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:/aws/sagemaker/TransformJobs`;
-    const logStreams = `${logGroup}:log-stream:*`;
-    endpoint.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: [logGroup, logStreams],
-    }));
-    acknowledgeWildcardResource(endpoint.role, logStreams, 'SageMaker names transform job log streams <job name>/<instance id> '
-      + 'as instances start; the wildcard covers only streams of the /aws/sagemaker/TransformJobs log group.');
+    // Writes the predictions and the job's logs (/aws/sagemaker/TransformJobs, streams after the job names).
+    grantTransformData(endpoint.role, {
+      reads: [training.dataset.root],
+      writes: [training.evaluationOutput],
+      encryptionKey: endpoint.encryptionKey,
+      transformJobNamePattern: iamResourceNames.evaluationTransformJobs(endpoint.resourceNamePrefix),
+    });
     const folder = training.evaluationOutput;
     iam.Grant.addToPrincipalOrResource({ grantee: training.role, actions: ['s3:GetObject'], resourceArns: [folder.objectsArn], resource: folder.bucket });
     folder.bucket.encryptionKey?.grantDecrypt(training.role);

@@ -218,6 +218,10 @@ async function mustBeDenied(allowed: Access[], resolved: ResolvedTemplate): Prom
       const elsewhere = logGroup.replace(`:${ACCOUNT}:`, ':444455556666:');
       denied.push({ ...access, context: { ...access.context, 'kms:EncryptionContext:aws:logs:arn': elsewhere }, why: `${access.why} [log group of another account]` });
     }
+    const model = access.context?.['sagemaker:ModelArn'];
+    if (typeof model === 'string') {
+      denied.push({ ...access, context: { ...access.context, 'sagemaker:ModelArn': foreign(model) }, why: `${access.why} [a model of someone else]` });
+    }
     if (access.action === 'iam:PassRole') {
       denied.push({ ...access, context: { 'iam:PassedToService': 'ec2.amazonaws.com' }, why: `${access.why} [to another service]` });
     }

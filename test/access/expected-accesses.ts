@@ -17,6 +17,7 @@ import { Access } from './policies';
 import { ResolvedTemplate } from './template-resolver';
 import { parseCheckRequest } from '../../lambda/shared/algorithm-check-contract';
 import { prepareRun } from '../../lambda/pipeline/prepare-run';
+import { resourceNamePrefix } from '../../lambda/shared/sagemaker-names';
 
 /** This package's handlers, by the construct path of their function (relative to the classifier). */
 export const PACKAGE_HANDLERS: ReadonlyArray<{ readonly pathSuffix: string; readonly entry: string }> = [
@@ -28,6 +29,8 @@ export const PACKAGE_HANDLERS: ReadonlyArray<{ readonly pathSuffix: string; read
   { pathSuffix: '/ImageClassifierEndpointCleanupProvider/OnEventFunction/Resource', entry: 'cleanup/index' },
   { pathSuffix: '/ImageClassifierEndpointCleanupProvider/IsCompleteFunction/Resource', entry: 'cleanup/index' },
   { pathSuffix: '/ImageClassifierAlgorithmCheckProvider/Function/Resource', entry: 'algorithm-check/index' },
+  { pathSuffix: '/Batch/Function/Resource', entry: 'batch/index' },
+  { pathSuffix: '/Batch/NewImagesTrigger/Resource', entry: 'pipeline/new-data-trigger' },
 ];
 
 const JUMPSTART_BUCKET = /^jumpstart-cache-prod-[a-z0-9-]+$/;
@@ -57,6 +60,8 @@ class AccessDerivation {
   private readonly account: string;
   private readonly region: string;
   private readonly partition: string;
+  /** The input folder of the batch run whose tasks are being derived. */
+  private batchInput = '';
 
   constructor(private readonly context: AccessContext) {
     this.resolved = context.resolved;
@@ -99,6 +104,7 @@ class AccessDerivation {
     this.evaluatesTestSets = allStates(definition.States).some(([, state]) => state.Parameters?.action === 'selectTestSet');
     // Every Task once per training attempt (instance type), as a run that falls back through all of them.
     for (const run of this.runStates(definition, arn)) {
+      this.batchInput = (run.request as { input?: string } | undefined)?.input ?? '';
       for (const [name, state] of allStates(definition.States)) {
         if (state.Type !== 'Task') continue;
         const parameters = substitute(state.Parameters ?? {}, run, arn);
@@ -125,8 +131,8 @@ class AccessDerivation {
    */
   private runStates(definition: any, stateMachineArn: string): Array<Record<string, unknown>> {
     // The retraining pipeline's PrepareRun (BatchClassification's own prepare step has no pipeline configuration).
-    const prepare = allStates(definition.States).find(([, state]) => state.Parameters?.action === 'prepare' && state.Parameters.config);
-    if (!prepare) return [{}];
+    const prepare = allStates(definition.States).find(([, state]) => state.Parameters?.action === 'prepare' && state.Parameters.config !== undefined);
+    if (!prepare) return batchRunStates(definition, this.account) ?? [{}];
     const execution = { id: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:run-1`, name: 'run-1', startTime: '2026-11-30T03:00:00.000Z' };
     const prepared = prepareRun(execution, {}, prepare[1].Parameters.config);
     const older = prepareRun({ ...execution, id: `${execution.id}-older`, startTime: '2026-11-23T03:00:00.000Z' }, {}, prepare[1].Parameters.config);
@@ -293,25 +299,61 @@ class AccessDerivation {
       }
       case 'createTransformJob': {
         const job = arn('transform-job', p.TransformJobName);
+        // The job runs an existing model: no role is passed; the models it may run are a condition of the call.
         this.add({ principal: role, action: 'sagemaker:CreateTransformJob', resource: job, context: { 'sagemaker:ModelArn': arn('model', p.ModelName) }, why });
         tags(job);
         if (sync) {
-          // .sync polls the job, stops it when the execution is stopped, and listens through a managed rule.
           for (const action of ['DescribeTransformJob', 'StopTransformJob']) this.add({ principal: role, action: `sagemaker:${action}`, resource: job, why: `${why} (.sync)` });
           const rule = `arn:${partition}:events:${region}:${account}:rule/StepFunctionsGetEventsForSageMakerTransformJobsRule`;
           for (const action of ['PutTargets', 'PutRule', 'DescribeRule']) this.add({ principal: role, action: `events:${action}`, resource: rule, why: `${why} (.sync)` });
         }
         const volumeKey = p.TransformResources?.VolumeKmsKeyId;
         if (volumeKey) {
-          // The instances' encrypted volumes are attached under the caller's identity, as for an endpoint.
+          // The instances' volumes are encrypted under the caller's identity, as an endpoint's are.
           this.add({ principal: role, action: 'kms:CreateGrant', resource: this.keyArn(volumeKey), context: { 'kms:GrantIsForAWSResource': 'true' }, why: `${why} (volume key)` });
           this.add({ principal: role, action: 'kms:DescribeKey', resource: this.keyArn(volumeKey), why: `${why} (volume key)` });
         }
-        this.transformRole(p, why);
+        // The evaluation's jobs read the test images its manifests list; a batch run's, the images of its input.
+        if (this.evaluatesTestSets) this.transformRole(p, why);
+        else this.transformAsModelRole(p, `transform job as the role of model ${p.ModelName}`);
         return;
       }
       default: throw new Error(`${why}: sagemaker:${operation} is not known to the access proof; add what it calls`);
     }
+  }
+
+  /**
+   * What SageMaker does as the model's execution role for one CreateTransformJob request: read the manifest and each
+   * image it names, write each answer (`<output path><relative key>.out`, in parts when large), log to
+   * /aws/sagemaker/TransformJobs and publish the instances' metrics.
+   */
+  private transformAsModelRole(request: Record<string, any>, why: string): void {
+    const role = this.modelRoleArn(why);
+    const manifest = parseS3Uri(request.TransformInput.DataSource.S3DataSource.S3Uri);
+    this.s3(role, 's3:GetObject', manifest.bucket, manifest.key, `${why}, manifest`);
+    this.bucketKey(role, ['kms:Decrypt'], manifest.bucket, manifest.key, `${why}, manifest`);
+    for (const [input, relative] of batchImages(this.batchInput)) {
+      const image = parseS3Uri(`${input}${relative}`);
+      this.s3(role, 's3:GetObject', image.bucket, image.key, `${why}, image`);
+      this.bucketKey(role, ['kms:Decrypt'], image.bucket, image.key, `${why}, image`);
+      const answer = parseS3Uri(`${request.TransformOutput.S3OutputPath}${relative}.out`);
+      for (const action of ['s3:PutObject', 's3:AbortMultipartUpload']) this.s3(role, action, answer.bucket, answer.key, `${why}, answer`);
+      this.bucketKey(role, ['kms:GenerateDataKey', 'kms:Decrypt'], answer.bucket, answer.key, `${why}, answer`, request.TransformOutput.KmsKeyId);
+    }
+    this.logs(role, '/aws/sagemaker/TransformJobs', `${request.TransformJobName}/i-0123456789abcdef0-${SAMPLE_EPOCH}`, why);
+    this.add({ principal: role, action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': '/aws/sagemaker/TransformJobs' }, why: `${why}, metrics` });
+  }
+
+
+  /** The execution role of the classifier's models: the retraining pipeline's CreateModel requests, or the fixed model's. */
+  private modelRoleArn(why: string): string {
+    for (const [id] of this.resolved.resourcesOfType('AWS::SageMaker::Model')) return this.resolved.properties(id).ExecutionRoleArn;
+    for (const [id] of this.resolved.resourcesOfType('AWS::StepFunctions::StateMachine')) {
+      const definition = JSON.parse(this.resolved.properties(id).DefinitionString);
+      const create = allStates(definition.States).find(([, state]) => String(state.Resource).endsWith(':sagemaker:createModel'));
+      if (create) return create[1].Parameters.ExecutionRoleArn;
+    }
+    throw new Error(`${why}: no model of the template says which role it runs with`);
   }
 
   private publish(role: string, why: string, topicArn: string): void {
@@ -637,6 +679,10 @@ class AccessDerivation {
       this.evaluationCall(role, why, key);
       return;
     }
+    if (entry === 'batch/index') {
+      this.batchFunctionCall(role, functionId, why, key);
+      return;
+    }
     switch (key) {
       case 'sagemaker-runtime:InvokeEndpoint':
         this.add({ principal: role, action: 'sagemaker:InvokeEndpoint', resource: sagemaker('endpoint', env.ENDPOINT_NAME), why });
@@ -720,6 +766,69 @@ class AccessDerivation {
     }
   }
 
+  /**
+   * The batch function's S3 calls in a run of the state machine that invokes it: prepare lists the input folder and
+   * writes the manifest (and the skipped list); consolidate reads the manifest, the answers (encrypted with the
+   * transform's output key) and the skipped list, and writes the results (in parts) and the summary. Reading a missing
+   * answer must say NoSuchKey: the output folder is listable.
+   */
+  private batchFunctionCall(role: string, functionId: string, why: string, key: string): void {
+    const functionArn = this.resolved.getAtt(functionId, 'Arn');
+    const machines = this.resolved.resourcesOfType('AWS::StepFunctions::StateMachine')
+      .map(([id]) => this.resolved.properties(id).DefinitionString as string).filter((definition) => definition.includes(functionArn));
+    if (machines.length === 0) throw new Error(`${why}: no state machine invokes the batch function`);
+    for (const definition of machines) {
+      const parsed = JSON.parse(definition);
+      const transform = allStates(parsed.States).find(([, state]) => String(state.Resource).endsWith(':sagemaker:createTransformJob.sync'))![1];
+      const outputKey: string | undefined = transform.Parameters.TransformOutput.KmsKeyId;
+      for (const run of batchRunStates(parsed, this.account) ?? []) {
+        const request = run.request as { input: string; output: string };
+        const prepared = run.prepared as { manifestUri: string; predictionsUri: string };
+        const output = parseS3Uri(request.output);
+        const objects = (names: string[]) => names.map((name) => `${output.key}${name}`);
+        const put = (keys: string[], actions: string[], kmsActions: string[]) => {
+          for (const object of keys) {
+            for (const action of actions) this.s3(role, action, output.bucket, object, why);
+            this.bucketKey(role, kmsActions, output.bucket, object, why);
+          }
+        };
+        switch (key) {
+          case 's3:ListObjectsV2': {
+            const input = parseS3Uri(request.input);
+            this.s3(role, 's3:ListBucket', input.bucket, undefined, why, { 's3:prefix': input.key });
+            break;
+          }
+          case 's3:GetObject': {
+            for (const object of objects(['manifest.json', 'skipped.json'])) {
+              this.s3(role, 's3:GetObject', output.bucket, object, why);
+              this.bucketKey(role, ['kms:Decrypt'], output.bucket, object, why);
+            }
+            for (const [, relative] of batchImages(request.input)) {
+              const answer = parseS3Uri(`${prepared.predictionsUri}${relative}.out`);
+              this.s3(role, 's3:GetObject', answer.bucket, answer.key, `${why} (answer)`);
+              this.s3(role, 's3:ListBucket', answer.bucket, undefined, `${why} (a missing answer is NoSuchKey)`, { 's3:prefix': answer.key });
+              this.bucketKey(role, ['kms:Decrypt'], answer.bucket, answer.key, `${why} (answer)`, outputKey);
+            }
+            break;
+          }
+          case 's3:PutObject':
+            put(objects(['manifest.json', 'skipped.json', 'summary.json']), ['s3:PutObject'], ['kms:GenerateDataKey']);
+            break;
+          case 's3:CreateMultipartUpload':
+          case 's3:UploadPart':
+          case 's3:CompleteMultipartUpload':
+            put(objects(['results.jsonl', 'results.csv']), ['s3:PutObject'], ['kms:GenerateDataKey', 'kms:Decrypt']);
+            break;
+          case 's3:AbortMultipartUpload':
+            put(objects(['results.jsonl', 'results.csv']), ['s3:AbortMultipartUpload'], []);
+            break;
+          default:
+            throw new Error(`${why}: the batch function calls ${key}, which the access proof does not know; add the access it makes`);
+        }
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- schedules and log group keys
 
   private schedule(id: string): void {
@@ -777,6 +886,39 @@ class AccessDerivation {
       });
     }
   }
+}
+
+/**
+ * The state of a batch classification run as its Task states see it (a BatchClassification definition: one with a
+ * `Transform` createTransformJob.sync state), or undefined for another definition: its folders are read from the
+ * CheckInput rules, its job name from NameJob, its model from the champion record's name or the fixed model.
+ */
+function batchRunStates(definition: any, account: string): Array<Record<string, unknown>> | undefined {
+  const states = new Map(allStates(definition.States));
+  if (!String(states.get('Transform')?.Resource ?? '').endsWith(':sagemaker:createTransformJob.sync')) return undefined;
+  const folder = (variable: string): string => {
+    const found = JSON.stringify(states.get('CheckInput')).match(new RegExp(`"Variable":"\\$\\.${variable}","StringMatches":"(s3://[^"]*/)\\*"`));
+    if (!found) throw new Error(`the batch definition's CheckInput has no folder rule for ${variable}`);
+    return found[1];
+  };
+  const jobPrefix = /^States\.Format\('([^']*?)-\{\}/.exec(states.get('NameJob').Parameters.run['jobName.$'])![1];
+  const runId = '20261130-030000-0a1b2c3d';
+  const endpoint = /^\/sagemaker-image-classifier\/(.+)\/champion$/.exec(states.get('GetChampion')?.Parameters.Name ?? '')?.[1];
+  const modelName: string = states.get('UseModel')?.Parameters.name ?? `${resourceNamePrefix(endpoint!)}-20261123-030000-0a1b2c3d`;
+  const input = `${folder('input')}garden/`;
+  const output = `${folder('output')}run-1/`;
+  void account;
+  return [{
+    request: { input, output, topK: 3 },
+    run: { runId, jobName: `${jobPrefix}-${runId}` },
+    model: { name: modelName },
+    prepared: { manifestUri: `${output}manifest.json`, predictionsUri: `${output}predictions/`, imageCount: 2, skipped: { count: 0, examples: [], listUri: null } },
+  }];
+}
+
+/** The images of a sample batch run under `input`: [input folder, key relative to it]. */
+function batchImages(input: string): Array<[string, string]> {
+  return ['rose.jpg', 'beds/tulip.png'].map((relative) => [input, relative]);
 }
 
 /** Every state of a definition, including those inside Parallel branches and Map iterators. */

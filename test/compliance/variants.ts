@@ -6,6 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { imageClassifierPropsFromContext } from '../../lib/app-context';
+import { BatchInstanceType, RetrainingSchedule } from '../../lib';
 import { ImageClassifier } from '../../lib/image-classifier';
 import { ImageClassifierStack } from '../../lib/image-classifier-stack';
 
@@ -19,9 +20,10 @@ const CDK_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cd
 export const VARIANTS = ['app', 'kms', 'vpc', 'seed'] as const;
 /**
  * More settings whose permissions differ, for the access proof (test/access): an inference inbox with the new-data
- * trigger, the validation channel, managed spot training with checkpoints.
+ * trigger, the validation channel, managed spot training with checkpoints, batch classification on a schedule and on
+ * new images on a GPU type (local storage: no volume key) with a customer-managed key.
  */
-export const SETTING_VARIANTS = ['inbox', 'validation', 'spot'] as const;
+export const SETTING_VARIANTS = ['inbox', 'validation', 'spot', 'batch'] as const;
 export type Variant = typeof VARIANTS[number];
 export type SettingVariant = typeof SETTING_VARIANTS[number];
 
@@ -60,6 +62,12 @@ export function buildVariant(variant: Variant | SettingVariant, options: { reado
     });
   } else if (variant === 'validation') {
     new ImageClassifier(stack, 'Classifier', { ...classifier, training: { ...classifier.training, useValidationChannel: true } });
+  } else if (variant === 'batch') {
+    new ImageClassifier(stack, 'Classifier', {
+      ...classifier,
+      encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+      batch: { schedule: RetrainingSchedule.expression('cron(0 2 * * ? *)'), classifyNewImages: true, instanceType: BatchInstanceType.ML_G4DN_XLARGE },
+    });
   } else if (variant === 'spot') {
     new ImageClassifier(stack, 'Classifier', { ...classifier, training: { ...classifier.training, spot: true } });
   } else if (variant === 'seed') {

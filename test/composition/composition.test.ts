@@ -26,9 +26,9 @@ describe('composition', () => {
     const result = synthChecked(app);
     expect(result.templateFindings).toEqual([]);
     expect(result.nagFindings).toEqual([]);
-    // Two pipelines, one cleanup waiter: the stack's one cleanup provider serves both classifiers.
+    // Two pipelines, two batch classifications, one cleanup waiter: the stack's one cleanup provider serves both classifiers.
     const types = Object.values(result.templates.Two.Resources).map((resource) => resource.Type);
-    expect(types.filter((type) => type === 'AWS::StepFunctions::StateMachine')).toHaveLength(3);
+    expect(types.filter((type) => type === 'AWS::StepFunctions::StateMachine')).toHaveLength(5);
     expect(types.filter((type) => type === 'Custom::SageMakerEndpointCleanup')).toHaveLength(2);
   });
 

@@ -19,8 +19,8 @@ function logGroups(props: ImageClassifierProps) {
 describe('the log groups of a classifier', () => {
   test('all outlive the stack by default', () => {
     const { groups } = logGroups({});
-    // Algorithm check (2), cleanup (3), pipeline (3), inference (1), seed upload (1), first run (1).
-    expect(groups).toHaveLength(11);
+    // Algorithm check (2), cleanup (3), pipeline (3), batch classification (2), inference (1), seed upload (1), first run (1).
+    expect(groups).toHaveLength(13);
     expect(groups.filter(([, group]) => group.DeletionPolicy !== 'Retain').map(([id]) => id)).toEqual([]);
   });
 
@@ -30,7 +30,7 @@ describe('the log groups of a classifier', () => {
     [logs.RetentionDays.INFINITE, RemovalPolicy.DESTROY, 'Delete'],
   ])('all follow logRetention %s and logRemovalPolicy %s', (retention, removalPolicy, deletionPolicy) => {
     const { groups } = logGroups({ logRetention: retention, logRemovalPolicy: removalPolicy });
-    expect(groups).toHaveLength(11);
+    expect(groups).toHaveLength(13);
     const expected = retention === logs.RetentionDays.INFINITE ? undefined : retention;
     const differing = groups.filter(([, group]) => group.DeletionPolicy !== deletionPolicy || group.UpdateReplacePolicy !== deletionPolicy
       || group.Properties?.RetentionInDays !== expected);
