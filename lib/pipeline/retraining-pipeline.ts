@@ -323,6 +323,9 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     acknowledgeWildcardResource(this.stateMachine.role, `${this.stepFunction.functionArn}:*`, 'The LambdaInvoke tasks '
       + 'get lambda:InvokeFunction on the function and on <function ARN>:*, its versions and aliases (the only things after '
       + 'the colon): this pipeline\'s own step function.');
+    acknowledgeWildcardResource(this.stateMachine.role, `${this.evaluationFunction.functionArn}:*`, 'The LambdaInvoke tasks '
+      + 'get lambda:InvokeFunction on the function and on <function ARN>:*, its versions and aliases (the only things after '
+      + 'the colon): this pipeline\'s own evaluation function.');
     this.grantRunPermissions();
 
     const schedule = props.schedule ?? RetrainingSchedule.WEEKLY;
@@ -494,9 +497,6 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
       modelArnPatterns: [this.arns.models],
       volumeEncryptionKey: evaluationInstanceType(this.props).hasLocalStorage ? undefined : endpoint.encryptionKey,
     });
-    acknowledgeWildcardResource(this.stateMachine.role, this.arns.transformJobs, 'The evaluation\'s transform jobs are '
-      + '<prefix>-evalc-<run id> (challenger) and <prefix>-evals-<run id> (champion): one ? per run id character and one '
-      + 'for the model letter.');
     // Writes the predictions and the job's logs (/aws/sagemaker/TransformJobs, streams after the job names).
     grantTransformData(endpoint.role, {
       reads: [training.dataset.root],
