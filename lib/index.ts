@@ -14,6 +14,7 @@ export * from './lifecycle/first-run';
 export * from './monitoring/classifier-dashboard';
 export * from './monitoring/run-metrics';
 export * from './pipeline/deployment-strategy';
+export * from './pipeline/promotion-metric';
 export * from './pipeline/retraining-pipeline';
 export * from './pipeline/retraining-pipeline-base';
 export * from './pipeline/retraining-schedule';

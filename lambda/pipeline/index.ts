@@ -1,8 +1,9 @@
-import { Champion, FinalMetric, GateDecision, decidePromotion } from './promotion-gate';
+import { Champion, FinalMetric, GateDecision, TestSetChoice, TestSetScores, decidePromotion } from './promotion-gate';
+import { planEvaluation, reportLink, summarizeEvaluation } from './evaluation-plan';
 import { ExecutionContext, prepareRun } from '../shared/prepare-run';
 import { publishRunMetrics } from './run-metrics';
 import { createLogger } from '../shared/log';
-import type { PipelineConfig } from '../shared/pipeline-config';
+import type { PipelineConfig, PromotionMetricName } from '../shared/pipeline-config';
 import { ScoredOn } from '../shared/run-metrics-contract';
 import { SupersededInput, supersededVersions } from './superseded-versions';
 
@@ -24,7 +25,12 @@ export type PipelineStepEvent =
     readonly champion?: string;
     readonly minimumAccuracy: number;
     readonly minimumImprovement: number;
+    readonly metric?: PromotionMetricName;
+    /** The run's test set (source `none`: validation accuracy decides) and both models' scores on it. */
+    readonly testSet?: TestSetChoice;
+    readonly scores?: TestSetScores;
   }
+  | { readonly action: 'planEvaluation'; readonly champion?: string; readonly testSet: TestSetChoice }
   | ({ readonly action: 'selectSuperseded' } & SupersededInput);
 
 /** What the gate reads of DescribeTrainingJob's answer. */
@@ -37,10 +43,10 @@ interface TrainingDescription {
 
 /**
  * The retraining pipeline's pure steps: `prepare` validates the run input and names what the run creates;
- * `evaluate` decides whether the trained model is promoted; `selectSuperseded` picks the versions a promotion
- * makes obsolete. Errors keep their name (InvalidRunInput) so that the
- * state machine can tell a bad input from a fault. `evaluate` also publishes the run's figures as CloudWatch metrics
- * (run-metrics.ts), which never fails the step.
+ * `planEvaluation` decides whether the champion must be scored on the run's test set; `evaluate` decides whether
+ * the trained model is promoted; `selectSuperseded` picks the versions a promotion makes obsolete. Errors keep
+ * their name (InvalidRunInput) so that the state machine can tell a bad input from a fault. `evaluate` also
+ * publishes the run's figures as CloudWatch metrics (run-metrics.ts), which never fails the step.
  */
 export async function handler(event: PipelineStepEvent, context?: { readonly awsRequestId?: string }): Promise<unknown> {
   switch (event.action) {
@@ -53,8 +59,11 @@ export async function handler(event: PipelineStepEvent, context?: { readonly aws
         champion: parseChampion(event.champion),
       });
       publishEvaluation(event, decision, context?.awsRequestId);
-      return decision;
+      const evaluation = summarizeEvaluation(decision, event.scores?.challenger, event.testSet?.version);
+      return { ...decision, evaluation, reportLink: reportLink(evaluation) };
     }
+    case 'planEvaluation':
+      return planEvaluation(parseChampion(event.champion), event.testSet);
     case 'selectSuperseded':
       return { names: supersededVersions(event) };
     default:
@@ -62,11 +71,17 @@ export async function handler(event: PipelineStepEvent, context?: { readonly aws
   }
 }
 
-/** The run's figures as metrics (never throws): today's gate scores are on the validation split. */
+/** The run's figures as metrics (never throws): the validation scores, and both models' test-set scores when scored. */
 function publishEvaluation(event: Extract<PipelineStepEvent, { action: 'evaluate' }>, decision: GateDecision, requestId = 'unknown'): void {
+  const testSet = decision.challenger ? {
+    [ScoredOn.TEST_SET]: {
+      challengerAccuracy: decision.challenger.accuracy, championAccuracy: decision.champion?.accuracy,
+      challengerMacroF1: decision.challenger.macroF1, championMacroF1: decision.champion?.macroF1,
+    },
+  } : {};
   publishRunMetrics({
     endpointName: event.endpointName,
-    scores: { [ScoredOn.VALIDATION]: { challengerAccuracy: decision.candidateAccuracy, championAccuracy: decision.championAccuracy } },
+    scores: { [ScoredOn.VALIDATION]: { challengerAccuracy: decision.candidateAccuracy, championAccuracy: decision.championAccuracy }, ...testSet },
     promoted: decision.promote,
     trainingSeconds: event.training?.TrainingTimeInSeconds,
     billableTrainingSeconds: event.training?.BillableTimeInSeconds,

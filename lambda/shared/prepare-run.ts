@@ -1,6 +1,6 @@
 import { runId, runNames } from './sagemaker-names';
 import { Hyperparameters, checkHyperparameters, toHyperparameterMap } from './hyperparameter-spec';
-import type { PipelineConfig } from './pipeline-config';
+import { PROMOTION_METRIC_NAMES, PipelineConfig, PromotionConfig } from './pipeline-config';
 
 /** The execution's context object fields the run id needs. */
 export interface ExecutionContext {
@@ -18,10 +18,26 @@ export interface TrainingAttempt {
   readonly checkpointConfig?: { readonly S3Uri: string };
 }
 
+/** Where the run's evaluation writes: everything under `folderUri`, which is `<evaluation output><run id>/`. */
+export interface EvaluationLocations {
+  readonly folderUri: string;
+  /** The Batch Transform output folder of each model. */
+  readonly predictions: { readonly challenger: string; readonly champion: string };
+  /** The evaluation reports (JSON and HTML) of both models. */
+  readonly reportsUri: string;
+}
+
 export interface PreparedRun {
   readonly runId: string;
   readonly trigger: string;
-  readonly names: { readonly model: string; readonly endpointConfig: string };
+  readonly names: {
+    readonly model: string;
+    readonly endpointConfig: string;
+    readonly transformJobs: { readonly challenger: string; readonly champion: string };
+  };
+  /** The gate's metric and improvement for this run: the construct's, or the input's. */
+  readonly promotion: PromotionConfig;
+  readonly evaluation: EvaluationLocations;
   readonly hyperparameters: Record<string, string>;
   readonly attempts: TrainingAttempt[];
   readonly attemptCount: number;
@@ -35,11 +51,12 @@ export class InvalidRunInput extends Error {
   }
 }
 
-const INPUT_FIELDS = ['hyperparameters', 'instanceType', 'trigger'];
+const INPUT_FIELDS = ['hyperparameters', 'instanceType', 'trigger', 'promotionMetric', 'minimumImprovement'];
 
 /**
- * Validates the execution input (optional `hyperparameters` in camelCase, `instanceType`, `trigger`) against the
- * construct's configuration and names everything the run will create.
+ * Validates the execution input (optional `hyperparameters` in camelCase, `instanceType`, `trigger`,
+ * `promotionMetric`, `minimumImprovement`) against the construct's configuration and names everything the run will
+ * create.
  */
 export function prepareRun(execution: ExecutionContext, input: unknown, config: PipelineConfig): PreparedRun {
   const given = input === null || input === undefined ? {} : input;
@@ -74,6 +91,7 @@ export function prepareRun(execution: ExecutionContext, input: unknown, config: 
   if (typeof trigger !== 'string' || !/^[a-z-]{1,32}$/.test(trigger)) {
     problems.push(`input.trigger must be a short lowercase word such as 'manual', got ${JSON.stringify(fields.trigger)}`);
   }
+  const promotion = promotionOf(fields, config.promotion, problems);
   if (problems.length > 0) throw new InvalidRunInput(problems.join('; '));
 
   const id = runId(execution.id, execution.startTime);
@@ -81,7 +99,9 @@ export function prepareRun(execution: ExecutionContext, input: unknown, config: 
   return {
     runId: id,
     trigger: trigger as string,
-    names: { model: names.model, endpointConfig: names.endpointConfig },
+    names: { model: names.model, endpointConfig: names.endpointConfig, transformJobs: names.transformJobs },
+    promotion,
+    evaluation: evaluationLocations(`${config.evaluation.outputUri}${id}/`),
     hyperparameters: { ...toHyperparameterMap(hyperparameters, 'input.hyperparameters'), ...config.containerHyperparameters },
     attempts: options.map((option, index) => ({
       trainingJobName: names.trainingJobs[index],
@@ -91,5 +111,26 @@ export function prepareRun(execution: ExecutionContext, input: unknown, config: 
       ...(config.checkpointPrefix ? { checkpointConfig: { S3Uri: `${config.checkpointPrefix}${names.trainingJobs[index]}/` } } : {}),
     })),
     attemptCount: options.length,
+  };
+}
+
+/** The construct's promotion settings with the input's `promotionMetric` and `minimumImprovement`, checked. */
+function promotionOf(fields: Record<string, unknown>, configured: PromotionConfig, problems: string[]): PromotionConfig {
+  const metric = fields.promotionMetric ?? configured.metric;
+  if (!PROMOTION_METRIC_NAMES.includes(metric as never)) {
+    problems.push(`input.promotionMetric must be one of ${PROMOTION_METRIC_NAMES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(fields.promotionMetric)}`);
+  }
+  const improvement = fields.minimumImprovement ?? configured.minimumImprovement;
+  if (typeof improvement !== 'number' || !(improvement >= 0 && improvement <= 1)) {
+    problems.push(`input.minimumImprovement must be a number in [0, 1], got ${JSON.stringify(fields.minimumImprovement)}`);
+  }
+  return { metric: metric as PromotionConfig['metric'], minimumImprovement: improvement as number };
+}
+
+function evaluationLocations(folderUri: string): EvaluationLocations {
+  return {
+    folderUri,
+    predictions: { challenger: `${folderUri}predictions/challenger/`, champion: `${folderUri}predictions/champion/` },
+    reportsUri: `${folderUri}reports/`,
   };
 }

@@ -8,7 +8,8 @@
  *   an endpoint with a fixed model are `<prefix>-static-<hash>`;
  * - training jobs are `<prefix, cut to 36>-<run id>-<attempt digit>`;
  * - transform jobs are `<prefix, cut to leave room for the tag>-<tag>-<run id>` (`flowers-batch-<run id>`), the tag
- *   saying which feature ran them (`batch` for BatchClassification), so that their IAM patterns never overlap;
+ *   saying which feature ran them (`batch` for BatchClassification, `evalc` and `evals` for the retraining pipeline's
+ *   evaluation of the challenger and of the serving champion), so that their IAM patterns never overlap;
  * - a run id is `YYYYMMDD-HHMMSS-<8 hex digits>` (24 characters), so `<prefix>-<run id>` fits SageMaker's 63 characters
  *   with a prefix of at most 38.
  *
@@ -92,6 +93,8 @@ export function runId(executionArn: string, startTime: string): string {
 export const TRANSFORM_JOB_TAG_MAX_LENGTH = 5;
 /** The tag of the transform jobs of BatchClassification runs. */
 export const BATCH_TRANSFORM_TAG = 'batch';
+/** The tags of the retraining pipeline's evaluation transform jobs: the challenger's and the serving champion's. */
+export const EVALUATION_TRANSFORM_TAGS = { challenger: 'evalc', champion: 'evals' } as const;
 
 /**
  * The prefix of the names of the transform jobs a feature runs for `resourceNamePrefix`: `<prefix>-<tag>`, the prefix
@@ -122,7 +125,10 @@ export interface RunNames {
   readonly endpointConfig: string;
   /** One training job name per attempt (instance type), in order. */
   readonly trainingJobs: string[];
+  /** The evaluation's Batch Transform jobs: the challenger's (this run's model) and the serving champion's. */
+  readonly transformJobs: { readonly challenger: string; readonly champion: string };
 }
+
 
 export function runNames(resourceNamePrefix: string, id: string, attempts: number): RunNames {
   if (!isResourceNamePrefix(resourceNamePrefix)) {
@@ -137,6 +143,10 @@ export function runNames(resourceNamePrefix: string, id: string, attempts: numbe
     model: resource,
     endpointConfig: resource,
     trainingJobs: Array.from({ length: attempts }, (_, attempt) => `${jobPrefix}-${id}-${attempt}`),
+    transformJobs: {
+      challenger: transformJobName(transformJobPrefix(resourceNamePrefix, EVALUATION_TRANSFORM_TAGS.challenger), id),
+      champion: transformJobName(transformJobPrefix(resourceNamePrefix, EVALUATION_TRANSFORM_TAGS.champion), id),
+    },
   };
 }
 
@@ -176,6 +186,12 @@ export const iamResourceNames = {
   trainingJobs: (arnPrefix: string): string => `${trainingJobPrefix(arnPrefix)}-${RUN_ID_IAM_WILDCARD}-?`,
   /** The transform jobs named `<transform job prefix>-<run id>` (see `transformJobPrefix`). */
   transformJobs: (arnJobPrefix: string): string => `${arnJobPrefix}-${RUN_ID_IAM_WILDCARD}`,
+  /**
+   * The retraining pipeline's evaluation transform jobs of the endpoint whose resource name prefix (in ARNs) is
+   * `arnPrefix`: both tags (`evalc`, `evals`) differ in their last letter only, which one `?` stands for.
+   */
+  evaluationTransformJobs: (arnPrefix: string): string =>
+    `${transformJobPrefix(arnPrefix, EVALUATION_TRANSFORM_TAGS.challenger).slice(0, -1)}?-${RUN_ID_IAM_WILDCARD}`,
   /** The model and endpoint configuration CloudFormation creates for an endpoint with a fixed model. */
   staticResources: (arnPrefix: string): string => `${arnPrefix}-${STATIC_SUFFIX_IAM_WILDCARD}`,
 } as const;

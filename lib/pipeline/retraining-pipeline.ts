@@ -18,6 +18,7 @@ import { functionRole, startOnNewObjects, startOnSchedule } from '../private/run
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
 import { RetrainingPipelineBase } from './retraining-pipeline-base';
+import { PromotionMetric } from './promotion-metric';
 import { RetrainingSchedule } from './retraining-schedule';
 import { championParameterName } from '../../lambda/shared/cleanup-contract';
 import { iamResourceNames, MAX_TRAINING_ATTEMPTS, RESOURCE_NAME_PREFIX_MAX_LENGTH } from '../../lambda/shared/sagemaker-names';
@@ -28,7 +29,12 @@ import { Processor } from '../algorithm/algorithm-locations';
 import { TrainingInstanceType } from '../training/training-instance-type';
 import { validateTrainingInstanceType } from '../private/instance-type-checks';
 import { TrainingJobDefinition } from '../training/training-job-definition';
+import { BatchInstanceType } from '../batch/batch-instance-type';
+import { grantRunTransformJobs, grantTransformData } from '../batch/transform-job';
+import type { EndpointCapacity } from '../serving/endpoint-capacity';
+import { validateBatchInstanceType } from '../private/instance-type-checks';
 import { PhaseContext, PipelineArns } from './phases/context';
+import { evaluate, selectTestSet } from './phases/evaluate';
 import { deploy } from './phases/deploy';
 import { failureAndCleanup } from './phases/failure';
 import { gate } from './phases/gate';
@@ -49,6 +55,8 @@ export interface IRetrainableEndpoint {
   readonly variantName: string;
   /** The role the model runs with; it must be able to read the trained models. */
   readonly role: iam.IRole;
+  /** The endpoint's capacity: its processor decides the inference image, so the evaluation runs on the same kind. */
+  readonly capacity: Pick<EndpointCapacity, 'processor'>;
   /** The key in the endpoint config, if any: creating the endpoint then needs kms:CreateGrant on it. */
   readonly encryptionKey?: kms.IKey;
   renderCreateModelRequest(options: { modelName: string; modelDataUrl: string }): object;
@@ -88,15 +96,36 @@ export interface RetrainingPipelineProps {
    */
   readonly trainingInstanceTypes?: TrainingInstanceType[];
   /**
-   * A trained model is promoted only if its validation accuracy reaches this, 0-1.
+   * A trained model is promoted only if its accuracy reaches this, 0-1: its accuracy on the test set, or without a
+   * test set its validation accuracy.
    * @default 0.5
    */
   readonly minimumAccuracy?: number;
   /**
-   * ...and beats the serving model's validation accuracy by at least this much, 0-1.
+   * ...and beats the serving model by at least this much, 0-1: on `promotionMetric` over the same test images, or
+   * without a test set on validation accuracy. A run's input may override it.
    * @default 0
    */
   readonly minimumImprovement?: number;
+  /**
+   * The test-set figure the gate compares: accuracy, or macro F1 (the mean of the per-class F1 scores, which weighs
+   * a rare class as much as a common one). A run's input may override it.
+   * @default PromotionMetric.ACCURACY
+   */
+  readonly promotionMetric?: PromotionMetric;
+  /**
+   * Without a `test/` folder in the dataset, this percentage of the training images (chosen by a hash of each key, so
+   * the same images stay out as the dataset grows) is held out of training as the test set. 0 turns the hold-out off:
+   * with no `test/` folder, the gate then compares validation accuracies.
+   * @default 10
+   */
+  readonly testHoldOutPercent?: number;
+  /**
+   * The instance type of the evaluation's Batch Transform jobs. Its processor must be the endpoint's (the model's
+   * image is the endpoint's).
+   * @default - ml.m5.xlarge for a CPU endpoint, ml.g4dn.xlarge for a GPU endpoint
+   */
+  readonly evaluationInstanceType?: BatchInstanceType;
   /**
    * How a promotion moves the endpoint to the new model. Rolls back on the pipeline's alarms.
    * @default DeploymentStrategy.allAtOnce() with a 10-minute baking period
@@ -184,6 +213,8 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
   public readonly rollbackAlarms: cloudwatch.Alarm[];
   /** The function that validates run input and decides promotions. */
   public readonly stepFunction: lambda.IFunction;
+  /** The function that selects each run's test set and scores the models' predictions on it. */
+  public readonly evaluationFunction: lambda.IFunction;
   /** The function started by new images, when `retrainOnNewData` is set. */
   public readonly newDataTrigger?: lambda.IFunction;
   /** The schedule, unless disabled. */
@@ -245,12 +276,23 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
       logGroup: stepFunctionLogs,
     });
 
+    this.evaluationFunction = this.createEvaluationFunction(props);
+
     const config: PipelineConfig = {
       resourceNamePrefix: endpoint.resourceNamePrefix,
       hyperparameters: props.training.hyperparameters,
       containerHyperparameters: { ...CONTAINER_HYPERPARAMETERS },
       trainingOptions: instanceTypes.map((type) => this.trainingOption(type)),
       ...(props.training.spot ? { checkpointPrefix: props.training.checkpoints.s3Uri } : {}),
+      evaluation: {
+        datasetUri: props.training.dataset.root.s3Uri,
+        outputUri: props.training.evaluationOutput.s3Uri,
+        holdOutPercent: props.testHoldOutPercent ?? DEFAULT_HOLD_OUT_PERCENT,
+      },
+      promotion: {
+        metric: (props.promotionMetric ?? PromotionMetric.ACCURACY).name,
+        minimumImprovement: props.minimumImprovement ?? 0,
+      },
     };
 
     const logGroup = new logs.LogGroup(this, 'Logs', {
@@ -279,6 +321,9 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     acknowledgeWildcardResource(this.stateMachine.role, `${this.stepFunction.functionArn}:*`, 'The LambdaInvoke tasks '
       + 'get lambda:InvokeFunction on the function and on <function ARN>:*, its versions and aliases (the only things after '
       + 'the colon): this pipeline\'s own step function.');
+    acknowledgeWildcardResource(this.stateMachine.role, `${this.evaluationFunction.functionArn}:*`, 'The LambdaInvoke tasks '
+      + 'get lambda:InvokeFunction on the function and on <function ARN>:*, its versions and aliases (the only things after '
+      + 'the colon): this pipeline\'s own evaluation function.');
     this.grantRunPermissions();
 
     const schedule = props.schedule ?? RetrainingSchedule.WEEKLY;
@@ -330,8 +375,9 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
   }
 
   /**
-   * The run, phase by phase, as the README's diagram draws it: guard and prepare → train with fallback → gate →
-   * deploy → wait and verify → promote and housekeeping; any failure → failure and cleanup.
+   * The run, phase by phase, as the README's diagram draws it: guard and prepare → select the test set → train with
+   * fallback → evaluate → gate → deploy → wait and verify → promote and housekeeping; any failure → failure and
+   * cleanup.
    */
   private definition(config: PipelineConfig, deployment: DeploymentStrategy): sfn.IChainable {
     const props = this.props;
@@ -343,6 +389,12 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
       topic: this.topic,
       championParameter: this.championParameter,
       stepFunction: this.stepFunction,
+      evaluationFunction: this.evaluationFunction,
+      evaluation: {
+        instanceType: evaluationInstanceType(props),
+        maxRuntime: EVALUATION_TIMEOUT,
+        encryptionKey: props.endpoint.encryptionKey,
+      },
       config,
       deployment,
       scaling: props.endpoint.renderScalingRequests(),
@@ -358,11 +410,13 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     // Every phase's errors enter the failure phase; each phase continues to the one below it.
     const failure = failureAndCleanup(ctx);
     return guardAndPrepare(ctx, failure,
-      trainWithFallback(ctx, failure,
-        gate(ctx, failure,
-          deploy(ctx, failure,
-            waitAndVerify(ctx, failure,
-              promoteAndHousekeeping(ctx, failure))))));
+      selectTestSet(ctx, failure,
+        trainWithFallback(ctx, failure,
+          evaluate(ctx, failure,
+            gate(ctx, failure,
+              deploy(ctx, failure,
+                waitAndVerify(ctx, failure,
+                  promoteAndHousekeeping(ctx, failure))))))));
   }
 
   /**
@@ -432,6 +486,81 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     this.props.training.grantPassRole(role);
     endpoint.grantPassRole(role);
     this.props.training.grantReadModels(endpoint.role);
+    this.grantEvaluationData();
+  }
+
+  /**
+   * The evaluation: the state machine runs the transform jobs of this pipeline's run models; the model role (as which
+   * Batch Transform runs) reads the test images and the test manifest, writes the predictions and the job's logs;
+   * the training role reads a hold-out's training manifest. Manifests and predictions are under the training
+   * definition's evaluation folder, one folder per run.
+   */
+  private grantEvaluationData(): void {
+    const training = this.props.training;
+    const endpoint = this.props.endpoint;
+    grantRunTransformJobs(this, this.stateMachine.role, {
+      transformJobArnPattern: this.arns.transformJobs,
+      modelArnPatterns: [this.arns.models],
+      volumeEncryptionKey: evaluationInstanceType(this.props).hasLocalStorage ? undefined : endpoint.encryptionKey,
+    });
+    // Writes the predictions and the job's logs (/aws/sagemaker/TransformJobs, streams after the job names).
+    grantTransformData(endpoint.role, {
+      reads: [training.dataset.root],
+      writes: [training.evaluationOutput],
+      encryptionKey: endpoint.encryptionKey,
+      transformJobNamePattern: iamResourceNames.evaluationTransformJobs(endpoint.resourceNamePrefix),
+    });
+    const folder = training.evaluationOutput;
+    iam.Grant.addToPrincipalOrResource({ grantee: training.role, actions: ['s3:GetObject'], resourceArns: [folder.objectsArn], resource: folder.bucket });
+    folder.bucket.encryptionKey?.grantDecrypt(training.role);
+    acknowledgeWildcardResource(training.role, folder.objectsArn, 'A hold-out run trains on <evaluation folder>/<run id>/training.manifest; '
+      + 'run ids are made per run, so the grant covers the evaluation folder.');
+  }
+
+  /** The evaluation function: selects each run's test set and scores predictions (lambda/evaluation). */
+  private createEvaluationFunction(props: RetrainingPipelineProps): lambda.IFunction {
+    const logGroup = new logs.LogGroup(this, 'EvaluationFunctionLogs', {
+      encryptionKey: props.encryptionKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
+    });
+    const role = this.functionRole('EvaluationFunctionRole', 'Selects the test set of a retraining run and scores the models on it', logGroup);
+    const fn = new lambda.Function(this, 'EvaluationFunction', {
+      code: bundledLambdaCode('evaluation/index'),
+      handler: 'index.handler',
+      environment: { ...SOURCE_MAPS_ENVIRONMENT },
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      // Listing a large dataset and rendering the report of a large test set take longer than the steps.
+      timeout: Duration.minutes(5),
+      description: 'Retraining pipeline: selects the test set, scores predictions, writes the evaluation report',
+      role,
+      logGroup,
+    });
+    // Lists the dataset's training/ and test/ folders (the listing gives the keys and ETags it needs); writes manifests
+    // and reports and reads predictions under the evaluation folder, listing it so that a missing answer is a 404.
+    const folder = props.training.evaluationOutput;
+    const dataset = props.training.dataset;
+    iam.Grant.addToPrincipalOrResource({
+      grantee: role,
+      actions: ['s3:ListBucket'],
+      resourceArns: [dataset.bucket.bucketArn],
+      resource: dataset.bucket,
+      conditions: { StringLike: { 's3:prefix': [`${dataset.trainingData.keyPrefix}*`, `${dataset.root.keyPrefix}test/*`] } },
+    });
+    iam.Grant.addToPrincipalOrResource({ grantee: role, actions: ['s3:GetObject', 's3:PutObject'], resourceArns: [folder.objectsArn], resource: folder.bucket });
+    iam.Grant.addToPrincipalOrResource({
+      grantee: role,
+      actions: ['s3:ListBucket'],
+      resourceArns: [folder.bucket.bucketArn],
+      resource: folder.bucket,
+      conditions: { StringLike: { 's3:prefix': [`${folder.keyPrefix}*`] } },
+    });
+    folder.bucket.encryptionKey?.grant(role, 'kms:Decrypt', 'kms:GenerateDataKey');
+    acknowledgeWildcardResource(role, folder.objectsArn, 'The evaluation writes and reads <evaluation folder>/<run id>/ '
+      + '(manifests, predictions named after the test images, reports): run ids are made per run.');
+    return fn;
   }
 
   private createNewDataTrigger(props: RetrainingPipelineProps): lambda.IFunction {
@@ -488,8 +617,40 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
   if (props.endpoint.resourceNamePrefix.length > RESOURCE_NAME_PREFIX_MAX_LENGTH) {
     problems.push(`endpoint.resourceNamePrefix must be at most ${RESOURCE_NAME_PREFIX_MAX_LENGTH} characters, got '${props.endpoint.resourceNamePrefix}'`);
   }
+  problems.push(...evaluationProblems(props));
   problems.push(...deployment.validate('deployment'));
   problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
+  return problems;
+}
+
+const DEFAULT_HOLD_OUT_PERCENT = 10;
+/** A transform job has no stopping condition: its task gives up after this (a test set of thousands takes minutes). */
+const EVALUATION_TIMEOUT = Duration.hours(3);
+
+/** The evaluation's instance type: the prop, or a type of the endpoint's processor (the model's image is the endpoint's). */
+function evaluationInstanceType(props: RetrainingPipelineProps): BatchInstanceType {
+  return props.evaluationInstanceType
+    ?? (props.endpoint.capacity.processor === Processor.GPU ? BatchInstanceType.ML_G4DN_XLARGE : BatchInstanceType.ML_M5_XLARGE);
+}
+
+function evaluationProblems(props: RetrainingPipelineProps): string[] {
+  const problems: string[] = [];
+  const percent = props.testHoldOutPercent;
+  if (percent !== undefined && !Token.isUnresolved(percent) && !(Number.isInteger(percent) && percent >= 0 && percent <= 50)) {
+    problems.push(`testHoldOutPercent must be a whole number in [0, 50] (0 turns the hold-out off), got ${percent}`);
+  }
+  const type = props.evaluationInstanceType;
+  if (type) {
+    const typeProblems = validateBatchInstanceType(type, 'evaluationInstanceType');
+    problems.push(...typeProblems);
+    const processor = props.endpoint.capacity.processor;
+    if (typeProblems.length === 0 && !Token.isUnresolved(type.name) && type.processor !== processor) {
+      const suggestion = processor === Processor.GPU ? 'ml.g4dn.xlarge' : 'ml.m5.xlarge';
+      const [given, needed] = [String(type.processor).toUpperCase(), processor.toUpperCase()];
+      problems.push(`evaluationInstanceType '${type.name}' is a ${given} type but the endpoint's model uses the ${needed} `
+        + `image: use a ${needed} type such as '${suggestion}', or leave evaluationInstanceType unset`);
+    }
+  }
   return problems;
 }
 
@@ -511,6 +672,7 @@ function pipelineArns(stack: Stack, endpoint: IRetrainableEndpoint, stateMachine
     endpointConfigs: sagemaker(`endpoint-config/${runResource}`),
     models: sagemaker(`model/${runResource}`),
     trainingJobs: sagemaker(`training-job/${iamResourceNames.trainingJobs(lower(endpoint.resourceNamePrefix))}`),
+    transformJobs: sagemaker(`transform-job/${iamResourceNames.evaluationTransformJobs(lower(endpoint.resourceNamePrefix))}`),
     stateMachine: `arn:${stack.partition}:states:${stack.region}:${stack.account}:stateMachine:${stateMachineName}`,
     // '*': the random id a scalable target gets at registration (see SCALABLE_TARGETS_REASON).
     scalableTargets: `arn:${stack.partition}:application-autoscaling:${stack.region}:${stack.account}:scalable-target/*`,

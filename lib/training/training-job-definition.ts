@@ -197,6 +197,8 @@ export class TrainingJobDefinition extends Construct {
   public readonly modelOutput: S3Folder;
   /** Spot checkpoints land in `<checkpoints><job name>/`. */
   public readonly checkpoints: S3Folder;
+  /** The retraining pipeline's evaluations (test manifests, predictions, reports) land in `<evaluationOutput><run id>/`. */
+  public readonly evaluationOutput: S3Folder;
   /** The folder holding `modelOutput` and `checkpoints` (`<artifactsPrefix>/`). */
   private readonly artifactsRoot: S3Folder;
   /** The hyperparameter map sent to the algorithm, including the container's own keys. */
@@ -262,6 +264,7 @@ export class TrainingJobDefinition extends Construct {
     this.artifactsRoot = new S3Folder(this.artifactsBucket, `${props.artifactsPrefix ?? 'training'}/`);
     this.modelOutput = this.artifactsRoot.folder('models');
     this.checkpoints = this.artifactsRoot.folder('checkpoints');
+    this.evaluationOutput = this.artifactsRoot.folder('evaluation');
 
     this.securityGroups = props.vpc
       ? props.securityGroups ?? [new ec2.SecurityGroup(this, 'SecurityGroup', {

@@ -44,6 +44,13 @@ function customAttributes(found: 'first' | 'last'): NonNullable<Deployment['cust
  */
 const UNUSED_STATEMENTS: ReadonlyArray<{ readonly holder: RegExp; readonly actions: string; readonly reason: string }> = [
   {
+    holder: /\/Retraining\/StateMachine\/Role\/DefaultPolicy\/Resource$/,
+    actions: 'sagemaker:StopTransformJob',
+    reason: 'The failure phase\'s StopRunChallengerTransform and StopRunChampionTransform tasks (AWS SDK integrations) add '
+      + 'their own statement; grantRunTransformJobs (lib/batch/transform-job.ts) grants the same action on the same job ARNs '
+      + 'for createTransformJob.sync, so either one alone is enough.',
+  },
+  {
     holder: /\/Endpoint\/Role\/DefaultPolicy\/Resource$/,
     actions: 's3:ListBucket',
     reason: 'SageMaker reads the model artifact by its key; listing lets a missing artifact fail as NoSuchKey (a clear '

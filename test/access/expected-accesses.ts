@@ -23,6 +23,7 @@ import { resourceNamePrefix } from '../../lambda/shared/sagemaker-names';
 export const PACKAGE_HANDLERS: ReadonlyArray<{ readonly pathSuffix: string; readonly entry: string }> = [
   { pathSuffix: '/Retraining/StepFunction/Resource', entry: 'pipeline/index' },
   { pathSuffix: '/Retraining/NewDataTrigger/Resource', entry: 'pipeline/new-data-trigger' },
+  { pathSuffix: '/Retraining/EvaluationFunction/Resource', entry: 'evaluation/index' },
   { pathSuffix: '/Inference/Function/Resource', entry: 'inference/index' },
   // The stack's one cleanup handler serves every classifier's cleanup resource.
   { pathSuffix: '/ImageClassifierEndpointCleanupProvider/OnEventFunction/Resource', entry: 'cleanup/index' },
@@ -51,6 +52,10 @@ class AccessDerivation {
   private readonly accesses: Access[] = [];
   /** KmsKeyId of each endpoint config the state machines create, by name. */
   private readonly endpointConfigKeys = new Map<string, string>();
+  /** The execution roles (and images) of the models the state machine being derived creates. */
+  private transformModelRoles: Array<{ roleArn: string; image: string }> = [];
+  /** Whether the state machine being derived is the retraining pipeline, whose transform jobs read the dataset. */
+  private evaluatesTestSets = false;
   private readonly resolved: ResolvedTemplate;
   private readonly account: string;
   private readonly region: string;
@@ -88,6 +93,15 @@ class AccessDerivation {
     const role: string = properties.RoleArn;
     const arn = this.resolved.ref(id);
     const definition = JSON.parse(properties.DefinitionString);
+    // The role a transform job runs with is its model's: the models this state machine creates, or else those the
+    // template's other state machines create (a batch run of the champion).
+    const modelRoles = (states: Record<string, any>) => allStates(states)
+      .filter(([, state]) => String(state.Resource).endsWith(':sagemaker:createModel'))
+      .map(([, state]) => ({ roleArn: state.Parameters.ExecutionRoleArn as string, image: state.Parameters.PrimaryContainer?.Image as string }));
+    const own = modelRoles(definition.States);
+    this.transformModelRoles = own.length > 0 ? own : this.resolved.resourcesOfType('AWS::StepFunctions::StateMachine')
+      .flatMap(([other]) => modelRoles(JSON.parse(this.resolved.properties(other).DefinitionString).States));
+    this.evaluatesTestSets = allStates(definition.States).some(([, state]) => state.Parameters?.action === 'selectTestSet');
     // Every Task once per training attempt (instance type), as a run that falls back through all of them.
     for (const run of this.runStates(definition, arn)) {
       this.batchInput = (run.request as { input?: string } | undefined)?.input ?? '';
@@ -116,6 +130,7 @@ class AccessDerivation {
    * PrepareRun step's configuration; the training result is what createTrainingJob.sync returns.
    */
   private runStates(definition: any, stateMachineArn: string): Array<Record<string, unknown>> {
+    // The retraining pipeline's PrepareRun (BatchClassification's own prepare step has no pipeline configuration).
     const prepare = allStates(definition.States).find(([, state]) => state.Parameters?.action === 'prepare' && state.Parameters.config !== undefined);
     if (!prepare) return batchRunStates(definition, this.account) ?? [{}];
     const execution = { id: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:run-1`, name: 'run-1', startTime: '2026-11-30T03:00:00.000Z' };
@@ -123,7 +138,15 @@ class AccessDerivation {
     const older = prepareRun({ ...execution, id: `${execution.id}-older`, startTime: '2026-11-23T03:00:00.000Z' }, {}, prepare[1].Parameters.config);
     const train = allStates(definition.States).find(([, state]) => String(state.Resource).endsWith(':sagemaker:createTrainingJob.sync'));
     const outputPath: string = train?.[1].Parameters?.OutputDataConfig?.S3OutputPath ?? '';
-    return prepared.attempts.map((attempt) => ({
+    const evaluation = prepare[1].Parameters.config.evaluation as { datasetUri: string } | undefined;
+    const runFolder = prepared.evaluation?.folderUri;
+    // The test set of the run: a hold-out (the training channel reads its manifest), or the test/ folder.
+    const testSets = evaluation ? [
+      { source: 'hold-out', testManifestUri: `${runFolder}test.manifest`, trainingManifestUri: `${runFolder}training.manifest` },
+      { source: 'test-folder', testManifestUri: `${runFolder}test.manifest`, trainingManifestUri: null },
+    ] : [undefined];
+    const trainingFolder = `${evaluation?.datasetUri}training/`;
+    return prepared.attempts.flatMap((attempt) => testSets.map((testSet) => ({
       run: prepared,
       current: { attempt },
       training: {
@@ -131,9 +154,15 @@ class AccessDerivation {
         ModelArtifacts: { S3ModelArtifacts: `${outputPath}${attempt.trainingJobName}/output/model.tar.gz` },
         FinalMetricDataList: [],
       },
+      ...(testSet ? {
+        testSet: { ...testSet, version: '0'.repeat(64), imageCount: 40 },
+        trainingData: testSet.trainingManifestUri ? { type: 'ManifestFile', uri: testSet.trainingManifestUri } : { type: 'S3Prefix', uri: trainingFolder },
+        // The champion the evaluation scores: an older run's model.
+        plan: { scoreChampion: true, championModelName: older.names.model, recorded: null },
+      } : {}),
       // The superseded versions the cleanup loop deletes: an older run's model and config.
       name: older.names.model,
-    }));
+    })));
   }
 
   private task(role: string, why: string, resource: string, p: Record<string, any>): void {
@@ -284,7 +313,9 @@ class AccessDerivation {
           this.add({ principal: role, action: 'kms:CreateGrant', resource: this.keyArn(volumeKey), context: { 'kms:GrantIsForAWSResource': 'true' }, why: `${why} (volume key)` });
           this.add({ principal: role, action: 'kms:DescribeKey', resource: this.keyArn(volumeKey), why: `${why} (volume key)` });
         }
-        this.transformAsModelRole(p, `transform job as the role of model ${p.ModelName}`);
+        // The evaluation's jobs read the test images its manifests list; a batch run's, the images of its input.
+        if (this.evaluatesTestSets) this.transformRole(p, why);
+        else this.transformAsModelRole(p, `transform job as the role of model ${p.ModelName}`);
         return;
       }
       default: throw new Error(`${why}: sagemaker:${operation} is not known to the access proof; add what it calls`);
@@ -351,6 +382,14 @@ class AccessDerivation {
         // SageMaker lists the prefix, then downloads every object under it.
         this.s3(role, 's3:ListBucket', bucket, undefined, channelWhy, { 's3:prefix': key });
       }
+      if (source.S3DataType === 'ManifestFile') {
+        // SageMaker reads the manifest, then each object it lists: the training images of the dataset.
+        const training = this.evaluationConfig();
+        if (!training) throw new Error(`${channelWhy}: a ManifestFile channel outside the retraining pipeline's evaluation`);
+        const image = parseS3Uri(`${training.datasetUri}training/roses/0001.jpg`);
+        this.s3(role, 's3:GetObject', image.bucket, image.key, `${channelWhy} (listed image)`);
+        this.bucketKey(role, ['kms:Decrypt'], image.bucket, image.key, `${channelWhy} (listed image)`);
+      }
       const object = key.endsWith('/') ? `${key}roses/0001.jpg` : key;
       this.s3(role, 's3:GetObject', bucket, object, channelWhy);
       this.bucketKey(role, ['kms:Decrypt'], bucket, object, channelWhy);
@@ -376,6 +415,77 @@ class AccessDerivation {
       this.add({ principal: role, action: 'kms:CreateGrant', resource: this.keyArn(volumeKey), context: { 'kms:GrantIsForAWSResource': 'true' }, why: `${why}, volume` });
     }
     if (request.VpcConfig) this.vpcInterfaces(role, request.VpcConfig.Subnets, request.VpcConfig.SecurityGroupIds, `${why}, VPC`);
+  }
+
+  /**
+   * What SageMaker does as the model's role for one CreateTransformJob request: reads the manifest and each image it
+   * lists (under the dataset), writes one answer per image under the output path, logs and publishes metrics.
+   */
+  private transformRole(request: Record<string, any>, why: string): void {
+    if (this.transformModelRoles.length === 0) throw new Error(`${why}: no CreateModel task tells which role the transform job runs with`);
+    const manifest = parseS3Uri(request.TransformInput.DataSource.S3DataSource.S3Uri);
+    const output = parseS3Uri(request.TransformOutput.S3OutputPath);
+    const evaluation = this.evaluationConfig();
+    for (const { roleArn, image } of this.transformModelRoles) {
+      const as = `${why}, as ${roleArn.split('/').pop()}`;
+      this.s3(roleArn, 's3:GetObject', manifest.bucket, manifest.key, `${as}, manifest`);
+      this.bucketKey(roleArn, ['kms:Decrypt'], manifest.bucket, manifest.key, `${as}, manifest`);
+      // The evaluation's manifests list test images: the test/ folder's, or a hold-out of training/.
+      for (const folder of evaluation && this.evaluatesTestSets ? ['test/', 'training/'] : []) {
+        const listed = parseS3Uri(`${evaluation!.datasetUri}${folder}roses/0001.jpg`);
+        this.s3(roleArn, 's3:GetObject', listed.bucket, listed.key, `${as}, listed image`);
+        this.bucketKey(roleArn, ['kms:Decrypt'], listed.bucket, listed.key, `${as}, listed image`);
+      }
+      const answer = `${output.key}roses/0001.jpg.out`;
+      this.s3(roleArn, 's3:PutObject', output.bucket, answer, `${as}, answer`);
+      this.bucketKey(roleArn, ['kms:GenerateDataKey'], output.bucket, answer, `${as}, answer`, request.TransformOutput.KmsKeyId);
+      this.imagePull(roleArn, image, as);
+      this.logs(roleArn, '/aws/sagemaker/TransformJobs', `${String(request.TransformJobName)}/i-0123456789abcdef0-${SAMPLE_EPOCH}`, as);
+      this.add({ principal: roleArn, action: 'cloudwatch:PutMetricData', resource: '*', context: { 'cloudwatch:namespace': '/aws/sagemaker/TransformJobs' }, why: `${as}, metrics` });
+    }
+  }
+
+  /** The retraining pipeline's evaluation configuration (PrepareRun's), if the template has a pipeline. */
+  private evaluationConfig(): { datasetUri: string; outputUri: string } | undefined {
+    for (const [id] of this.resolved.resourcesOfType('AWS::StepFunctions::StateMachine')) {
+      const definition = JSON.parse(this.resolved.properties(id).DefinitionString);
+      const prepare = allStates(definition.States).find(([, state]) => state.Parameters?.action === 'prepare' && state.Parameters.config);
+      if (prepare?.[1].Parameters.config.evaluation) return prepare[1].Parameters.config.evaluation;
+    }
+    return undefined;
+  }
+
+  /**
+   * The evaluation function's S3 calls (lambda/evaluation): it lists the dataset's training/ and test/ folders, writes
+   * the manifests and the reports under the run's folder, and reads the test manifest and each image's answer there
+   * (a missing answer must be a 404, not a 403: it may list the folder).
+   */
+  private evaluationCall(role: string, why: string, key: string): void {
+    const config = this.evaluationConfig();
+    if (!config) throw new Error(`${why}: no retraining pipeline configures the evaluation function`);
+    const dataset = parseS3Uri(config.datasetUri);
+    const runFolder = parseS3Uri(`${config.outputUri}20261130-030000-0a1b2c3d/`);
+    const inRun = (name: string) => `${runFolder.key}${name}`;
+    switch (key) {
+      case 's3:ListObjectsV2':
+        for (const folder of ['training/', 'test/']) this.s3(role, 's3:ListBucket', dataset.bucket, undefined, why, { 's3:prefix': `${dataset.key}${folder}` });
+        return;
+      case 's3:GetObject':
+        for (const object of [inRun('test.manifest'), inRun('predictions/challenger/roses/0001.jpg.out')]) {
+          this.s3(role, 's3:GetObject', runFolder.bucket, object, why);
+          this.s3(role, 's3:ListBucket', runFolder.bucket, undefined, `${why} (a missing answer is a 404, not a 403)`, { 's3:prefix': object });
+          this.bucketKey(role, ['kms:Decrypt'], runFolder.bucket, object, why);
+        }
+        return;
+      case 's3:PutObject':
+        for (const object of [inRun('test.manifest'), inRun('training.manifest'), inRun('reports/challenger-model.html')]) {
+          this.s3(role, 's3:PutObject', runFolder.bucket, object, why);
+          this.bucketKey(role, ['kms:GenerateDataKey'], runFolder.bucket, object, why);
+        }
+        return;
+      default:
+        throw new Error(`${why}: the evaluation function calls ${key}, which the access proof does not know; add the access it makes`);
+    }
   }
 
   /** What SageMaker does as the model role for one CreateModel request (or AWS::SageMaker::Model). */
@@ -563,6 +673,10 @@ class AccessDerivation {
     const key = `${client}:${operation}`;
     if (entry === 'algorithm-check/index') {
       this.algorithmCheckCall(role, why, key);
+      return;
+    }
+    if (entry === 'evaluation/index') {
+      this.evaluationCall(role, why, key);
       return;
     }
     if (entry === 'batch/index') {

@@ -28,7 +28,7 @@ import {
   ImageClassifierDashboardOptions, ImageClassifierInferenceOptions, ImageClassifierProps, ImageClassifierRetrainingOptions, ImageClassifierServingOptions,
   ImageClassifierTrainingOptions, ImageResizeInterpolation, InferenceFunctionProps, InferenceInbox, InferenceInstanceType,
   InferencePackaging, InstanceCapacityOptions, JumpStartModel, ModelArtifact, Optimizer, Processor, ReinitializeTopLayer,
-  RetrainingPipelineProps, RetrainingSchedule, ServerlessCapacity, ServerlessCapacityOptions, ShiftedDeploymentOptions,
+  PromotionMetric, RetrainingPipelineProps, RetrainingSchedule, ServerlessCapacity, ServerlessCapacityOptions, ShiftedDeploymentOptions,
   TrainingInstanceType, TrainingJobDefinition, TrainingJobDefinitionProps,
 } from '../../lib';
 import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES } from '../../lib/private/algorithm-facts';
@@ -719,6 +719,14 @@ const retrainingOptionFields = {
   trainingInstanceTypes: optional(arrayOf(field({ ...trainingInstanceTypeSpec, required: true }), { maxLength: 12 })),
   minimumAccuracy: field({ valid: fc.double({ min: 0, max: 1, noNaN: true }), invalid: numberOutside(realIn(0, 1)), token: numberToken(0.8) }),
   minimumImprovement: field({ valid: fc.double({ min: 0, max: 1, noNaN: true }), invalid: numberOutside(realIn(0, 1)), token: numberToken(0.01) }),
+  promotionMetric: field({ valid: fc.constantFrom(PromotionMetric.ACCURACY, PromotionMetric.MACRO_F1) }),
+  testHoldOutPercent: field({ valid: fc.integer({ min: 0, max: 50 }), invalid: numberOutside(wholeIn(0, 50)), token: numberToken(10) }),
+  // Valid when its processor is the endpoint's (a variant drawn elsewhere): either outcome is fine, as long as it is
+  // a clear error; a family the algorithm is not hosted on never is.
+  evaluationInstanceType: field({
+    open: fc.constantFrom(BatchInstanceType.ML_M5_XLARGE, BatchInstanceType.ML_C5_XLARGE, BatchInstanceType.ML_G4DN_XLARGE),
+    invalid: fc.constantFrom(BatchInstanceType.of('ml.t2.medium'), BatchInstanceType.of('ml.x1.large'), BatchInstanceType.of('m5.large')),
+  }),
   deployment,
   latencyAlarmThreshold: field({
     valid: fc.integer({ min: 1, max: 60_000 }).map((ms) => Duration.millis(ms)),

@@ -19,8 +19,9 @@ function logGroups(props: ImageClassifierProps) {
 describe('the log groups of a classifier', () => {
   test('all outlive the stack by default', () => {
     const { groups } = logGroups({});
-    // Algorithm check (2), cleanup (3), pipeline (3), batch classification (2), inference (1), seed upload (1), first run (1).
-    expect(groups).toHaveLength(13);
+    // Algorithm check (2), cleanup (3), pipeline (4, with the evaluation function's), batch classification (2), inference (1),
+    // seed upload (1), first run (1).
+    expect(groups).toHaveLength(14);
     expect(groups.filter(([, group]) => group.DeletionPolicy !== 'Retain').map(([id]) => id)).toEqual([]);
   });
 
@@ -30,7 +31,7 @@ describe('the log groups of a classifier', () => {
     [logs.RetentionDays.INFINITE, RemovalPolicy.DESTROY, 'Delete'],
   ])('all follow logRetention %s and logRemovalPolicy %s', (retention, removalPolicy, deletionPolicy) => {
     const { groups } = logGroups({ logRetention: retention, logRemovalPolicy: removalPolicy });
-    expect(groups).toHaveLength(13);
+    expect(groups).toHaveLength(14);
     const expected = retention === logs.RetentionDays.INFINITE ? undefined : retention;
     const differing = groups.filter(([, group]) => group.DeletionPolicy !== deletionPolicy || group.UpdateReplacePolicy !== deletionPolicy
       || group.Properties?.RetentionInDays !== expected);

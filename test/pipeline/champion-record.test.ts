@@ -45,7 +45,8 @@ describe('the champion record', () => {
     for (const fixture of versions) {
       const tasks = ssmTasks(fixture.definition.States as Record<string, State>);
       expect(tasks.map((t) => `${t.state}:${t.api}`).sort()).toEqual(
-        ['ClearChampion:putParameter', 'ReadChampion:getParameter', 'ReconcileChampion:putParameter', 'RecordChampion:putParameter']);
+        ['ClearChampion:putParameter', 'ReadChampion:getParameter', 'ReconcileChampion:putParameter', 'RecordChampion:putParameter',
+          'RecordChampionScores:putParameter']);
       expect(new Set(tasks.map((t) => t.name))).toEqual(new Set([expectedName]));
       expect(fixture.pipeline.championParameter.parameterName).toBe(expectedName);
       // The state machine may read and write exactly that parameter; nothing else in the stack may write it.

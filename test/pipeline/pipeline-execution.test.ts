@@ -1,6 +1,6 @@
 import { CfnElement } from 'aws-cdk-lib';
 import { PipelineFixture, pipelineFixture } from './fixture';
-import { RunResult, Scenario, runPipeline } from '../support/pipeline-world';
+import { RunResult, Scenario, TEST_SET_VERSION, runPipeline } from '../support/pipeline-world';
 import { API_NAME_MAX_LENGTH, API_NAME_PATTERN } from '../support/sagemaker-api';
 import { RUN_ID_PATTERN_SOURCE, trainingJobPrefix } from '../../lambda/shared/sagemaker-names';
 
@@ -83,7 +83,11 @@ describe('a retraining run', () => {
     const result = await run({ endpointExists: true, championAccuracy: 0.95, validationAccuracy: 0.9 });
     expect(result.status).toBe('SUCCEEDED');
     expect(result.path.slice(-2)).toEqual(['NotifyNotPromoted', 'NotPromoted']);
-    expect(calls(result, 'sagemaker:createModel')).toHaveLength(0);
+    // The model made for the evaluation is deleted; no endpoint config is made.
+    const model = request(result, 'sagemaker:createModel').ModelName;
+    expect(request(result, 'aws-sdk:sagemaker:deleteModel').ModelName).toBe(model);
+    expect(result.world.models.has(model)).toBe(false);
+    expect(calls(result, 'sagemaker:createEndpointConfig')).toHaveLength(0);
     expect(result.world.parameters.size).toBe(0);
     expect(result.world.messages[0].message).toContain('does not beat the serving model by 0.0000 (candidate 0.9000, serving 0.9500)');
   });
@@ -214,5 +218,133 @@ describe('a retraining run', () => {
         }
       }
     }
+  });
+});
+
+describe('a retraining run with a test set', () => {
+  const transforms = (result: RunResult) => calls(result, 'sagemaker:createTransformJob.sync').map((c) => c.request as Record<string, any>);
+  const endpointTouched = (result: RunResult) => result.world.calls.some((c) => /(create|update)Endpoint$/.test(c.api));
+
+  test('a better challenger is promoted: both models classify the same test manifest, the gate names its figures', async () => {
+    const result = await run({ testSet: 'test-folder', endpointExists: true, championAccuracy: 0.95, validationAccuracy: 0.7,
+      challengerScore: { accuracy: 0.91, macroF1: 0.9 }, championScore: { accuracy: 0.85, macroF1: 0.84 } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.path[result.path.length - 1]).toBe('Promoted');
+    // Validation accuracies (0.7 against 0.95) would have refused it: the test set decided.
+    const [challenger, champion] = transforms(result);
+    const model = request(result, 'sagemaker:createModel').ModelName;
+    expect(challenger).toMatchObject({
+      ModelName: model,
+      BatchStrategy: 'SingleRecord',
+      TransformInput: { DataSource: { S3DataSource: { S3DataType: 'ManifestFile' } }, ContentType: 'application/x-image', SplitType: 'None' },
+      TransformOutput: { Accept: 'application/json;verbose', AssembleWith: 'None' },
+      TransformResources: { InstanceType: 'ml.m5.xlarge', InstanceCount: 1 },
+    });
+    expect(champion.ModelName).toBe(`${prefix}-20260100-000000-00000000`);
+    expect(champion.TransformInput).toEqual(challenger.TransformInput);
+    expect(challenger.TransformOutput.S3OutputPath).not.toBe(champion.TransformOutput.S3OutputPath);
+    // The endpoint serves the very model that was scored.
+    expect(request(result, 'sagemaker:createEndpointConfig').ProductionVariants[0].ModelName).toBe(model);
+    expect(result.output!.gate).toMatchObject({ gate: 'test-set', metric: 'accuracy', promote: true });
+    expect(result.output!.evaluation).toEqual({
+      reportJsonUri: result.world.reports[0].json, reportHtmlUri: result.world.reports[0].html, testSetVersion: TEST_SET_VERSION,
+      challenger: { accuracy: 0.91, macroF1: 0.9 }, champion: { accuracy: 0.85, macroF1: 0.84 }, metric: 'accuracy', margin: 0,
+    });
+    expect(result.world.champion()).toMatchObject({ modelName: model, testSet: { version: TEST_SET_VERSION, accuracy: 0.91, macroF1: 0.9 } });
+    expect(result.world.messages[0].message).toContain(`Evaluation report: ${result.world.reports.find((r) => r.role === 'challenger')!.html}`);
+  });
+
+  test('a worse challenger is not promoted; the champion\'s new figures are kept and the challenger\'s model deleted', async () => {
+    const result = await run({ testSet: 'test-folder', endpointExists: true, championAccuracy: 0.5, validationAccuracy: 0.99,
+      challengerScore: { accuracy: 0.8, macroF1: 0.8 }, championScore: { accuracy: 0.9, macroF1: 0.88 } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.path.slice(-2)).toEqual(['NotifyNotPromoted', 'NotPromoted']);
+    expect(endpointTouched(result)).toBe(false);
+    const model = request(result, 'sagemaker:createModel').ModelName;
+    expect(result.world.models.has(model)).toBe(false);
+    expect(result.world.champion()).toMatchObject({ runId: 'champion', testSet: { version: TEST_SET_VERSION, accuracy: 0.9, macroF1: 0.88 } });
+    expect(result.world.messages[0].message).toContain('does not beat the serving model by 0.0000 (test set');
+    expect(result.world.messages[0].message).toContain('accuracy: challenger 0.8000, champion 0.9000');
+  });
+
+  test('equal within the margin is not promoted', async () => {
+    const result = await run({ testSet: 'hold-out', endpointExists: true, championAccuracy: 0.5,
+      challengerScore: { accuracy: 0.905, macroF1: 0.9 }, championScore: { accuracy: 0.9, macroF1: 0.9 },
+      input: { minimumImprovement: 0.01 } });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output!.gate).toMatchObject({ promote: false, gate: 'test-set', minimumImprovement: 0.01 });
+    expect(endpointTouched(result)).toBe(false);
+  });
+
+  test('on macro F1 (the run\'s input), the same figures decide the other way', async () => {
+    const scenario: Scenario = { testSet: 'test-folder', endpointExists: true, championAccuracy: 0.5,
+      challengerScore: { accuracy: 0.95, macroF1: 0.7 }, championScore: { accuracy: 0.9, macroF1: 0.8 } };
+    expect((await run(scenario)).output!.gate).toMatchObject({ promote: true, metric: 'accuracy' });
+    expect((await run({ ...scenario, input: { promotionMetric: 'macroF1' } })).output!.gate).toMatchObject({ promote: false, metric: 'macroF1' });
+  });
+
+  test('a champion with no score on this test-set version is scored first, then compared; one with a score is not scored again', async () => {
+    const scenario: Scenario = { testSet: 'test-folder', endpointExists: true, championAccuracy: 0.5,
+      challengerScore: { accuracy: 0.85, macroF1: 0.85 }, championScore: { accuracy: 0.9, macroF1: 0.9 } };
+    for (const championScoredOn of [undefined, 'older-version'] as const) {
+      const scored = await run({ ...scenario, championScoredOn });
+      expect(scored.path).toEqual(expect.arrayContaining(['TransformChampion', 'ScoreChampion']));
+      expect(scored.path.indexOf('ScoreChampion')).toBeLessThan(scored.path.indexOf('EvaluateModel'));
+      expect(scored.output!.gate).toMatchObject({ promote: false, champion: { accuracy: 0.9, macroF1: 0.9 } });
+    }
+    const recorded = await run({ ...scenario, championScoredOn: 'this-version' });
+    expect(recorded.path).not.toContain('TransformChampion');
+    expect(recorded.path).toContain('UseRecordedChampionScore');
+    expect(transforms(recorded)).toHaveLength(1);
+    expect(recorded.output!.gate).toMatchObject({ promote: false, champion: { accuracy: 0.9, macroF1: 0.9 }, rescoredChampion: null });
+    expect(recorded.world.parameters.size).toBe(0);
+  });
+
+  test('a hold-out trains on the manifest of the other images; a test folder on the whole training folder', async () => {
+    const holdOut = await run({ testSet: 'hold-out' });
+    const channel = (result: RunResult) => request(result, 'sagemaker:createTrainingJob.sync').InputDataConfig
+      .find((c: { ChannelName: string }) => c.ChannelName === 'training').DataSource.S3DataSource;
+    const selection = calls(holdOut, 'lambda').find((c) => c.request.action === 'selectTestSet')!;
+    expect(channel(holdOut)).toEqual({ S3DataType: 'ManifestFile', S3Uri: `${selection.request.runFolderUri}training.manifest`, S3DataDistributionType: 'FullyReplicated' });
+    expect(selection.request).toMatchObject({ holdOutFraction: 0.1, datasetUri: expect.stringMatching(/^s3:\/\/.+\/$/) });
+    const folder = await run({ testSet: 'test-folder' });
+    expect(channel(folder)).toMatchObject({ S3DataType: 'S3Prefix' });
+    expect(channel(folder).S3Uri).toMatch(/^s3:\/\/.+\/training\/$/);
+  });
+
+  test.each(['none', 'empty'] as const)('no test set (%s): the fallback gate compares validation accuracies', async (testSet) => {
+    const result = await run({ testSet, endpointExists: true, championAccuracy: 0.8, validationAccuracy: 0.9 });
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.path).toEqual(expect.arrayContaining(['SelectTestSet', 'NoTestSet', 'TrainOnTrainingFolder', 'NoTestSetScores', 'Promoted']));
+    expect(transforms(result)).toHaveLength(0);
+    expect(result.output!.gate).toMatchObject({ gate: 'validation-accuracy', promote: true });
+    expect(result.output!.evaluation).toBeNull();
+    expect(result.world.messages[0].message).not.toContain('Evaluation report');
+  });
+
+  test.each([
+    ['the challenger\'s transform fails', { challenger: 'failure' }, 'States.TaskFailed'],
+    ['the champion\'s transform fails', { champion: 'failure' }, 'States.TaskFailed'],
+    ['every test image of the challenger fails', { challenger: 'all-images-failed' }, 'AllTestImagesFailed'],
+  ] as const)('%s: the run fails before the endpoint is touched, and cleans up what it created', async (_name, transform, error) => {
+    const result = await run({ testSet: 'test-folder', endpointExists: true, championAccuracy: 0.5, transform });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe(error);
+    expect(endpointTouched(result)).toBe(false);
+    expect(result.path).toEqual(expect.arrayContaining(['StopRunChallengerTransform', 'StopRunChampionTransform', 'DeleteRunModel', 'NotifyFailure']));
+    expect(result.world.models.has(request(result, 'sagemaker:createModel').ModelName)).toBe(false);
+    expect([...result.world.transformJobs.values()].filter((job) => job.status === 'InProgress')).toEqual([]);
+    expect(result.world.endpoints.get(fixture.endpoint.endpointName)).toMatchObject({ status: 'InService', config: `${prefix}-20260100-000000-00000000` });
+    expect(result.world.champion()).toMatchObject({ runId: 'champion' });
+    expect(result.world.messages).toEqual([expect.objectContaining({ subject: 'Image classifier retraining failed' })]);
+  });
+
+  test('a transform that outlasts its task is stopped by the cleanup', async () => {
+    const result = await run({ testSet: 'test-folder', endpointExists: true, championAccuracy: 0.5,
+      fault: { state: 'TransformChallenger', kind: 'timeout', fromCall: 1, times: 1 } });
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.Timeout');
+    const challenger = transforms(result)[0].TransformJobName;
+    expect(result.world.transformJobs.get(challenger)!.status).toBe('Stopped');
   });
 });

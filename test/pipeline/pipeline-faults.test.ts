@@ -41,6 +41,11 @@ const PATHS: Record<string, Scenario> = {
   'failure cleanup after a training timeout': { pathFaults: [{ state: 'Train', kind: 'timeout', fromCall: 1, times: 1 }] },
   'failure cleanup after the champion record failed': { pathFaults: [{ state: 'RecordChampion', kind: 'validation', fromCall: 1, times: 1 }] },
   'skipped': { anotherRunInProgress: true },
+  'evaluated promotion, champion scored in parallel': { testSet: 'test-folder', endpointExists: true, championAccuracy: 0.8, previousVersions: 2 },
+  'evaluated, not promoted, champion rescored': { testSet: 'test-folder', endpointExists: true, championAccuracy: 0.8,
+    challengerScore: { accuracy: 0.7, macroF1: 0.7 } },
+  'hold-out, champion figures recorded': { testSet: 'hold-out', endpointExists: true, championAccuracy: 0.8, championScoredOn: 'this-version' },
+  'failure cleanup after a failed transform': { testSet: 'test-folder', endpointExists: true, championAccuracy: 0.8, transform: { challenger: 'failure' } },
 };
 
 const run = (scenario: Scenario, target = pipeline) => runPipeline(target.definition, scenario, target.endpoint);
@@ -303,7 +308,7 @@ describe('the README\'s pipeline section', () => {
     const states = allStates(fixture.definition);
     expect([...named].filter((name) => !states.has(name))).toEqual([]);
     expect(named.size).toBeGreaterThan(15);
-    for (const phase of ['guard', 'train', 'gate', 'deploy', 'verify', 'promote', 'failure']) {
+    for (const phase of ['guard', 'train', 'evaluate', 'gate', 'deploy', 'verify', 'promote', 'failure']) {
       expect(existsSync(join(__dirname, '..', '..', 'lib', 'pipeline', 'phases', `${phase}.ts`))).toBe(true);
     }
   });

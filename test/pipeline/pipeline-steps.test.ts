@@ -1,6 +1,7 @@
 import { decidePromotion } from '../../lambda/pipeline/promotion-gate';
 import { InvalidRunInput, prepareRun } from '../../lambda/shared/prepare-run';
 import type { PipelineConfig } from '../../lambda/shared/pipeline-config';
+import { planEvaluation } from '../../lambda/pipeline/evaluation-plan';
 import { runId, runNames } from '../../lambda/shared/sagemaker-names';
 import { supersededVersions } from '../../lambda/pipeline/superseded-versions';
 import { API_NAME_PATTERN } from '../support/sagemaker-api';
@@ -54,6 +55,8 @@ describe('prepareRun', () => {
       { instanceType: 'ml.m5.xlarge', trainingImage: 'cpu-image', resourceConfig: { InstanceType: 'ml.m5.xlarge' } },
     ],
     checkpointPrefix: 's3://bucket/checkpoints/',
+    evaluation: { datasetUri: 's3://data/flowers/', outputUri: 's3://artifacts/training/evaluation/', holdOutPercent: 10 },
+    promotion: { metric: 'accuracy', minimumImprovement: 0.01 },
   };
   const execution = { id: 'arn:exec:1', name: 'x'.repeat(80), startTime: '2026-11-28T12:00:00Z' };
 
@@ -79,6 +82,23 @@ describe('prepareRun', () => {
     expect(run).toMatchObject({ trigger: 'schedule', hyperparameters: { epochs: '3' }, attemptCount: 2 });
   });
 
+  test('names the evaluation\'s transform jobs and folders after the run, and takes the gate\'s settings from the input', () => {
+    const run = prepareRun(execution, { promotionMetric: 'macroF1', minimumImprovement: 0 }, config);
+    expect(run.promotion).toEqual({ metric: 'macroF1', minimumImprovement: 0 });
+    expect(prepareRun(execution, {}, config).promotion).toEqual(config.promotion);
+    // null is no override, as for hyperparameters.
+    expect(prepareRun(execution, { promotionMetric: null, minimumImprovement: null }, config).promotion).toEqual(config.promotion);
+    expect(run.names.transformJobs).toEqual({ challenger: `flowers-evalc-${run.runId}`, champion: `flowers-evals-${run.runId}` });
+    expect(run.evaluation).toEqual({
+      folderUri: `s3://artifacts/training/evaluation/${run.runId}/`,
+      predictions: {
+        challenger: `s3://artifacts/training/evaluation/${run.runId}/predictions/challenger/`,
+        champion: `s3://artifacts/training/evaluation/${run.runId}/predictions/champion/`,
+      },
+      reportsUri: `s3://artifacts/training/evaluation/${run.runId}/reports/`,
+    });
+  });
+
   test('null hyperparameters are no overrides', () => {
     expect(prepareRun(execution, { hyperparameters: null }, config).hyperparameters).toMatchObject({ epochs: '8' });
   });
@@ -94,7 +114,7 @@ describe('prepareRun', () => {
     [42, 'the execution input must be a JSON object, got 42'],
     ['fast', 'the execution input must be a JSON object, got "fast"'],
     [true, 'the execution input must be a JSON object, got true'],
-    [{ epochs: 3 }, 'input.epochs is not a run option; allowed: hyperparameters, instanceType, trigger'],
+    [{ epochs: 3 }, 'input.epochs is not a run option; allowed: hyperparameters, instanceType, trigger, promotionMetric, minimumImprovement'],
     [{ instanceType: 'ml.c5.xlarge' }, "input.instanceType must be one of the pipeline's training instance types (ml.p3.2xlarge, ml.m5.xlarge), got \"ml.c5.xlarge\""],
     [{ trigger: 7 }, "input.trigger must be a short lowercase word such as 'manual', got 7"],
     [{ trigger: '!manual' }, "input.trigger must be a short lowercase word such as 'manual', got \"!manual\""],
@@ -105,6 +125,10 @@ describe('prepareRun', () => {
     [{ hyperparameters: 'fast' }, 'input.hyperparameters must be an object of camelCase hyperparameters'],
     [{ hyperparameters: { epochs: 0, dropoutRate: 2 } }, 'input.hyperparameters.epochs must be a whole number in [1, 1000], got 0; input.hyperparameters.dropoutRate must be a number in [0, 1], got 2'],
     [{ trigger: 'DROP TABLE' }, "input.trigger must be a short lowercase word such as 'manual'"],
+    [{ promotionMetric: 'f1' }, "input.promotionMetric must be one of 'accuracy', 'macroF1', got \"f1\""],
+    [{ minimumImprovement: 2 }, 'input.minimumImprovement must be a number in [0, 1], got 2'],
+    [{ minimumImprovement: '0.1' }, 'input.minimumImprovement must be a number in [0, 1], got "0.1"'],
+    [{ minimumImprovement: -0.01, promotionMetric: 'F1' }, "input.promotionMetric must be one of 'accuracy', 'macroF1', got \"F1\"; input.minimumImprovement must be a number in [0, 1], got -0.01"],
   ])('rejects %j with InvalidRunInput', (input, message) => {
     let error: unknown;
     try { prepareRun(execution, input, config); } catch (e) { error = e; }
@@ -120,9 +144,9 @@ describe('decidePromotion', () => {
 
   test('promotes the first model above the floor, and a model that beats the champion by the margin', () => {
     expect(decidePromotion({ ...base, finalMetrics: metrics(0.7) }))
-      .toEqual({ promote: true, candidateAccuracy: 0.7, championAccuracy: null, reason: 'first model (candidate 0.7000, serving none)' });
+      .toMatchObject({ promote: true, gate: 'validation-accuracy', candidateAccuracy: 0.7, championAccuracy: null, reason: 'first model (candidate 0.7000, serving none)' });
     expect(decidePromotion({ ...base, finalMetrics: metrics(0.81), champion: { validationAccuracy: 0.8 } }))
-      .toEqual({ promote: true, candidateAccuracy: 0.81, championAccuracy: 0.8, reason: 'better than the serving model (candidate 0.8100, serving 0.8000)' });
+      .toMatchObject({ promote: true, candidateAccuracy: 0.81, championAccuracy: 0.8, reason: 'better than the serving model (candidate 0.8100, serving 0.8000)' });
   });
 
   test('a champion that scored exactly 0 is a champion', () => {
@@ -132,7 +156,7 @@ describe('decidePromotion', () => {
 
   test('refuses a model that does not beat the champion by the margin, or is below the floor, or has no metric', () => {
     expect(decidePromotion({ ...base, finalMetrics: metrics(0.805), champion: { validationAccuracy: 0.8 } }))
-      .toEqual({ promote: false, candidateAccuracy: 0.805, championAccuracy: 0.8, reason: 'does not beat the serving model by 0.0100 (candidate 0.8050, serving 0.8000)' });
+      .toMatchObject({ promote: false, candidateAccuracy: 0.805, championAccuracy: 0.8, reason: 'does not beat the serving model by 0.0100 (candidate 0.8050, serving 0.8000)' });
     expect(decidePromotion({ ...base, finalMetrics: metrics(0.4) }).reason).toBe('below the minimum accuracy 0.5000 (candidate 0.4000, serving none)');
     expect(decidePromotion({ ...base, finalMetrics: [{ MetricName: 'val_loss', Value: 0.2 }] }).reason).toBe('training reported no tflow-ic:val-accuracy metric');
   });
@@ -150,12 +174,84 @@ describe('decidePromotion', () => {
     ['a value that is a string', [{ MetricName: 'tflow-ic:val-accuracy', Value: '0.9' as unknown as number }]],
   ])('never promotes a model that reported %s', (_name, finalMetrics) => {
     expect(decidePromotion({ ...base, finalMetrics, champion: { validationAccuracy: 0.8 } }))
-      .toEqual({ promote: false, candidateAccuracy: null, championAccuracy: 0.8, reason: 'training reported no tflow-ic:val-accuracy metric' });
+      .toMatchObject({ promote: false, candidateAccuracy: null, championAccuracy: 0.8, reason: 'training reported no tflow-ic:val-accuracy metric' });
   });
 
   test('treats the initial champion record (-1) as no champion', () => {
     expect(decidePromotion({ ...base, finalMetrics: metrics(0.6), champion: { runId: 'none', validationAccuracy: -1 } }))
-      .toEqual({ promote: true, candidateAccuracy: 0.6, championAccuracy: null, reason: 'first model (candidate 0.6000, serving none)' });
+      .toMatchObject({ promote: true, candidateAccuracy: 0.6, championAccuracy: null, reason: 'first model (candidate 0.6000, serving none)' });
+  });
+});
+
+describe('decidePromotion on a test set', () => {
+  const version = 'a'.repeat(64);
+  const base = {
+    metricName: 'tflow-ic:val-accuracy', minimumAccuracy: 0.5, minimumImprovement: 0.02,
+    finalMetrics: [{ MetricName: 'tflow-ic:val-accuracy', Value: 0.99 }], testSet: { source: 'test-folder', version },
+  };
+  const score = (accuracy: number, macroF1: number) => ({ accuracy, macroF1, reportJsonUri: `s3://r/${accuracy}.json`, reportHtmlUri: `s3://r/${accuracy}.html` });
+  const champion = { runId: 'old', validationAccuracy: 0.999, modelName: 'flowers-old' };
+
+  test('compares the two models on the same images, whatever their validation accuracies', () => {
+    const decision = decidePromotion({ ...base, champion, scores: { challenger: score(0.9, 0.8), champion: score(0.85, 0.84) } });
+    expect(decision).toMatchObject({
+      promote: true, gate: 'test-set', metric: 'accuracy', minimumImprovement: 0.02,
+      challenger: { accuracy: 0.9, macroF1: 0.8 }, champion: { accuracy: 0.85, macroF1: 0.84 },
+      challengerTestSet: { version, accuracy: 0.9, macroF1: 0.8, reportJsonUri: 's3://r/0.9.json' },
+    });
+    expect(decision.reason).toBe(`better than the serving model (test set ${version}, accuracy: challenger 0.9000, champion 0.8500)`);
+    // On macro F1 the same pair is not promoted.
+    expect(decidePromotion({ ...base, metric: 'macroF1', champion, scores: { challenger: score(0.9, 0.8), champion: score(0.85, 0.84) } }))
+      .toMatchObject({ promote: false, metric: 'macroF1', reason: `does not beat the serving model by 0.0200 (test set ${version}, macro F1: challenger 0.8000, champion 0.8400)` });
+  });
+
+  test('equal within the margin is not promoted; exactly the margin is', () => {
+    expect(decidePromotion({ ...base, champion, scores: { challenger: score(0.91, 0.9), champion: score(0.9, 0.9) } }).promote).toBe(false);
+    expect(decidePromotion({ ...base, champion, scores: { challenger: score(0.92, 0.9), champion: score(0.9, 0.9) } }).promote).toBe(true);
+    expect(decidePromotion({ ...base, minimumImprovement: 0, champion, scores: { challenger: score(0.9, 0.9), champion: score(0.9, 0.9) } }).promote).toBe(true);
+  });
+
+  test('the floor applies to the test accuracy, with or without a champion', () => {
+    expect(decidePromotion({ ...base, scores: { challenger: score(0.45, 0.9), champion: null } }))
+      .toMatchObject({ promote: false, champion: null, reason: expect.stringContaining('test accuracy 0.4500 is below the minimum accuracy 0.5000') });
+    expect(decidePromotion({ ...base, scores: { challenger: score(0.5, 0.4), champion: null } }))
+      .toMatchObject({ promote: true, reason: expect.stringContaining('first model') });
+  });
+
+  test.each([
+    ['no challenger score', null],
+    ['a score above 1', { accuracy: 1.2, macroF1: 0.5 }],
+    ['a score that is a string', { accuracy: '0.9', macroF1: 0.5 }],
+  ])('never promotes with %s', (_name, challenger) => {
+    expect(decidePromotion({ ...base, scores: { challenger: challenger as never, champion: null } }))
+      .toMatchObject({ promote: false, challengerTestSet: null, reason: 'the evaluation reported no test-set figures for the trained model' });
+  });
+
+  test('keeps the champion\'s new figures in its record only when this run scored it', () => {
+    const scored = decidePromotion({ ...base, champion, scores: { challenger: score(0.8, 0.8), champion: score(0.9, 0.9) } });
+    expect(scored.rescoredChampion).toEqual({ ...champion, testSet: { version, accuracy: 0.9, macroF1: 0.9, reportJsonUri: 's3://r/0.9.json' } });
+    const recorded = { ...champion, testSet: { version, accuracy: 0.9, macroF1: 0.9 } };
+    expect(decidePromotion({ ...base, champion: recorded, scores: { challenger: score(0.8, 0.8), champion: recorded.testSet } }).rescoredChampion).toBeNull();
+  });
+
+  test('without a test set it falls back to validation accuracy', () => {
+    expect(decidePromotion({ ...base, testSet: { source: 'none' }, scores: { challenger: null, champion: null }, champion: { validationAccuracy: 0.9 } }))
+      .toMatchObject({ gate: 'validation-accuracy', promote: true, challenger: null, reason: 'better than the serving model (candidate 0.9900, serving 0.9000)' });
+  });
+});
+
+describe('planEvaluation', () => {
+  const version = 'b'.repeat(64);
+  test.each([
+    ['nothing serves', undefined, { scoreChampion: false, championModelName: null, recorded: null }],
+    ['the initial record', { runId: 'none', validationAccuracy: -1 }, { scoreChampion: false, championModelName: null, recorded: null }],
+    ['a champion never scored', { modelName: 'm-1' }, { scoreChampion: true, championModelName: 'm-1', recorded: null }],
+    ['a champion scored on another version', { modelName: 'm-1', testSet: { version: 'c'.repeat(64), accuracy: 0.9, macroF1: 0.9 } },
+      { scoreChampion: true, championModelName: 'm-1', recorded: null }],
+    ['a champion scored on this version', { modelName: 'm-1', testSet: { version, accuracy: 0.9, macroF1: 0.8 } },
+      { scoreChampion: false, championModelName: null, recorded: { version, accuracy: 0.9, macroF1: 0.8 } }],
+  ])('%s', (_name, champion, plan) => {
+    expect(planEvaluation(champion as never, { source: 'hold-out', version })).toEqual(plan);
   });
 });
 

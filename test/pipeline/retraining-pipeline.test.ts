@@ -4,7 +4,7 @@ import { PipelineFixture, pipelineFixture } from './fixture';
 import { DeploymentStrategy } from '../../lib/pipeline/deployment-strategy';
 import { RetrainingSchedule } from '../../lib/pipeline/retraining-schedule';
 import { EndpointCapacity } from '../../lib/serving/endpoint-capacity';
-import { Processor, TrainingInstanceType } from '../../lib';
+import { BatchInstanceType, InferenceInstanceType, Processor, PromotionMetric, TrainingInstanceType } from '../../lib';
 import { runId, runNames } from '../../lambda/shared/sagemaker-names';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator: (definition: unknown) => { isValid: boolean; errors: unknown[] } = require('asl-validator');
@@ -37,7 +37,7 @@ describe('RetrainingPipeline template', () => {
   test('its functions run on Node.js 24 with roles that hold only their log group\'s permissions, no managed policy', () => {
     const functions = Object.values(defaults.template.findResources('AWS::Lambda::Function'))
       .filter((fn) => /^Retraining pipeline|^Starts a retraining run/.test(fn.Properties.Description));
-    expect(functions.map((fn) => fn.Properties.Runtime)).toEqual(['nodejs24.x', 'nodejs24.x']);
+    expect(functions.map((fn) => fn.Properties.Runtime)).toEqual(['nodejs24.x', 'nodejs24.x', 'nodejs24.x']);
     for (const fn of functions) {
       const roleId = fn.Properties.Role['Fn::GetAtt'][0];
       const role = defaults.template.toJSON().Resources[roleId];
@@ -139,6 +139,10 @@ describe('RetrainingPipeline template', () => {
     expect(matches(pattern('model'), names.model)).toBe(true);
     expect(matches(pattern('endpoint-config'), names.endpointConfig)).toBe(true);
     expect(names.trainingJobs.filter((job) => !matches(pattern('training-job'), job))).toEqual([]);
+    // The evaluation's two transform jobs, and nothing of BatchClassification's or another endpoint's.
+    expect(Object.values(names.transformJobs).filter((job) => !matches(pattern('transform-job'), job.toLowerCase()))).toEqual([]);
+    expect(matches(pattern('transform-job'), `${prefix}-batch-20261128-120000-abcdef12`.toLowerCase())).toBe(false);
+    expect(matches(pattern('transform-job'), `${prefix}x-evalc-20261128-120000-abcdef12`.toLowerCase())).toBe(false);
     expect(matches(pattern('model'), `${prefix}-ic-20261128-120000-abcdef12`)).toBe(false);
   });
 
@@ -230,5 +234,32 @@ describe('RetrainingPipeline validation of durations, fallbacks and addresses', 
 
   test('rejects a notification address that is not one', () => {
     expect(() => pipelineFixture({ notificationEmail: '__proto__' })).toThrow("notificationEmail must be an email address like owner@example.com, got '__proto__'");
+  });
+});
+
+describe('RetrainingPipeline evaluation settings', () => {
+  test('the evaluation runs on a type of the endpoint\'s processor, and the gate settings reach every run', () => {
+    const gpu = pipelineFixture({ promotionMetric: PromotionMetric.MACRO_F1, minimumImprovement: 0.02, testHoldOutPercent: 20 },
+      { capacity: EndpointCapacity.instances({ instanceType: InferenceInstanceType.ML_G4DN_XLARGE }) });
+    const states = JSON.stringify(gpu.definition);
+    expect(states).toContain('"InstanceType":"ml.g4dn.xlarge"');
+    const prepare = Object.values(gpu.definition.States as Record<string, any>).find((state) => state.Parameters?.action === 'prepare');
+    expect(prepare.Parameters.config.promotion).toEqual({ metric: 'macroF1', minimumImprovement: 0.02 });
+    expect(prepare.Parameters.config.evaluation.holdOutPercent).toBe(20);
+    expect(JSON.stringify(defaults.definition)).toContain('"InstanceType":"ml.m5.xlarge"');
+  });
+
+  test('a hold-out of 0 never trains on a hold-out manifest', () => {
+    const off = pipelineFixture({ testHoldOutPercent: 0 });
+    const states = off.definition.States as Record<string, any>;
+    expect(states.TrainWithoutHoldOut).toBeUndefined();
+    expect(JSON.stringify(states.SelectTestSet)).not.toContain('holdOutFraction');
+    expect(JSON.stringify(defaults.definition.States)).toContain('"holdOutFraction":0.1');
+  });
+
+  test('rejects every bad evaluation setting at once, naming the fix', () => {
+    expect(() => pipelineFixture({ testHoldOutPercent: 60, evaluationInstanceType: BatchInstanceType.ML_G4DN_XLARGE }))
+      .toThrow(/testHoldOutPercent must be a whole number in \[0, 50\] \(0 turns the hold-out off\), got 60[\s\S]*evaluationInstanceType 'ml\.g4dn\.xlarge' is a GPU type but the endpoint's model uses the CPU image: use a CPU type such as 'ml\.m5\.xlarge', or leave evaluationInstanceType unset/);
+    expect(() => pipelineFixture({ testHoldOutPercent: 2.5 })).toThrow('testHoldOutPercent must be a whole number in [0, 50] (0 turns the hold-out off), got 2.5');
   });
 });

@@ -58,6 +58,14 @@ test('every name a run gets is a valid SageMaker name, the pipeline\'s own, and 
       expect(iamWildcardMatches(iamResourceNames.trainingJobs(prefix.toLowerCase()), job.toLowerCase())).toBe(true);
       expect(iamWildcardMatches(iamResourceNames.runResources(prefix.toLowerCase()), job.toLowerCase())).toBe(false);
     }
+    const transforms = Object.values(names.transformJobs);
+    expect(new Set(transforms).size).toBe(2);
+    for (const job of transforms) {
+      expect(apiName(job)).toBe(true);
+      expect(names.trainingJobs).not.toContain(job);
+      expect(iamWildcardMatches(iamResourceNames.evaluationTransformJobs(prefix.toLowerCase()), job.toLowerCase())).toBe(true);
+      expect(iamWildcardMatches(iamResourceNames.runResources(prefix.toLowerCase()), job.toLowerCase())).toBe(false);
+    }
   }), { numRuns: 300 });
 });
 

@@ -59,6 +59,8 @@ export function invariantViolations(pipeline: PipelineUnderTest, scenario: Scena
     ...created('sagemaker:createEndpointConfig', 'EndpointConfigName').filter((name) => world.endpointConfigs.has(name) && !usedConfigs.has(name))
       .map((name) => `endpoint config ${name}`),
     ...created('sagemaker:createTrainingJob.sync', 'TrainingJobName').filter((name) => world.trainingJobs.get(name) === 'InProgress').map((name) => `training job ${name}`),
+    ...created('sagemaker:createTransformJob.sync', 'TransformJobName').filter((name) => world.transformJobs.get(name)?.status === 'InProgress')
+      .map((name) => `transform job ${name}`),
     ...(endpoint?.created && endpoint.status === 'Failed' ? [`failed endpoint ${pipeline.endpoint.endpointName}`] : []),
   ];
   if (leftovers.length > 0 && !excused) problems.push(`2: left behind ${leftovers.join(', ')}`);
@@ -96,9 +98,14 @@ export function invariantViolations(pipeline: PipelineUnderTest, scenario: Scena
   // 5. Only errors a retry can fix are retried.
   if (fault) {
     const index = world.calls.findIndex((c) => c.state === fault.state && c.error !== undefined);
-    const next = world.calls[index + 1];
+    // The next call of the faulted state's own thread: calls of states in the other branches of a Parallel state run
+    // in between.
+    const concurrent = concurrentStates(pipeline.definition, fault.state);
+    const next = world.calls.slice(index + 1).find((c) => !concurrent.has(c.state));
     const retried = index >= 0 && next !== undefined && next.state === fault.state && JSON.stringify(next.request) === JSON.stringify(world.calls[index].request);
-    if (index >= 0 && RETRYABLE_FAULTS.includes(fault.kind) && !retried) problems.push(`5: a ${fault.kind} fault of ${fault.state} was not retried`);
+    // A branch whose sibling failed is stopped with the Parallel state: its retry never comes.
+    const abortedBySibling = result.status === 'FAILED' && world.calls.some((c) => concurrent.has(c.state) && c.error !== undefined);
+    if (index >= 0 && RETRYABLE_FAULTS.includes(fault.kind) && !retried && !abortedBySibling) problems.push(`5: a ${fault.kind} fault of ${fault.state} was not retried`);
     if (index >= 0 && !RETRYABLE_FAULTS.includes(fault.kind) && retried) problems.push(`5: a ${fault.kind} fault of ${fault.state} was retried`);
     // A fault a retry fixes changes nothing about the outcome.
     if (baseline && RETRYABLE_FAULTS.includes(fault.kind) && fault.times === 1) {
@@ -107,7 +114,44 @@ export function invariantViolations(pipeline: PipelineUnderTest, scenario: Scena
     }
   }
 
+  // 8. With a test set, the endpoint is touched only after both models' transform jobs and scores succeeded, and it
+  // is given the very model that was scored.
+  problems.push(...evaluationViolations(world));
+
   // 7. Every request stays valid.
   problems.push(...world.apiProblems.map((p) => `api: ${p}`));
   return problems;
+}
+
+/** Invariant 8: no endpoint change unless the evaluation proved the model serves and scored both models. */
+function evaluationViolations(world: PipelineWorld): string[] {
+  const succeeded = (state: string) => world.calls.some((c) => c.state === state && c.error === undefined);
+  const selection = world.calls.find((c) => c.state === 'SelectTestSet' && c.error === undefined)?.response as { source?: string } | undefined;
+  // The pipelines under test hold images out, so a selected test folder or hold-out is the run's test set.
+  const tested = selection?.source === 'test-folder' || selection?.source === 'hold-out';
+  const touched = world.calls.filter((c) => /^sagemaker:(createEndpoint|updateEndpoint)$/.test(c.api));
+  if (!tested || touched.length === 0) return [];
+  const problems: string[] = [];
+  const scoredModels = new Set([...world.transformJobs.values()].filter((job) => job.status === 'Completed').map((job) => job.model));
+  if (!succeeded('ScoreChallenger')) problems.push(`8: ${touched[0].state} ran although the challenger was not scored`);
+  if (world.calls.some((c) => c.state === 'TransformChampion') && !succeeded('ScoreChampion')) {
+    problems.push(`8: ${touched[0].state} ran although the champion's transform started and was not scored`);
+  }
+  for (const call of world.calls.filter((c) => c.api === 'sagemaker:createEndpointConfig')) {
+    const model = (call.request.ProductionVariants as Array<{ ModelName: string }>)[0].ModelName;
+    if (!scoredModels.has(model)) problems.push(`8: endpoint config ${String(call.request.EndpointConfigName)} serves ${model}, which no completed transform job ran`);
+  }
+  return problems;
+}
+
+/** The states that may run at the same time as `state`: those of the other branches of each Parallel state holding it. */
+function concurrentStates(definition: Record<string, unknown>, state: string): Set<string> {
+  const found = new Set<string>();
+  for (const parallel of allStates(definition).values()) {
+    const branches = (parallel.Branches as Array<{ States: Record<string, unknown> }> | undefined) ?? [];
+    const names = branches.map((branch) => [...allStates(branch as never).keys()]);
+    if (!names.some((branch) => branch.includes(state))) continue;
+    for (const branch of names.filter((b) => !b.includes(state))) branch.forEach((name) => found.add(name));
+  }
+  return found;
 }

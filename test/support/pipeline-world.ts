@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { sageMakerRequestProblems } from './sagemaker-api';
 import { handler as pipelineStepHandler } from '../../lambda/pipeline/index';
@@ -10,10 +11,19 @@ import { handler as pipelineStepHandler } from '../../lambda/pipeline/index';
  *
  * Faults are injected by state name (`Scenario.fault`), with the error each integration reports for them (see
  * `faultError`): the states to fault are read from the definition, so a state added later is faulted too.
+ *
+ * The evaluation function (lambda/evaluation, its own tests run it against an S3 emulator) is answered here by what
+ * it returns for the scenario's dataset: a test set of `testSet` kind, and each model's figures on it. A score needs
+ * the model's transform job to have completed with its output where the score step reads it.
  */
 export type TrainingOutcome = 'success' | 'capacity' | 'failure';
 /** `slow`: an update completes one poll before the deployment's own bounds end; `stuck`: it never settles. */
 export type EndpointOutcome = 'in-service' | 'failed' | 'silent-rollback' | 'stuck' | 'slow';
+/** How a Batch Transform job of the evaluation ends, or `all-images-failed`: it completes, but no answer is usable. */
+export type TransformOutcome = 'success' | 'failure' | 'all-images-failed';
+/** `empty`: a test/ folder with no image of a trained class (imageCount 0); `none`: a dataset that cannot give one. */
+export type TestSetKind = 'test-folder' | 'hold-out' | 'empty' | 'none';
+export interface Figures { readonly accuracy: number; readonly macroF1: number }
 export type FaultKind = 'throttling' | 'validation' | 'not-found' | 'internal' | 'timeout' | 'job-failed';
 export const FAULT_KINDS: readonly FaultKind[] = ['throttling', 'validation', 'not-found', 'internal', 'timeout', 'job-failed'];
 /** Fault kinds a retry can fix. */
@@ -35,6 +45,16 @@ export interface Scenario {
   readonly validationAccuracy?: number;
   /** Validation accuracy recorded for the serving model, or undefined when nothing was promoted yet. */
   readonly championAccuracy?: number;
+  /** The dataset's test set: its `test/` folder, a hold-out of its training images, or none (too few images). @default 'none' */
+  readonly testSet?: TestSetKind;
+  /** The trained model's figures on the test set. @default { accuracy: 0.9, macroF1: 0.88 } */
+  readonly challengerScore?: Figures;
+  /** The serving model's figures on the test set. @default { accuracy: 0.8, macroF1: 0.78 } */
+  readonly championScore?: Figures;
+  /** The champion record already holds the champion's figures on this version of the test set (or an older one). */
+  readonly championScoredOn?: 'this-version' | 'older-version';
+  /** How each model's transform job ends. @default success for both */
+  readonly transform?: { readonly challenger?: TransformOutcome; readonly champion?: TransformOutcome };
   /** An endpoint already serves a model (InService), with autoscaling registered. */
   readonly endpointExists?: boolean;
   /** How the endpoint ends up after CreateEndpoint/UpdateEndpoint. */
@@ -72,6 +92,14 @@ export interface Call {
 export interface Endpoint { status: string; config: string; pending?: string; describes: number; created: boolean; settleAfter?: number }
 
 const ACCOUNT = 'us-east-1:123456789012';
+const EVALUATION_ACTIONS = ['selectTestSet', 'score'];
+const DEFAULT_CHALLENGER_SCORE: Figures = { accuracy: 0.9, macroF1: 0.88 };
+const DEFAULT_CHAMPION_SCORE: Figures = { accuracy: 0.8, macroF1: 0.78 };
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+/** The version of the scenario's test set (a SHA-256, as the evaluation function makes it). */
+export const TEST_SET_VERSION = hash('test set of the scenario');
 const TRANSITIONAL = ['Creating', 'Updating', 'SystemUpdating', 'RollingBack', 'Deleting'];
 
 export class AwsError extends Error {
@@ -91,6 +119,9 @@ export function faultError(kind: FaultKind, api: string, state: string): AwsErro
   if (kind === 'timeout') return new AwsError('States.Timeout', `${state} timed out`);
   if (api === 'sagemaker:createTrainingJob.sync' && kind === 'job-failed') {
     return new AwsError('States.TaskFailed', JSON.stringify({ TrainingJobStatus: 'Failed', FailureReason: 'InternalServerError: We encountered an internal error.' }));
+  }
+  if (api === 'sagemaker:createTransformJob.sync' && kind === 'job-failed') {
+    return new AwsError('States.TaskFailed', JSON.stringify({ TransformJobStatus: 'Failed', FailureReason: 'InternalServerError: We encountered an internal error.' }));
   }
   const optimized = /^sagemaker:/.test(api);
   const service = api === 'lambda' ? 'Lambda' : api.startsWith('sns:') ? 'SNS' : serviceOf(api);
@@ -135,6 +166,10 @@ export class PipelineWorld {
   public readonly endpointConfigs = new Map<string, { created: number; request: Record<string, unknown> }>();
   public readonly models = new Map<string, Record<string, unknown>>();
   public readonly trainingJobs = new Map<string, string>();
+  /** Transform jobs by name: their status and the model they ran. */
+  public readonly transformJobs = new Map<string, { status: string; model: string; output: string }>();
+  /** Evaluation reports written, by model role. */
+  public readonly reports: Array<{ role: string; modelName: string; json: string; html: string }> = [];
   /** Endpoints with a registered scalable target, and those with a scaling policy. */
   public readonly scalableTargets = new Set<string>();
   public readonly scalingPolicies = new Set<string>();
@@ -167,9 +202,12 @@ export class PipelineWorld {
       this.scalableTargets.add(endpointName);
       this.scalingPolicies.add(endpointName);
     }
+    const recorded = scenario.championScoredOn === undefined ? {} : {
+      testSet: { version: scenario.championScoredOn === 'this-version' ? TEST_SET_VERSION : hash('older'), ...(scenario.championScore ?? DEFAULT_CHAMPION_SCORE) },
+    };
     this.initialChampion = JSON.stringify(scenario.championAccuracy === undefined
       ? { runId: 'none', validationAccuracy: -1 }
-      : { runId: 'champion', validationAccuracy: scenario.championAccuracy, ...(serving ? { endpointConfigName: serving, modelName: serving } : {}) });
+      : { runId: 'champion', validationAccuracy: scenario.championAccuracy, ...(serving ? { endpointConfigName: serving, modelName: serving } : {}), ...recorded });
   }
 
   /** The champion record now (the last written, or the one before the run). */
@@ -193,6 +231,8 @@ export class PipelineWorld {
       // A timed-out call may have taken effect: the worst case is that it did.
       if (fault.kind === 'timeout') await this.answer(state, api, request).catch(() => undefined);
       if (fault.kind === 'timeout' && api === 'sagemaker:createTrainingJob.sync') this.trainingJobs.set(request.TrainingJobName as string, 'InProgress');
+      const timedOutTransform = fault.kind === 'timeout' && api === 'sagemaker:createTransformJob.sync' ? this.transformJobs.get(request.TransformJobName as string) : undefined;
+      if (timedOutTransform) timedOutTransform.status = 'InProgress';
       record(error.name);
       throw error;
     }
@@ -221,7 +261,18 @@ export class PipelineWorld {
       for (const problem of sageMakerRequestProblems(operation, request)) this.apiProblems.push(`${state}: ${problem}`);
     }
     switch (api) {
-      case 'lambda': return this.captureOutput(() => pipelineStepHandler(request as never));
+      case 'lambda': return EVALUATION_ACTIONS.includes(request.action as string) ? this.evaluation(request)
+        : this.captureOutput(() => pipelineStepHandler(request as never));
+      case 'sagemaker:createTransformJob.sync': return this.transform(request);
+      case 'aws-sdk:sagemaker:stopTransformJob': {
+        const job = this.transformJobs.get(request.TransformJobName as string);
+        if (!job) throw new AwsError('SageMaker.ValidationException', `Could not find requested job with name ${String(request.TransformJobName)} (Service: SageMaker, Status Code: 400, Request ID: r-1)`);
+        if (job.status !== 'InProgress') {
+          throw new AwsError('SageMaker.ValidationException', `The transform job ${String(request.TransformJobName)} is not in progress (Service: SageMaker, Status Code: 400, Request ID: r-1)`);
+        }
+        job.status = 'Stopped';
+        return {};
+      }
       case 'sagemaker:createTrainingJob.sync': return this.train(request);
       case 'sagemaker:createModel': return this.create(this.models, request.ModelName as string, request, 'model');
       case 'sagemaker:createEndpointConfig': {
@@ -313,6 +364,7 @@ export class PipelineWorld {
     if (api.endsWith('deleteEndpointConfig')) this.endpointConfigs.delete(request.EndpointConfigName as string);
     if (api.endsWith('deleteModel')) this.models.delete(request.ModelName as string);
     if (api.endsWith('stopTrainingJob')) this.trainingJobs.delete(request.TrainingJobName as string);
+    if (api.endsWith('stopTransformJob')) this.transformJobs.delete(request.TransformJobName as string);
   }
 
   private tick(): number {
@@ -351,6 +403,66 @@ export class PipelineWorld {
       TrainingTimeInSeconds: 420,
       BillableTimeInSeconds: 420,
     };
+  }
+
+  /** createTransformJob.sync: the job classifies the test set with the model, unless the scenario makes it fail. */
+  private transform(request: Record<string, unknown>): unknown {
+    const name = request.TransformJobName as string;
+    const model = request.ModelName as string;
+    if (!this.models.has(model)) {
+      throw new AwsError('SageMaker.AmazonSageMakerException', `Could not find model "${model}". (Service: AmazonSageMaker; Status Code: 400; Error Code: ValidationException; Request ID: r-1)`);
+    }
+    if (this.transformJobs.has(name)) {
+      throw new AwsError('SageMaker.AmazonSageMakerException', `Job name must be unique within an AWS account and region, and a job with this name already exists (${name}) (Service: AmazonSageMaker; Status Code: 400; Error Code: ValidationException; Request ID: r-1)`);
+    }
+    const output = (request.TransformOutput as { S3OutputPath: string }).S3OutputPath;
+    const job = { status: 'InProgress', model, output };
+    this.transformJobs.set(name, job);
+    const describe = {
+      TransformJobName: name, TransformJobArn: `arn:aws:sagemaker:${ACCOUNT}:transform-job/${name.toLowerCase()}`, ModelName: model,
+      TransformInput: request.TransformInput, TransformOutput: request.TransformOutput, TransformResources: request.TransformResources,
+      BatchStrategy: request.BatchStrategy, MaxPayloadInMB: request.MaxPayloadInMB, ModelClientConfig: request.ModelClientConfig,
+      CreationTime: 1, TransformStartTime: 2, TransformEndTime: 3,
+    };
+    if (this.transformOutcome(output) === 'failure') {
+      job.status = 'Failed';
+      throw new AwsError('States.TaskFailed', JSON.stringify({ ...describe, TransformJobStatus: 'Failed',
+        FailureReason: 'ClientError: See job logs for more information' }));
+    }
+    job.status = 'Completed';
+    return { ...describe, TransformJobStatus: 'Completed' };
+  }
+
+  /** The outcome the scenario gives the transform job writing to `output` (the challenger's or the champion's folder). */
+  private transformOutcome(output: string): TransformOutcome {
+    const role = output.includes('/predictions/champion/') ? 'champion' : 'challenger';
+    return this.scenario.transform?.[role] ?? 'success';
+  }
+
+  /** The evaluation function's two actions, as lambda/evaluation answers them for the scenario's dataset. */
+  private evaluation(request: Record<string, unknown>): unknown {
+    const kind = this.scenario.testSet ?? 'none';
+    if (request.action === 'selectTestSet') {
+      if (kind === 'none') throw new AwsError('UnusableDataset', 'class daisy has 3 training images: too few to hold 10% out as the test set');
+      const folder = request.runFolderUri as string;
+      return {
+        source: kind === 'empty' ? 'test-folder' : kind, version: TEST_SET_VERSION, imageCount: kind === 'empty' ? 0 : 40, classes: ['daisy', 'roses', 'tulips'], classesWithoutTestImages: [],
+        testManifestUri: `${folder}test.manifest`, trainingManifestUri: kind === 'hold-out' ? `${folder}training.manifest` : null,
+        skipped: { count: 0, examples: [], listUri: null },
+      };
+    }
+    // score: the predictions are the output of a completed transform job of this model.
+    const predictions = request.predictionsUri as string;
+    const job = [...this.transformJobs.values()].find((j) => j.output === predictions && j.model === request.modelName && j.status === 'Completed');
+    if (!job) throw new AwsError('AllTestImagesFailed', `no prediction of the 40 test images under ${predictions}`);
+    if (this.transformOutcome(predictions) === 'all-images-failed') {
+      throw new AwsError('AllTestImagesFailed', `none of the 40 test images has a usable answer under ${predictions}`);
+    }
+    const role = request.role as string;
+    const figures = role === 'champion' ? this.scenario.championScore ?? DEFAULT_CHAMPION_SCORE : this.scenario.challengerScore ?? DEFAULT_CHALLENGER_SCORE;
+    const base = `${request.reportPrefixUri as string}${role}-${request.modelName as string}`;
+    this.reports.push({ role, modelName: request.modelName as string, json: `${base}.json`, html: `${base}.html` });
+    return { ...figures, reportJsonUri: `${base}.json`, reportHtmlUri: `${base}.html`, imageCount: 40, failureCount: 0 };
   }
 
   private create<T>(store: Map<string, T>, name: string, value: T, kind: string): unknown {
@@ -461,9 +573,11 @@ export function sageMakerOperation(api: string): string | undefined {
   return match ? match[1][0].toUpperCase() + match[1].slice(1) : undefined;
 }
 
-/** The SageMaker operation whose response a task receives: a `.sync` training task gets DescribeTrainingJob's. */
+/** The SageMaker operation whose response a task receives: a `.sync` job task gets the job's description. */
 export function responseOperation(api: string): string | undefined {
-  return api === 'sagemaker:createTrainingJob.sync' ? 'DescribeTrainingJob' : sageMakerOperation(api);
+  if (api === 'sagemaker:createTrainingJob.sync') return 'DescribeTrainingJob';
+  if (api === 'sagemaker:createTransformJob.sync') return 'DescribeTransformJob';
+  return sageMakerOperation(api);
 }
 
 type StateJson = Record<string, unknown>;

@@ -42,6 +42,18 @@ const ENUM_MEMBERS: Record<string, Record<string, string>> = {
   'CreateTransformJobRequest.BatchStrategy': sagemaker.BatchStrategy,
 };
 
+/**
+ * Numeric members whose bounds the SDK shapes do not carry (botocore service-2.json mins and maxes; MaxPayloadInMB's
+ * 100 MB is the API reference's text).
+ */
+const RANGE_MEMBERS: Record<string, [number, number]> = {
+  'CreateTransformJobRequest.MaxPayloadInMB': [0, 100],
+  'CreateTransformJobRequest.MaxConcurrentTransforms': [0, 2 ** 31 - 1],
+  'TransformResources.InstanceCount': [1, 100],
+  'ModelClientConfig.InvocationsTimeoutInSeconds': [1, 3600],
+  'ModelClientConfig.InvocationsMaxRetries': [0, 3],
+};
+
 function unwrap(schema: Schema): number | SchemaTuple {
   return typeof schema === 'function' ? unwrap(schema()) : schema;
 }
@@ -88,6 +100,10 @@ function check(value: unknown, schema: Schema, path: string, problems: string[])
     const pattern = NAMED_MEMBERS[member];
     if (pattern && typeof memberValue === 'string' && (!pattern.test(memberValue) || memberValue.length > API_NAME_MAX_LENGTH)) {
       problems.push(`${memberPath} '${memberValue}' does not match ${pattern} (at most ${API_NAME_MAX_LENGTH} characters)`);
+    }
+    const range = RANGE_MEMBERS[`${name}.${member}`];
+    if (range && typeof memberValue === 'number' && !(Number.isInteger(memberValue) && memberValue >= range[0] && memberValue <= range[1])) {
+      problems.push(`${memberPath} ${memberValue} is not a whole number in [${range[0]}, ${range[1]}] as ${name}.${member} must be`);
     }
     const allowed = ENUM_MEMBERS[`${name}.${member}`];
     if (allowed && !Object.values(allowed).includes(memberValue as string)) {

@@ -1,9 +1,12 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { PipelineConfig } from '../../../lambda/shared/pipeline-config';
 import type { TrainingJobDefinition } from '../../training/training-job-definition';
+import type { BatchInstanceType } from '../../batch/batch-instance-type';
 import type { DeploymentStrategy } from '../deployment-strategy';
 import type { IRetrainableEndpoint } from '../retraining-pipeline';
 
@@ -15,9 +18,20 @@ export interface PipelineArns {
   readonly models: string;
   /** Exactly `<job prefix>-<run id>-<attempt digit>`. */
   readonly trainingJobs: string;
+  /** `<prefix cut>-evalc-<run id>` and `-evals-`: the evaluation's Batch Transform jobs. */
+  readonly transformJobs: string;
   readonly stateMachine: string;
   /** Scalable targets get random ids, so their ARNs cannot be named in advance. */
   readonly scalableTargets: string;
+}
+
+/** The Batch Transform settings of the evaluation. */
+export interface EvaluationSettings {
+  readonly instanceType: BatchInstanceType;
+  /** A transform job still running after this long is abandoned (and stopped by the failure phase). */
+  readonly maxRuntime: Duration;
+  /** The endpoint's key: it encrypts the transform instances' volumes and the predictions, as it does the endpoint's. */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Everything the phases of a run need: the construct's settings and the resources the states use. */
@@ -30,6 +44,10 @@ export interface PhaseContext {
   readonly topic: sns.ITopic;
   readonly championParameter: ssm.IStringParameter;
   readonly stepFunction: lambda.IFunction;
+  /** Selects the test set and scores a model's predictions on it (lambda/evaluation). */
+  readonly evaluationFunction: lambda.IFunction;
+  /** How the evaluation's Batch Transform jobs run. */
+  readonly evaluation: EvaluationSettings;
   readonly config: PipelineConfig;
   readonly deployment: DeploymentStrategy;
   readonly scaling: ReturnType<IRetrainableEndpoint['renderScalingRequests']>;
@@ -48,6 +66,9 @@ export interface PhaseContext {
 export const PATHS = {
   error: '$.error',
   cleanupError: '$.cleanupError',
-  /** How far the run got: 'creating' (model and endpoint config), then 'deploying' (the endpoint). */
+  /**
+   * How far the run got: 'creating' (the model, then the endpoint config), 'evaluating' (the model and the
+   * evaluation's transform jobs), then 'deploying' (the endpoint).
+   */
   stage: '$.stage',
 } as const;

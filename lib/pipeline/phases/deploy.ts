@@ -5,18 +5,15 @@ import { RETRYABLE_ERRORS } from './retries';
 import { describeEndpoint, sageMakerTask, sdkCall } from './tasks';
 
 /**
- * Deploy: creates this run's model and endpoint config, then creates the endpoint (first promotion) or updates it
- * blue/green with the DeploymentConfig and rollback alarms, and continues to `deployed`. `$.stage` tells the failure
- * phase what may exist: 'creating' before the model, 'deploying' before the endpoint is touched.
+ * Deploy: creates this run's endpoint config (for the model the evaluation created and scored), then creates the
+ * endpoint (first promotion) or updates it blue/green with the DeploymentConfig and rollback alarms, and continues to
+ * `deployed`. `$.stage` tells the failure phase what may exist: 'creating' (set by the evaluation, before the model)
+ * until the endpoint config exists, then 'deploying' before the endpoint is touched.
  */
 export function deploy(ctx: PhaseContext, failure: FailurePhase, deployed: sfn.IChainable): sfn.IChainable {
   const scope = ctx.scope;
   const endpoint = ctx.endpoint;
   const stage = (id: string, value: string) => new sfn.Pass(scope, id, { result: sfn.Result.fromString(value), resultPath: PATHS.stage });
-  const createModel = sageMakerTask(ctx, 'CreateModel', 'createModel', endpoint.renderCreateModelRequest({
-    modelName: sfn.JsonPath.stringAt('$.run.names.model'),
-    modelDataUrl: sfn.JsonPath.stringAt('$.training.ModelArtifacts.S3ModelArtifacts'),
-  }), failure.start);
   const createConfig = sageMakerTask(ctx, 'CreateEndpointConfig', 'createEndpointConfig', endpoint.renderCreateEndpointConfigRequest({
     endpointConfigName: sfn.JsonPath.stringAt('$.run.names.endpointConfig'),
     modelName: sfn.JsonPath.stringAt('$.run.names.model'),
@@ -72,7 +69,7 @@ export function deploy(ctx: PhaseContext, failure: FailurePhase, deployed: sfn.I
     .otherwise(failure.failWith('EndpointNotUpdatable', 'EndpointNotUpdatable',
       `Endpoint ${endpoint.endpointName} is neither in service nor missing; a run can only update an endpoint in service`)));
 
-  return stage('BeginDeploy', 'creating').next(createModel).next(createConfig).next(stage('MarkDeploying', 'deploying')).next(findEndpoint);
+  return createConfig.next(stage('MarkDeploying', 'deploying')).next(findEndpoint);
 }
 
 function pick(source: object, keys: string[]): Record<string, unknown> {

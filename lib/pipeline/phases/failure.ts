@@ -14,7 +14,7 @@ export interface FailurePhase {
    */
   readonly notificationFailed: sfn.IChainable;
   /** Sends every error of `state` to the failure phase, written to `$.error` where the notification reads it. */
-  catchAll(state: sfn.TaskStateBase | sfn.CustomState): void;
+  catchAll(state: sfn.TaskStateBase | sfn.CustomState | sfn.Parallel): void;
   /** A Pass that sets `$.error` to `error`/`cause` and enters the failure phase. */
   failWith(id: string, error: string, cause: string): sfn.IChainable;
 }
@@ -30,6 +30,7 @@ const alreadyGone = sfn.Condition.and(
 /**
  * Failure and cleanup. What the run started decides what it cleans up:
  * - training: a job still running (the Train state timed out) is stopped;
+ * - evaluation: both transform jobs are stopped (they may still run), then the model is deleted;
  * - model and endpoint config: deleted, unless the endpoint uses them;
  * - the endpoint: while it is still changing, the cleanup waits for it (as long as the deployment may take); then an
  *   endpoint in service keeps (or gets back) its autoscaling, and the champion record is reconciled with what it
@@ -80,6 +81,18 @@ export function failureAndCleanup(ctx: PhaseContext): FailurePhase {
     TrainingJobName: sfn.JsonPath.stringAt('$.current.attempt.trainingJobName'),
   }, ctx.arns.trainingJobs);
   tolerate(stopTraining, notifyFailure, 'the training job of this run');
+
+  // ---- evaluation -----------------------------------------------------------------------------------------------
+  // A transform job may still run (its task timed out, or the other branch failed first): both are stopped; one that
+  // ended or never started answers "not in progress" or "could not find", which is already gone.
+  const stopTransform = (id: string, model: 'challenger' | 'champion', next: sfn.IChainable) => {
+    const stop = sageMakerCall(ctx, id, 'stopTransformJob', {
+      TransformJobName: sfn.JsonPath.stringAt(`$.run.names.transformJobs.${model}`),
+    }, ctx.arns.transformJobs);
+    tolerate(stop, next, `the transform job of the ${model} of this run`);
+    return stop;
+  };
+  const stopTransforms = stopTransform('StopRunChallengerTransform', 'challenger', stopTransform('StopRunChampionTransform', 'champion', deleteModel));
 
   // ---- the endpoint ---------------------------------------------------------------------------------------------
   const inspect = describeEndpoint(ctx, 'InspectEndpointForCleanup', '$.cleanupEndpoint');
@@ -135,6 +148,7 @@ export function failureAndCleanup(ctx: PhaseContext): FailurePhase {
   const start = new sfn.Pass(scope, 'StartCleanup', { parameters: { leftBehind: '', polls: 0 }, resultPath: '$.cleanup' })
     .next(new sfn.Choice(scope, 'WhatDidTheRunStart')
       .when(stage('deploying'), inspect)
+      .when(stage('evaluating'), stopTransforms)
       .when(stage('creating'), deleteConfig)
       // Training ended without a result other than a failed job (a timeout, say): the job may still be running.
       .when(sfn.Condition.and(

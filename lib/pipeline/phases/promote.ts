@@ -23,7 +23,7 @@ export function promoteAndHousekeeping(ctx: PhaseContext, failure: FailurePhase)
   }
 
   const notifyPromoted = notify(ctx, 'NotifyPromoted', 'Image classifier promoted a new model',
-    `States.Format('Run {} promoted {} to endpoint {}: {}', $.run.runId, $.run.names.model, '${ctx.endpoint.endpointName}', $.gate.reason)`);
+    `States.Format('Run {} promoted {} to endpoint {}: {}.{}', $.run.runId, $.run.names.model, '${ctx.endpoint.endpointName}', $.gate.reason, $.gate.reportLink)`);
   notifyPromoted.addCatch(failure.notificationFailed, { resultPath: '$.notifyError' });
   notifyPromoted.next(new sfn.Succeed(scope, 'Promoted'));
   const list = sdkCall(ctx, 'ListEndpointConfigs', {

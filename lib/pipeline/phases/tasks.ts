@@ -1,4 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { PhaseContext } from './context';
@@ -91,6 +92,8 @@ export function describePromotion(ctx: PhaseContext, id: string): sfn.Pass {
     parameters: {
       'runId.$': '$.run.runId',
       'validationAccuracy.$': '$.gate.candidateAccuracy',
+      // Its figures on the run's test set (null without one), so that the next run on that version need not score it.
+      'testSet.$': '$.gate.challengerTestSet',
       'modelArtifact.$': '$.training.ModelArtifacts.S3ModelArtifacts',
       'trainingJobName.$': '$.training.TrainingJobName',
       'modelName.$': '$.run.names.model',
@@ -134,15 +137,21 @@ export function notify(ctx: PhaseContext, id: string, subject: string, message: 
   return publish;
 }
 
-/** The pipeline's own Lambda function with `payload`, its result at `resultPath`. */
-export function invokeStep(ctx: PhaseContext, id: string, payload: Record<string, unknown>, resultPath: string): tasks.LambdaInvoke {
+/**
+ * The pipeline's own Lambda function (or `options.fn`) with `payload`, its result at `resultPath` (and, with
+ * `options.outputPath`, only that part of the state passed on); the call is abandoned after `options.timeout`
+ * (a minute by default: the pipeline's steps are pure).
+ */
+export function invokeStep(ctx: PhaseContext, id: string, payload: Record<string, unknown>, resultPath: string,
+  options: { readonly fn?: lambda.IFunction; readonly outputPath?: string; readonly timeout?: Duration } = {}): tasks.LambdaInvoke {
   const invoke = new tasks.LambdaInvoke(ctx.scope, id, {
-    lambdaFunction: ctx.stepFunction,
+    lambdaFunction: options.fn ?? ctx.stepFunction,
+    outputPath: options.outputPath,
     payload: sfn.TaskInput.fromObject(payload),
     payloadResponseOnly: true,
     resultPath,
     retryOnServiceExceptions: false,
-    taskTimeout: sfn.Timeout.duration(Duration.minutes(1)),
+    taskTimeout: sfn.Timeout.duration(options.timeout ?? Duration.minutes(1)),
   });
   retryTransient(invoke, RETRYABLE_ERRORS.lambda, Duration.seconds(2));
   return invoke;

@@ -3,6 +3,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { PhaseContext } from './context';
 import { FailurePhase } from './failure';
 import { retryByCause } from './retries';
+import type { TrainingChannel } from '../../training/training-job-request';
 
 /**
  * Train with fallback: createTrainingJob.sync on the first instance type; a capacity error (or the account's quota)
@@ -48,6 +49,7 @@ function trainState(ctx: PhaseContext): sfn.CustomState {
   const parameters = {
     ...request,
     AlgorithmSpecification: { ...request.AlgorithmSpecification, TrainingImage: sfn.JsonPath.stringAt('$.current.attempt.trainingImage') },
+    InputDataConfig: request.InputDataConfig.map((channel) => channel.ChannelName === 'training' ? trainingChannel(channel) : channel),
     HyperParameters: sfn.JsonPath.objectAt('$.run.hyperparameters'),
     ResourceConfig: sfn.JsonPath.objectAt('$.current.attempt.resourceConfig'),
   };
@@ -62,4 +64,27 @@ function trainState(ctx: PhaseContext): sfn.CustomState {
       TimeoutSeconds: (stopping.MaxWaitTimeInSeconds ?? stopping.MaxRuntimeInSeconds) + 3600,
     },
   });
+}
+
+/**
+ * The `training` channel of a run: the training folder (S3Prefix), or, when the test set is held out of it, the
+ * manifest of the other training images (ManifestFile), as the test-set selection put it at `$.trainingData`.
+ *
+ * [I, medium] A File-mode ManifestFile channel downloads exactly the listed objects (SageMaker API reference,
+ * S3DataSource); that each lands under the channel folder at its path relative to the manifest's prefix, so that the
+ * `<class>/<image>` folders the algorithm reads labels from stay, is not stated there. One user report
+ * (aws/sagemaker-python-sdk#723) shows files under `/opt/ml/input/data/<channel>/` followed by more of their key. A
+ * dataset with a `test/` folder never uses the manifest channel.
+ */
+function trainingChannel(channel: TrainingChannel): TrainingChannel {
+  return {
+    ...channel,
+    DataSource: {
+      S3DataSource: {
+        ...channel.DataSource.S3DataSource,
+        S3DataType: sfn.JsonPath.stringAt('$.trainingData.type') as 'S3Prefix',
+        S3Uri: sfn.JsonPath.stringAt('$.trainingData.uri'),
+      },
+    },
+  };
 }
