@@ -524,7 +524,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy: props.logRemovalPolicy ?? DEFAULT_LOG_REMOVAL_POLICY,
     });
-    const role = this.functionRole('EvaluationFunctionRole', 'Selects the test set of a retraining run and scores the models on it', logGroup);
+    const role = functionRole(this, 'EvaluationFunctionRole', 'Selects the test set of a retraining run and scores the models on it', logGroup);
     const fn = new lambda.Function(this, 'EvaluationFunction', {
       code: bundledLambdaCode('evaluation/index'),
       handler: 'index.handler',

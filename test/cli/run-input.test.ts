@@ -17,6 +17,8 @@ const CONFIG: PipelineConfig = {
     { instanceType: 'ml.p3.2xlarge', trainingImage: 'image', resourceConfig: { InstanceType: 'ml.p3.2xlarge', InstanceCount: 1, VolumeSizeInGB: 30 } },
     { instanceType: 'ml.g5.xlarge', trainingImage: 'image', resourceConfig: { InstanceType: 'ml.g5.xlarge', InstanceCount: 1, VolumeSizeInGB: 30 } },
   ],
+  evaluation: { datasetUri: 's3://bucket/dataset/', outputUri: 's3://bucket/evaluation/', holdOutPercent: 10 },
+  promotion: { metric: 'accuracy', minimumImprovement: 0 },
 };
 
 /** Text for a value as a user types it, and the value it stands for. */
