@@ -9,7 +9,6 @@
  * Why not jpeg-js's encoder (a dependency): it rebuilds large tables on every call and took ~38 ms for 224×224 on
  * the build machine, more than the whole rest of the preprocessing of a 12 MP photo. This one takes a few ms.
  */
-import { channelProducts } from './jpeg-color';
 import { ZIGZAG } from './jpeg-idct';
 
 /** T.81 Table K.1 and K.2, natural (row-major) order. */
@@ -118,18 +117,19 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
 
 /** Transforms, quantises and Huffman-codes 8×8 blocks in scan order, keeping each component's DC prediction. */
 class BlockCoder {
-  private readonly reciprocals: Float64Array[];
+  private readonly divisors: QuantDivisors[];
   private readonly coefficients = new Int32Array(64);
   private readonly predictions = [0, 0, 0];
 
   constructor(private readonly out: ByteWriter, quant: Uint8Array[], private readonly dc: HuffmanCodes[], private readonly ac: HuffmanCodes[]) {
-    this.reciprocals = quant.map(zigzagReciprocals);
+    this.divisors = quant.map(quantDivisors);
   }
 
   /** Codes `block` (level-shifted samples, overwritten) of component 0 (Y), 1 (Cb) or 2 (Cr). */
-  public code(component: number, block: Float64Array): void {
+  public code(component: number, block: Int32Array): void {
     const table = component === 0 ? 0 : 1;
-    forwardDct(block, this.reciprocals[table], this.coefficients);
+    forwardDct(block);
+    quantize(block, this.divisors[table], this.coefficients);
     this.predictions[component] = writeBlock(this.out, this.coefficients, this.predictions[component], this.dc[table], this.ac[table]);
   }
 
@@ -143,6 +143,12 @@ class BlockCoder {
 }
 
 /*
+ * Integer arithmetic throughout, as libjpeg's default path (jccolor.c, jcsample.c, jfdctint.c, jcdctmgr.c): every
+ * intermediate value is a small integer, which V8 keeps unboxed in every tier. With doubles, each intermediate
+ * result was a heap allocation while the code ran in V8's interpreter and baseline tiers, which is where the encoder
+ * runs on a new process's first request (one picture, then done): ~35 ms of CPU there against ~2.5 ms once
+ * optimised (`npm run bench`, bench/README.md).
+ *
  * The two scan loops below are functions of their own so that nothing follows the loop: V8 optimises the loop while
  * it runs on a new process's first request, and code after it that never ran (the end of encodeJpeg) would throw
  * that optimised code away. Pixels of blocks that stick out of the picture repeat its edge.
@@ -150,9 +156,9 @@ class BlockCoder {
 
 /** 4:4:4: one MCU = one 8×8 block of each of Y, Cb and Cr. */
 function encodeFullChroma(coder: BlockCoder, rgb: Uint8Array, width: number, height: number, restartInterval: number): void {
-  const luma = new Float64Array(64);
-  const blue = new Float64Array(64);
-  const red = new Float64Array(64);
+  const luma = new Int32Array(64);
+  const blue = new Int32Array(64);
+  const red = new Int32Array(64);
   let mcu = 0;
   for (let by = 0; by < height; by += 8) {
     for (let bx = 0; bx < width; bx += 8, mcu++) {
@@ -164,9 +170,9 @@ function encodeFullChroma(coder: BlockCoder, rgb: Uint8Array, width: number, hei
           const r = rgb[p];
           const g = rgb[p + 1];
           const b = rgb[p + 2];
-          luma[y * 8 + x] = LUMA_R[r] + LUMA_G[g] + LUMA_B[b] - 128;
-          blue[y * 8 + x] = BLUE_R[r] - BLUE_G[g] + BLUE_B[b];
-          red[y * 8 + x] = RED_R[r] - RED_G[g] - RED_B[b];
+          luma[y * 8 + x] = ((Y_R[r] + Y_G[g] + Y_B[b]) >> SCALE_BITS) - 128;
+          blue[y * 8 + x] = ((CB_R[r] + CB_G[g] + CB_B_CR_R[b]) >> SCALE_BITS) - 128;
+          red[y * 8 + x] = ((CB_B_CR_R[r] + CR_G[g] + CR_B[b]) >> SCALE_BITS) - 128;
         }
       }
       coder.code(0, luma);
@@ -178,18 +184,22 @@ function encodeFullChroma(coder: BlockCoder, rgb: Uint8Array, width: number, hei
 
 /**
  * 4:2:0: one MCU = 16×16 pixels, coded as its four 8×8 luma blocks (left to right, top to bottom), then one Cb and
- * one Cr block, each chroma sample the mean of 2×2 pixels (T.81 A.2.3 and A.1.1).
+ * one Cr block, each chroma sample the mean of 2×2 pixels' (T.81 A.2.3 and A.1.1), rounded as libjpeg's
+ * h2v2_downsample does (a bias of 1 and 2 in turn, so that the rounding errors do not all go one way).
  */
 function encodeSubsampled(coder: BlockCoder, rgb: Uint8Array, width: number, height: number, restartInterval: number): void {
-  const lumaBlocks = [new Float64Array(64), new Float64Array(64), new Float64Array(64), new Float64Array(64)];
-  const blue = new Float64Array(64);
-  const red = new Float64Array(64);
+  const lumaBlocks = [new Int32Array(64), new Int32Array(64), new Int32Array(64), new Int32Array(64)];
+  const blue = new Int32Array(64);
+  const red = new Int32Array(64);
   let mcu = 0;
   for (let my = 0; my < height; my += 16) {
     for (let mx = 0; mx < width; mx += 16, mcu++) {
       coder.restartBefore(mcu, restartInterval);
-      blue.fill(0);
-      red.fill(0);
+      // The chroma sums start at the bias minus 4 × 128 (the level shift of four samples).
+      for (let i = 0; i < 64; i++) {
+        blue[i] = (i & 1) + 1 - 512;
+        red[i] = (i & 1) + 1 - 512;
+      }
       for (let y = 0; y < 16; y++) {
         const row = (my + y < height ? my + y : height - 1) * width;
         const luma = lumaBlocks[(y >> 3) << 1];
@@ -200,14 +210,14 @@ function encodeSubsampled(coder: BlockCoder, rgb: Uint8Array, width: number, hei
           const r = rgb[p];
           const g = rgb[p + 1];
           const b = rgb[p + 2];
-          (x < 8 ? luma : lumaRight)[(y & 7) * 8 + (x & 7)] = LUMA_R[r] + LUMA_G[g] + LUMA_B[b] - 128;
-          blue[chromaRow + (x >> 1)] += BLUE_R[r] - BLUE_G[g] + BLUE_B[b];
-          red[chromaRow + (x >> 1)] += RED_R[r] - RED_G[g] - RED_B[b];
+          (x < 8 ? luma : lumaRight)[(y & 7) * 8 + (x & 7)] = ((Y_R[r] + Y_G[g] + Y_B[b]) >> SCALE_BITS) - 128;
+          blue[chromaRow + (x >> 1)] += (CB_R[r] + CB_G[g] + CB_B_CR_R[b]) >> SCALE_BITS;
+          red[chromaRow + (x >> 1)] += (CB_B_CR_R[r] + CR_G[g] + CR_B[b]) >> SCALE_BITS;
         }
       }
       for (let i = 0; i < 64; i++) {
-        blue[i] *= 0.25;
-        red[i] *= 0.25;
+        blue[i] >>= 2;
+        red[i] >>= 2;
       }
       for (let block = 0; block < 4; block++) coder.code(0, lumaBlocks[block]);
       coder.code(1, blue);
@@ -217,43 +227,106 @@ function encodeSubsampled(coder: BlockCoder, rgb: Uint8Array, width: number, hei
 }
 
 /**
- * The products of the JFIF RGB → YCbCr conversion by channel value (LUMA_R[r] = 0.299 · r, …), added in the order
- * the formulas add them: Y = 0.299 r + 0.587 g + 0.114 b - 128, Cb = -0.168736 r - 0.331264 g + 0.5 b,
- * Cr = 0.5 r - 0.418688 g - 0.081312 b. The same doubles as multiplying per pixel, nine multiplications fewer per
- * pixel; the encoder runs once per request, so on a new process's first request this loop runs in V8's interpreter.
+ * The JFIF RGB → YCbCr conversion in 16-bit fixed point, by channel value, as libjpeg's jccolor.c tabulates it:
+ * Y = 0.299 r + 0.587 g + 0.114 b, Cb = -0.16874 r - 0.33126 g + 0.5 b + 128, Cr = 0.5 r - 0.41869 g - 0.08131 b + 128,
+ * each the sum of three table entries shifted right by SCALE_BITS (the rounding is in Y_B and CB_B_CR_R).
  */
-const LUMA_R = channelProducts(0.299);
-const LUMA_G = channelProducts(0.587);
-const LUMA_B = channelProducts(0.114);
-const BLUE_R = channelProducts(-0.168736);
-const BLUE_G = channelProducts(0.331264);
-const BLUE_B = channelProducts(0.5);
-const RED_R = channelProducts(0.5);
-const RED_G = channelProducts(0.418688);
-const RED_B = channelProducts(0.081312);
+const SCALE_BITS = 16;
+const ONE_HALF = 1 << (SCALE_BITS - 1);
+const CHROMA_OFFSET = 128 << SCALE_BITS;
 
-/** AAN scale factors: cos(kπ/16)·√2 for k > 0, 1 for k = 0 (the AAN DCT leaves them in its outputs). */
-const AAN_SCALE = Array.from({ length: 8 }, (_, k) => (k === 0 ? 1 : Math.cos((k * Math.PI) / 16) * Math.SQRT2));
+/** table[value] = factor · 2^16 (rounded half away from zero) · value + offset for the 256 values of a channel. */
+function fixedPointProducts(factor: number, offset = 0): Int32Array {
+  const fixed = Math.sign(factor) * Math.floor(Math.abs(factor) * (1 << SCALE_BITS) + 0.5);
+  const table = new Int32Array(256);
+  for (let value = 0; value < 256; value++) table[value] = fixed * value + offset;
+  return table;
+}
 
-/** Per natural position: 1 / (quantizer · AAN scale of row and column · 8), so one multiply finishes the DCT. */
-function zigzagReciprocals(table: Uint8Array): Float64Array {
-  const reciprocals = new Float64Array(64);
+const Y_R = fixedPointProducts(0.299);
+const Y_G = fixedPointProducts(0.587);
+const Y_B = fixedPointProducts(0.114, ONE_HALF);
+const CB_R = fixedPointProducts(-0.16874);
+const CB_G = fixedPointProducts(-0.33126);
+/** 0.5 · b for Cb and 0.5 · r for Cr, with the chroma offset and the rounding (libjpeg shares the table too) */
+const CB_B_CR_R = fixedPointProducts(0.5, CHROMA_OFFSET + ONE_HALF - 1);
+const CR_G = fixedPointProducts(-0.41869);
+const CR_B = fixedPointProducts(-0.08131);
+
+/**
+ * Integer division by each quantizer (× 8, the scale the DCT leaves in its outputs) as a multiplication and a shift:
+ * for d ≤ 2^l and numerators below 2^15, ⌊n / d⌋ = ⌊n · m / 2^(15 + l)⌋ with m = ⌈2^(15 + l) / d⌉ (Granlund and
+ * Montgomery, 1994, theorem 4.2), and n · m stays below 2^32. Numerators here stay below 2^14 (8 × 1024 for a DCT
+ * output of 8-bit samples, plus half a divisor); the test checks every numerator below 2^15 for every divisor.
+ */
+export interface QuantDivisors {
+  /** the divisor of each natural (row-major) position: quantizer · 8 */
+  readonly divisors: Int32Array;
+  readonly multipliers: Int32Array;
+  readonly shifts: Int32Array;
+}
+
+/** The divisors of a quantization table given in zigzag order, by natural position. */
+export function quantDivisors(table: Uint8Array): QuantDivisors {
+  const divisors = new Int32Array(64);
+  const multipliers = new Int32Array(64);
+  const shifts = new Int32Array(64);
   for (let k = 0; k < 64; k++) {
     const natural = ZIGZAG[k];
-    reciprocals[natural] = 1 / (table[k] * AAN_SCALE[natural >> 3] * AAN_SCALE[natural & 7] * 8);
+    const divisor = table[k] * 8;
+    const l = Math.ceil(Math.log2(divisor));
+    divisors[natural] = divisor;
+    shifts[natural] = 15 + l;
+    multipliers[natural] = Math.ceil(2 ** (15 + l) / divisor);
   }
-  return reciprocals;
+  return { divisors, multipliers, shifts };
 }
 
 /**
- * 8×8 forward DCT (the Arai-Agui-Nakajima factorisation, as in IJG's jfdctflt.c: 5 multiplies per 8 points
- * instead of 64), quantized and rounded into zigzag order. Works in place on `block`.
+ * Quantizes the DCT outputs of `block` (natural order) into `out` (zigzag order): each divided by its quantizer · 8
+ * and rounded half away from zero, as libjpeg's forward_DCT does.
  */
-function forwardDct(block: Float64Array, reciprocals: Float64Array, out: Int32Array): void {
+function quantize(block: Int32Array, quant: QuantDivisors, out: Int32Array): void {
+  const { divisors, multipliers, shifts } = quant;
+  for (let i = 0; i < 64; i++) {
+    const value = block[i];
+    const magnitude = (value < 0 ? -value : value) + (divisors[i] >> 1);
+    const quotient = (magnitude * multipliers[i]) >>> shifts[i];
+    out[ZIGZAG_OF_NATURAL[i]] = value < 0 ? -quotient : quotient;
+  }
+}
+
+/** The constants of libjpeg's jfdctint.c: round(c · 2^13). */
+const CONST_BITS = 13;
+const PASS1_BITS = 2;
+const FIX_0_298631336 = 2446;
+const FIX_0_390180644 = 3196;
+const FIX_0_541196100 = 4433;
+const FIX_0_765366865 = 6270;
+const FIX_0_899976223 = 7373;
+const FIX_1_175875602 = 9633;
+const FIX_1_501321110 = 12299;
+const FIX_1_847759065 = 15137;
+const FIX_1_961570560 = 16069;
+const FIX_2_053119869 = 16819;
+const FIX_2_562915447 = 20995;
+const FIX_3_072711026 = 25172;
+
+/**
+ * 8×8 forward DCT in integers (the Loeffler-Ligtenberg-Moschytz factorisation, 12 multiplies per 8 points, as in
+ * libjpeg's jfdctint.c, libjpeg's and so sharp's default), in place on `block`: the outputs are the DCT coefficients
+ * × 8. The row pass keeps PASS1_BITS more bits, which the column pass removes.
+ */
+function forwardDct(block: Int32Array): void {
   for (let pass = 0; pass < 2; pass++) {
     // Pass 0 transforms rows (stride 1 within, 8 between), pass 1 columns (stride 8 within, 1 between).
     const step = pass === 0 ? 1 : 8;
     const next = pass === 0 ? 8 : 1;
+    const evenShift = pass === 0 ? 0 : PASS1_BITS;
+    const evenScale = pass === 0 ? PASS1_BITS : 0;
+    const shift = pass === 0 ? CONST_BITS - PASS1_BITS : CONST_BITS + PASS1_BITS;
+    const evenRound = evenShift === 0 ? 0 : 1 << (evenShift - 1);
+    const round = 1 << (shift - 1);
     for (let line = 0, p = 0; line < 8; line++, p += next) {
       const d0 = block[p];
       const d1 = block[p + step];
@@ -276,30 +349,22 @@ function forwardDct(block: Float64Array, reciprocals: Float64Array, out: Int32Ar
       const tmp13 = tmp0 - tmp3;
       const tmp11 = tmp1 + tmp2;
       const tmp12 = tmp1 - tmp2;
-      block[p] = tmp10 + tmp11;
-      block[p + 4 * step] = tmp10 - tmp11;
-      const z1 = (tmp12 + tmp13) * 0.707106781;
-      block[p + 2 * step] = tmp13 + z1;
-      block[p + 6 * step] = tmp13 - z1;
+      block[p] = ((tmp10 + tmp11 + evenRound) >> evenShift) << evenScale;
+      block[p + 4 * step] = ((tmp10 - tmp11 + evenRound) >> evenShift) << evenScale;
+      const z1 = (tmp12 + tmp13) * FIX_0_541196100;
+      block[p + 2 * step] = (z1 + tmp13 * FIX_0_765366865 + round) >> shift;
+      block[p + 6 * step] = (z1 - tmp12 * FIX_1_847759065 + round) >> shift;
       // Odd part.
-      const odd10 = tmp4 + tmp5;
-      const odd11 = tmp5 + tmp6;
-      const odd12 = tmp6 + tmp7;
-      const z5 = (odd10 - odd12) * 0.382683433;
-      const z2 = 0.5411961 * odd10 + z5;
-      const z4 = 1.306562965 * odd12 + z5;
-      const z3 = odd11 * 0.707106781;
-      const z11 = tmp7 + z3;
-      const z13 = tmp7 - z3;
-      block[p + 5 * step] = z13 + z2;
-      block[p + 3 * step] = z13 - z2;
-      block[p + step] = z11 + z4;
-      block[p + 7 * step] = z11 - z4;
+      const z5 = (tmp4 + tmp5 + tmp6 + tmp7) * FIX_1_175875602;
+      const o1 = (tmp4 + tmp7) * -FIX_0_899976223;
+      const o2 = (tmp5 + tmp6) * -FIX_2_562915447;
+      const o3 = (tmp4 + tmp6) * -FIX_1_961570560 + z5;
+      const o4 = (tmp5 + tmp7) * -FIX_0_390180644 + z5;
+      block[p + 7 * step] = (tmp4 * FIX_0_298631336 + o1 + o3 + round) >> shift;
+      block[p + 5 * step] = (tmp5 * FIX_2_053119869 + o2 + o4 + round) >> shift;
+      block[p + 3 * step] = (tmp6 * FIX_3_072711026 + o2 + o3 + round) >> shift;
+      block[p + step] = (tmp7 * FIX_1_501321110 + o1 + o4 + round) >> shift;
     }
-  }
-  for (let i = 0; i < 64; i++) {
-    const q = block[i] * reciprocals[i];
-    out[ZIGZAG_OF_NATURAL[i]] = q >= 0 ? (q + 0.5) | 0 : -((0.5 - q) | 0); // round half away from zero, as libjpeg does
   }
 }
 
