@@ -9,6 +9,7 @@
  * Why not jpeg-js's encoder (a dependency): it rebuilds large tables on every call and took ~38 ms for 224×224 on
  * the build machine, more than the whole rest of the preprocessing of a 12 MP photo. This one takes a few ms.
  */
+import { channelProducts } from './jpeg-color';
 import { ZIGZAG } from './jpeg-idct';
 
 /** T.81 Table K.1 and K.2, natural (row-major) order. */
@@ -107,42 +108,55 @@ export function encodeJpeg(rgb: Uint8Array, width: number, height: number, quali
   if (restartInterval > 0) out.segment(0xdd, [restartInterval >> 8, restartInterval & 255]);
   out.segment(0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
 
-  // Three passes over the whole picture, each one loop in a function of its own (see the note below): the samples
-  // of every block in coding order, then each block transformed and quantized, then all of them Huffman-coded.
-  const layout = lumaSampling === 0x22 ? SUBSAMPLED_LAYOUT : FULL_CHROMA_LAYOUT;
-  const mcuEdge = lumaSampling === 0x22 ? 16 : 8;
-  const blocks = Math.ceil(width / mcuEdge) * Math.ceil(height / mcuEdge) * layout.length;
-  const samples = new Int32Array(blocks * 64);
-  if (lumaSampling === 0x22) subsampledSamples(rgb, width, height, samples);
-  else fullChromaSamples(rgb, width, height, samples);
-  const coefficients = new Int16Array(blocks * 64);
-  transformBlocks(samples, layout, quant.map(quantDivisors), coefficients);
-  codeBlocks(out, coefficients, layout, restartInterval, dc, ac);
+  const coder = new BlockCoder(out, quant, dc, ac);
+  if (lumaSampling === 0x22) encodeSubsampled(coder, rgb, width, height, restartInterval);
+  else encodeFullChroma(coder, rgb, width, height, restartInterval);
   out.flushBits();
   out.bytes([0xff, 0xd9]);
   return out.result();
 }
 
-/** The component (0 = Y, 1 = Cb, 2 = Cr) of each block of an MCU, in coding order. */
-const SUBSAMPLED_LAYOUT = Uint8Array.of(0, 0, 0, 0, 1, 2);
-const FULL_CHROMA_LAYOUT = Uint8Array.of(0, 1, 2);
+/** Transforms, quantises and Huffman-codes 8×8 blocks in scan order, keeping each component's DC prediction. */
+class BlockCoder {
+  private readonly reciprocals: Float64Array[];
+  private readonly coefficients = new Int32Array(64);
+  private readonly predictions = [0, 0, 0];
+
+  constructor(private readonly out: ByteWriter, quant: Uint8Array[], private readonly dc: HuffmanCodes[], private readonly ac: HuffmanCodes[]) {
+    this.reciprocals = quant.map(zigzagReciprocals);
+  }
+
+  /** Codes `block` (level-shifted samples, overwritten) of component 0 (Y), 1 (Cb) or 2 (Cr). */
+  public code(component: number, block: Float64Array): void {
+    const table = component === 0 ? 0 : 1;
+    forwardDct(block, this.reciprocals[table], this.coefficients);
+    this.predictions[component] = writeBlock(this.out, this.coefficients, this.predictions[component], this.dc[table], this.ac[table]);
+  }
+
+  /** Before MCU number `mcu`: a restart marker every `interval` MCUs, which resets the DC predictions. */
+  public restartBefore(mcu: number, interval: number): void {
+    if (interval <= 0 || mcu === 0 || mcu % interval !== 0) return;
+    this.out.flushBits();
+    this.out.bytes([0xff, 0xd0 + ((mcu / interval - 1) % 8)]);
+    this.predictions.fill(0);
+  }
+}
 
 /*
- * Integer arithmetic throughout, as libjpeg's default path (jccolor.c, jcsample.c, jfdctint.c, jcdctmgr.c), and
- * one loop per function with no calls inside: this encoder runs once per request on a 224² picture, so on a new
- * process's first request it runs mostly in V8's interpreter and baseline tier, and the optimising compiler's work
- * on it (in a background thread, whose CPU time counts as much as the main thread's) is wasted when it arrives
- * after the loop. Small call-free loops are cheap to run before they are optimised and cheap to optimise (no
- * inlining); integers are never boxed, where every double intermediate was a heap allocation there. Nothing
- * follows a loop in its function: code after an optimised loop that never ran would deoptimise it.
- * Pixels of blocks that stick out of the picture repeat its edge.
+ * The two scan loops below are functions of their own so that nothing follows the loop: V8 optimises the loop while
+ * it runs on a new process's first request, and code after it that never ran (the end of encodeJpeg) would throw
+ * that optimised code away. Pixels of blocks that stick out of the picture repeat its edge.
  */
 
-/** 4:4:4: one MCU = one 8×8 block of each of Y, Cb and Cr; level-shifted samples, 64 per block, in coding order. */
-function fullChromaSamples(rgb: Uint8Array, width: number, height: number, samples: Int32Array): void {
-  let at = 0;
+/** 4:4:4: one MCU = one 8×8 block of each of Y, Cb and Cr. */
+function encodeFullChroma(coder: BlockCoder, rgb: Uint8Array, width: number, height: number, restartInterval: number): void {
+  const luma = new Float64Array(64);
+  const blue = new Float64Array(64);
+  const red = new Float64Array(64);
+  let mcu = 0;
   for (let by = 0; by < height; by += 8) {
-    for (let bx = 0; bx < width; bx += 8, at += 192) {
+    for (let bx = 0; bx < width; bx += 8, mcu++) {
+      coder.restartBefore(mcu, restartInterval);
       for (let y = 0; y < 8; y++) {
         const row = (by + y < height ? by + y : height - 1) * width;
         for (let x = 0; x < 8; x++) {
@@ -150,249 +164,177 @@ function fullChromaSamples(rgb: Uint8Array, width: number, height: number, sampl
           const r = rgb[p];
           const g = rgb[p + 1];
           const b = rgb[p + 2];
-          const i = at + y * 8 + x;
-          samples[i] = ((Y_R[r] + Y_G[g] + Y_B[b]) >> SCALE_BITS) - 128;
-          samples[i + 64] = ((CB_R[r] + CB_G[g] + CB_B_CR_R[b]) >> SCALE_BITS) - 128;
-          samples[i + 128] = ((CB_B_CR_R[r] + CR_G[g] + CR_B[b]) >> SCALE_BITS) - 128;
+          luma[y * 8 + x] = LUMA_R[r] + LUMA_G[g] + LUMA_B[b] - 128;
+          blue[y * 8 + x] = BLUE_R[r] - BLUE_G[g] + BLUE_B[b];
+          red[y * 8 + x] = RED_R[r] - RED_G[g] - RED_B[b];
         }
       }
+      coder.code(0, luma);
+      coder.code(1, blue);
+      coder.code(2, red);
     }
   }
 }
 
 /**
- * 4:2:0: one MCU = 16×16 pixels, as its four 8×8 luma blocks (left to right, top to bottom), then one Cb and one Cr
- * block, each chroma sample the mean of 2×2 pixels' (T.81 A.2.3 and A.1.1), rounded as libjpeg's h2v2_downsample
- * does (a bias of 1 and 2 in turn, so that the rounding errors do not all go one way).
+ * 4:2:0: one MCU = 16×16 pixels, coded as its four 8×8 luma blocks (left to right, top to bottom), then one Cb and
+ * one Cr block, each chroma sample the mean of 2×2 pixels (T.81 A.2.3 and A.1.1).
  */
-function subsampledSamples(rgb: Uint8Array, width: number, height: number, samples: Int32Array): void {
-  let at = 0;
+function encodeSubsampled(coder: BlockCoder, rgb: Uint8Array, width: number, height: number, restartInterval: number): void {
+  const lumaBlocks = [new Float64Array(64), new Float64Array(64), new Float64Array(64), new Float64Array(64)];
+  const blue = new Float64Array(64);
+  const red = new Float64Array(64);
+  let mcu = 0;
   for (let my = 0; my < height; my += 16) {
-    for (let mx = 0; mx < width; mx += 16, at += 384) {
-      // The chroma sums start at the bias minus 4 × 128 (the level shift of four samples), and end shifted by 2.
-      for (let i = at + 256; i < at + 384; i++) samples[i] = (i & 1) + 1 - 512;
+    for (let mx = 0; mx < width; mx += 16, mcu++) {
+      coder.restartBefore(mcu, restartInterval);
+      blue.fill(0);
+      red.fill(0);
       for (let y = 0; y < 16; y++) {
         const row = (my + y < height ? my + y : height - 1) * width;
-        const luma = at + (y >> 3) * 128 + (y & 7) * 8;
-        const chroma = at + 256 + (y >> 1) * 8;
+        const luma = lumaBlocks[(y >> 3) << 1];
+        const lumaRight = lumaBlocks[((y >> 3) << 1) + 1];
+        const chromaRow = (y >> 1) * 8;
         for (let x = 0; x < 16; x++) {
           const p = (row + (mx + x < width ? mx + x : width - 1)) * 3;
           const r = rgb[p];
           const g = rgb[p + 1];
           const b = rgb[p + 2];
-          samples[luma + (x >> 3) * 64 + (x & 7)] = ((Y_R[r] + Y_G[g] + Y_B[b]) >> SCALE_BITS) - 128;
-          samples[chroma + (x >> 1)] += (CB_R[r] + CB_G[g] + CB_B_CR_R[b]) >> SCALE_BITS;
-          samples[chroma + 64 + (x >> 1)] += (CB_B_CR_R[r] + CR_G[g] + CR_B[b]) >> SCALE_BITS;
+          (x < 8 ? luma : lumaRight)[(y & 7) * 8 + (x & 7)] = LUMA_R[r] + LUMA_G[g] + LUMA_B[b] - 128;
+          blue[chromaRow + (x >> 1)] += BLUE_R[r] - BLUE_G[g] + BLUE_B[b];
+          red[chromaRow + (x >> 1)] += RED_R[r] - RED_G[g] - RED_B[b];
         }
       }
-      for (let i = at + 256; i < at + 384; i++) samples[i] >>= 2;
+      for (let i = 0; i < 64; i++) {
+        blue[i] *= 0.25;
+        red[i] *= 0.25;
+      }
+      for (let block = 0; block < 4; block++) coder.code(0, lumaBlocks[block]);
+      coder.code(1, blue);
+      coder.code(2, red);
     }
   }
 }
 
 /**
- * The JFIF RGB → YCbCr conversion in 16-bit fixed point, by channel value, as libjpeg's jccolor.c tabulates it:
- * Y = 0.299 r + 0.587 g + 0.114 b, Cb = -0.16874 r - 0.33126 g + 0.5 b + 128, Cr = 0.5 r - 0.41869 g - 0.08131 b + 128,
- * each the sum of three table entries shifted right by SCALE_BITS (the rounding is in Y_B and CB_B_CR_R).
+ * The products of the JFIF RGB → YCbCr conversion by channel value (LUMA_R[r] = 0.299 · r, …), added in the order
+ * the formulas add them: Y = 0.299 r + 0.587 g + 0.114 b - 128, Cb = -0.168736 r - 0.331264 g + 0.5 b,
+ * Cr = 0.5 r - 0.418688 g - 0.081312 b. The same doubles as multiplying per pixel, nine multiplications fewer per
+ * pixel; the encoder runs once per request, so on a new process's first request this loop runs in V8's interpreter.
  */
-const SCALE_BITS = 16;
-const ONE_HALF = 1 << (SCALE_BITS - 1);
-const CHROMA_OFFSET = 128 << SCALE_BITS;
+const LUMA_R = channelProducts(0.299);
+const LUMA_G = channelProducts(0.587);
+const LUMA_B = channelProducts(0.114);
+const BLUE_R = channelProducts(-0.168736);
+const BLUE_G = channelProducts(0.331264);
+const BLUE_B = channelProducts(0.5);
+const RED_R = channelProducts(0.5);
+const RED_G = channelProducts(0.418688);
+const RED_B = channelProducts(0.081312);
 
-/** table[value] = factor · 2^16 (rounded half away from zero) · value + offset for the 256 values of a channel. */
-function fixedPointProducts(factor: number, offset = 0): Int32Array {
-  const fixed = Math.sign(factor) * Math.floor(Math.abs(factor) * (1 << SCALE_BITS) + 0.5);
-  const table = new Int32Array(256);
-  for (let value = 0; value < 256; value++) table[value] = fixed * value + offset;
-  return table;
-}
+/** AAN scale factors: cos(kπ/16)·√2 for k > 0, 1 for k = 0 (the AAN DCT leaves them in its outputs). */
+const AAN_SCALE = Array.from({ length: 8 }, (_, k) => (k === 0 ? 1 : Math.cos((k * Math.PI) / 16) * Math.SQRT2));
 
-const Y_R = fixedPointProducts(0.299);
-const Y_G = fixedPointProducts(0.587);
-const Y_B = fixedPointProducts(0.114, ONE_HALF);
-const CB_R = fixedPointProducts(-0.16874);
-const CB_G = fixedPointProducts(-0.33126);
-/** 0.5 · b for Cb and 0.5 · r for Cr, with the chroma offset and the rounding (libjpeg shares the table too) */
-const CB_B_CR_R = fixedPointProducts(0.5, CHROMA_OFFSET + ONE_HALF - 1);
-const CR_G = fixedPointProducts(-0.41869);
-const CR_B = fixedPointProducts(-0.08131);
-
-/**
- * Integer division by each quantizer (× 8, the scale the DCT leaves in its outputs) as a multiplication and a shift:
- * for d ≤ 2^l and numerators below 2^15, ⌊n / d⌋ = ⌊n · m / 2^(15 + l)⌋ with m = ⌈2^(15 + l) / d⌉ (Granlund and
- * Montgomery, 1994, theorem 4.2), and n · m stays below 2^32. Numerators here stay below 2^14 (8 × 1024 for a DCT
- * output of 8-bit samples, plus half a divisor); the test checks every numerator below 2^15 for every divisor.
- */
-export interface QuantDivisors {
-  /** the divisor of each natural (row-major) position: quantizer · 8 */
-  readonly divisors: Int32Array;
-  readonly multipliers: Int32Array;
-  readonly shifts: Int32Array;
-}
-
-/** The divisors of a quantization table given in zigzag order, by natural position. */
-export function quantDivisors(table: Uint8Array): QuantDivisors {
-  const divisors = new Int32Array(64);
-  const multipliers = new Int32Array(64);
-  const shifts = new Int32Array(64);
+/** Per natural position: 1 / (quantizer · AAN scale of row and column · 8), so one multiply finishes the DCT. */
+function zigzagReciprocals(table: Uint8Array): Float64Array {
+  const reciprocals = new Float64Array(64);
   for (let k = 0; k < 64; k++) {
     const natural = ZIGZAG[k];
-    const divisor = table[k] * 8;
-    const l = Math.ceil(Math.log2(divisor));
-    divisors[natural] = divisor;
-    shifts[natural] = 15 + l;
-    multipliers[natural] = Math.ceil(2 ** (15 + l) / divisor);
+    reciprocals[natural] = 1 / (table[k] * AAN_SCALE[natural >> 3] * AAN_SCALE[natural & 7] * 8);
   }
-  return { divisors, multipliers, shifts };
-}
-
-/** The constants of libjpeg's jfdctint.c: round(c · 2^13). */
-const CONST_BITS = 13;
-const PASS1_BITS = 2;
-const FIX_0_298631336 = 2446;
-const FIX_0_390180644 = 3196;
-const FIX_0_541196100 = 4433;
-const FIX_0_765366865 = 6270;
-const FIX_0_899976223 = 7373;
-const FIX_1_175875602 = 9633;
-const FIX_1_501321110 = 12299;
-const FIX_1_847759065 = 15137;
-const FIX_1_961570560 = 16069;
-const FIX_2_053119869 = 16819;
-const FIX_2_562915447 = 20995;
-const FIX_3_072711026 = 25172;
-
-/**
- * Each block of `samples` (level-shifted, natural order, overwritten) through the 8×8 forward DCT in integers (the
- * Loeffler-Ligtenberg-Moschytz factorisation, 12 multiplies per 8 points, as libjpeg's jfdctint.c, libjpeg's and so
- * sharp's default), whose outputs are the coefficients × 8 (the row pass keeps PASS1_BITS more bits, which the
- * column pass removes); then quantized into `coefficients` (zigzag order): divided by quantizer · 8 and rounded half
- * away from zero, as libjpeg's forward_DCT does.
- */
-function transformBlocks(samples: Int32Array, layout: Uint8Array, quant: QuantDivisors[], coefficients: Int16Array): void {
-  const blocks = samples.length >> 6;
-  for (let block = 0, inMcu = 0; block < blocks; block++) {
-    const base = block << 6;
-    for (let pass = 0; pass < 2; pass++) {
-      // Pass 0 transforms rows (stride 1 within, 8 between), pass 1 columns (stride 8 within, 1 between).
-      const step = pass === 0 ? 1 : 8;
-      const next = pass === 0 ? 8 : 1;
-      const evenShift = pass === 0 ? 0 : PASS1_BITS;
-      const evenScale = pass === 0 ? PASS1_BITS : 0;
-      const shift = pass === 0 ? CONST_BITS - PASS1_BITS : CONST_BITS + PASS1_BITS;
-      const evenRound = evenShift === 0 ? 0 : 1 << (evenShift - 1);
-      const round = 1 << (shift - 1);
-      for (let line = 0, p = base; line < 8; line++, p += next) {
-        const d0 = samples[p];
-        const d1 = samples[p + step];
-        const d2 = samples[p + 2 * step];
-        const d3 = samples[p + 3 * step];
-        const d4 = samples[p + 4 * step];
-        const d5 = samples[p + 5 * step];
-        const d6 = samples[p + 6 * step];
-        const d7 = samples[p + 7 * step];
-        const tmp0 = d0 + d7;
-        const tmp7 = d0 - d7;
-        const tmp1 = d1 + d6;
-        const tmp6 = d1 - d6;
-        const tmp2 = d2 + d5;
-        const tmp5 = d2 - d5;
-        const tmp3 = d3 + d4;
-        const tmp4 = d3 - d4;
-        // Even part.
-        const tmp10 = tmp0 + tmp3;
-        const tmp13 = tmp0 - tmp3;
-        const tmp11 = tmp1 + tmp2;
-        const tmp12 = tmp1 - tmp2;
-        samples[p] = ((tmp10 + tmp11 + evenRound) >> evenShift) << evenScale;
-        samples[p + 4 * step] = ((tmp10 - tmp11 + evenRound) >> evenShift) << evenScale;
-        const z1 = (tmp12 + tmp13) * FIX_0_541196100;
-        samples[p + 2 * step] = (z1 + tmp13 * FIX_0_765366865 + round) >> shift;
-        samples[p + 6 * step] = (z1 - tmp12 * FIX_1_847759065 + round) >> shift;
-        // Odd part.
-        const z5 = (tmp4 + tmp5 + tmp6 + tmp7) * FIX_1_175875602;
-        const o1 = (tmp4 + tmp7) * -FIX_0_899976223;
-        const o2 = (tmp5 + tmp6) * -FIX_2_562915447;
-        const o3 = (tmp4 + tmp6) * -FIX_1_961570560 + z5;
-        const o4 = (tmp5 + tmp7) * -FIX_0_390180644 + z5;
-        samples[p + 7 * step] = (tmp4 * FIX_0_298631336 + o1 + o3 + round) >> shift;
-        samples[p + 5 * step] = (tmp5 * FIX_2_053119869 + o2 + o4 + round) >> shift;
-        samples[p + 3 * step] = (tmp6 * FIX_3_072711026 + o2 + o3 + round) >> shift;
-        samples[p + step] = (tmp7 * FIX_1_501321110 + o1 + o4 + round) >> shift;
-      }
-    }
-    const { divisors, multipliers, shifts } = quant[layout[inMcu] === 0 ? 0 : 1];
-    for (let i = 0; i < 64; i++) {
-      const value = samples[base + i];
-      const magnitude = (value < 0 ? -value : value) + (divisors[i] >> 1);
-      const quotient = (magnitude * multipliers[i]) >>> shifts[i];
-      coefficients[base + ZIGZAG_OF_NATURAL[i]] = value < 0 ? -quotient : quotient;
-    }
-    if (++inMcu === layout.length) inMcu = 0;
-  }
+  return reciprocals;
 }
 
 /**
- * Huffman-codes every block (T.81 F.1.2) in order, each component with its own DC prediction, and a restart marker
- * every `restartInterval` MCUs (which resets the predictions). A block's bit strings are listed first, then written
- * in one call.
+ * 8×8 forward DCT (the Arai-Agui-Nakajima factorisation, as in IJG's jfdctflt.c: 5 multiplies per 8 points
+ * instead of 64), quantized and rounded into zigzag order. Works in place on `block`.
  */
-function codeBlocks(out: ByteWriter, coefficients: Int16Array, layout: Uint8Array, restartInterval: number,
-  dcTables: HuffmanCodes[], acTables: HuffmanCodes[]): void {
-  const predictions = new Int32Array(3);
-  // At most 2 strings per coefficient (code, magnitude) or per zero run of 16, plus an end of block.
-  const values = new Int32Array(130);
-  const lengths = new Int32Array(130);
-  const blocks = coefficients.length >> 6;
-  for (let block = 0, inMcu = 0, mcu = 0; block < blocks; block++) {
-    if (inMcu === 0 && restartInterval > 0 && mcu > 0 && mcu % restartInterval === 0) {
-      out.flushBits();
-      out.bytes([0xff, 0xd0 + ((mcu / restartInterval - 1) % 8)]);
-      predictions.fill(0);
-    }
-    const component = layout[inMcu];
-    const dc = dcTables[component === 0 ? 0 : 1];
-    const ac = acTables[component === 0 ? 0 : 1];
-    const base = block << 6;
-    const diff = coefficients[base] - predictions[component];
-    predictions[component] = coefficients[base];
-    let n = 0;
-    let size = diff === 0 ? 0 : 32 - Math.clz32(diff < 0 ? -diff : diff);
-    values[n] = dc.code[size];
-    lengths[n++] = dc.length[size];
-    if (size > 0) {
-      values[n] = diff < 0 ? diff + (1 << size) - 1 : diff;
-      lengths[n++] = size;
-    }
-    let run = 0;
-    for (let k = 1; k < 64; k++) {
-      const value = coefficients[base + k];
-      if (value === 0) {
-        run++;
-        continue;
-      }
-      for (; run >= 16; run -= 16) {
-        values[n] = ac.code[0xf0];
-        lengths[n++] = ac.length[0xf0];
-      }
-      size = 32 - Math.clz32(value < 0 ? -value : value);
-      const symbol = (run << 4) | size;
-      values[n] = ac.code[symbol];
-      lengths[n++] = ac.length[symbol];
-      values[n] = value < 0 ? value + (1 << size) - 1 : value;
-      lengths[n++] = size;
-      run = 0;
-    }
-    if (run > 0) {
-      values[n] = ac.code[0];
-      lengths[n++] = ac.length[0];
-    }
-    out.bitStrings(values, lengths, n);
-    if (++inMcu === layout.length) {
-      inMcu = 0;
-      mcu++;
+function forwardDct(block: Float64Array, reciprocals: Float64Array, out: Int32Array): void {
+  for (let pass = 0; pass < 2; pass++) {
+    // Pass 0 transforms rows (stride 1 within, 8 between), pass 1 columns (stride 8 within, 1 between).
+    const step = pass === 0 ? 1 : 8;
+    const next = pass === 0 ? 8 : 1;
+    for (let line = 0, p = 0; line < 8; line++, p += next) {
+      const d0 = block[p];
+      const d1 = block[p + step];
+      const d2 = block[p + 2 * step];
+      const d3 = block[p + 3 * step];
+      const d4 = block[p + 4 * step];
+      const d5 = block[p + 5 * step];
+      const d6 = block[p + 6 * step];
+      const d7 = block[p + 7 * step];
+      const tmp0 = d0 + d7;
+      const tmp7 = d0 - d7;
+      const tmp1 = d1 + d6;
+      const tmp6 = d1 - d6;
+      const tmp2 = d2 + d5;
+      const tmp5 = d2 - d5;
+      const tmp3 = d3 + d4;
+      const tmp4 = d3 - d4;
+      // Even part.
+      const tmp10 = tmp0 + tmp3;
+      const tmp13 = tmp0 - tmp3;
+      const tmp11 = tmp1 + tmp2;
+      const tmp12 = tmp1 - tmp2;
+      block[p] = tmp10 + tmp11;
+      block[p + 4 * step] = tmp10 - tmp11;
+      const z1 = (tmp12 + tmp13) * 0.707106781;
+      block[p + 2 * step] = tmp13 + z1;
+      block[p + 6 * step] = tmp13 - z1;
+      // Odd part.
+      const odd10 = tmp4 + tmp5;
+      const odd11 = tmp5 + tmp6;
+      const odd12 = tmp6 + tmp7;
+      const z5 = (odd10 - odd12) * 0.382683433;
+      const z2 = 0.5411961 * odd10 + z5;
+      const z4 = 1.306562965 * odd12 + z5;
+      const z3 = odd11 * 0.707106781;
+      const z11 = tmp7 + z3;
+      const z13 = tmp7 - z3;
+      block[p + 5 * step] = z13 + z2;
+      block[p + 3 * step] = z13 - z2;
+      block[p + step] = z11 + z4;
+      block[p + 7 * step] = z11 - z4;
     }
   }
+  for (let i = 0; i < 64; i++) {
+    const q = block[i] * reciprocals[i];
+    out[ZIGZAG_OF_NATURAL[i]] = q >= 0 ? (q + 0.5) | 0 : -((0.5 - q) | 0); // round half away from zero, as libjpeg does
+  }
+}
+
+/** Huffman-codes one block (T.81 F.1.2); returns the DC value as the next prediction. */
+function writeBlock(out: ByteWriter, coefficients: Int32Array, prediction: number, dc: HuffmanCodes, ac: HuffmanCodes): number {
+  const diff = coefficients[0] - prediction;
+  const dcSize = magnitudeBits(diff);
+  out.bits(dc.code[dcSize], dc.length[dcSize]);
+  if (dcSize > 0) out.bits(diff < 0 ? diff + (1 << dcSize) - 1 : diff, dcSize);
+  let run = 0;
+  for (let k = 1; k < 64; k++) {
+    const value = coefficients[k];
+    if (value === 0) {
+      run++;
+      continue;
+    }
+    for (; run >= 16; run -= 16) out.bits(ac.code[0xf0], ac.length[0xf0]);
+    const size = magnitudeBits(value);
+    const symbol = (run << 4) | size;
+    out.bits(ac.code[symbol], ac.length[symbol]);
+    out.bits(value < 0 ? value + (1 << size) - 1 : value, size);
+    run = 0;
+  }
+  if (run > 0) out.bits(ac.code[0], ac.length[0]);
+  return coefficients[0];
+}
+
+function magnitudeBits(value: number): number {
+  let magnitude = value < 0 ? -value : value;
+  let bits = 0;
+  while (magnitude > 0) {
+    bits++;
+    magnitude >>= 1;
+  }
+  return bits;
 }
 
 /** The canonical codes of T.81 Annex C, indexed by symbol. */
@@ -446,29 +388,6 @@ class ByteWriter {
     this.pending &= (1 << this.pendingBits) - 1;
   }
 
-  /** Appends `count` bit strings: the low lengths[i] bits (≤ 16) of values[i], in order. */
-  public bitStrings(values: Int32Array, lengths: Int32Array, count: number): void {
-    // Each string makes at most 2 bytes, each of which may be stuffed.
-    while (this.size + 4 * count > this.buffer.length) this.grow();
-    const buffer = this.buffer;
-    let { size, pending, pendingBits } = this;
-    for (let i = 0; i < count; i++) {
-      const length = lengths[i];
-      pending = (pending << length) | (values[i] & ((1 << length) - 1));
-      pendingBits += length;
-      while (pendingBits >= 8) {
-        pendingBits -= 8;
-        const byte = (pending >> pendingBits) & 255;
-        buffer[size++] = byte;
-        if (byte === 0xff) buffer[size++] = 0;
-      }
-      pending &= (1 << pendingBits) - 1;
-    }
-    this.size = size;
-    this.pending = pending;
-    this.pendingBits = pendingBits;
-  }
-
   /** Pads the last byte with 1-bits, as T.81 F.1.2.3 asks. */
   public flushBits(): void {
     if (this.pendingBits > 0) this.bits(0x7f, 8 - this.pendingBits);
@@ -479,13 +398,11 @@ class ByteWriter {
   }
 
   private byte(value: number): void {
-    if (this.size === this.buffer.length) this.grow();
+    if (this.size === this.buffer.length) {
+      const grown = new Uint8Array(this.buffer.length * 2);
+      grown.set(this.buffer);
+      this.buffer = grown;
+    }
     this.buffer[this.size++] = value;
-  }
-
-  private grow(): void {
-    const grown = new Uint8Array(this.buffer.length * 2);
-    grown.set(this.buffer);
-    this.buffer = grown;
   }
 }

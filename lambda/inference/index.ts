@@ -12,6 +12,18 @@ import { createHandler, readConfiguration } from './handler';
 import { createLogger } from '../shared/log';
 import { preprocessImage } from '../image/preprocess';
 import { loadS3Sdk } from './s3-source';
+import { setFlagsFromString } from 'v8';
+
+/*
+ * On-stack replacement compiled on the main thread, for this process only: the image code runs once per request,
+ * mostly inside one long loop per function (decoder, colour conversion, resize, encoder), and V8 optimises such a
+ * loop while it runs (on-stack replacement). Compiled in the background (V8's default), the optimised loop arrives
+ * late on a new process's first request, after most of the loop ran in the interpreter, and the compile's CPU time
+ * counts anyway; compiled on the spot, the rest of the loop runs optimised at once. Set after the imports above
+ * (a changed flag makes V8 refuse the code cache of Node.js's own modules loaded afterwards) and before any image
+ * code runs. Measured with `npm run bench` (bench/README.md).
+ */
+setFlagsFromString('--no-concurrent-osr');
 
 const configuration = readConfiguration(process.env);
 if (!configuration.ok) createLogger('init').error('configuration-invalid', { error: configuration.error });
