@@ -133,7 +133,7 @@ async function main(): Promise<void> {
     const entry = path.join(ROOT, 'lambda', 'inference', 'index.ts');
     const lambdaBundle = synthesizedInferenceFunction(path.join(dir, 'cdk.out-package')).bundle;
     const preprocessBundle = path.join(dir, 'preprocess', 'index.js');
-    bundle(path.join(ROOT, 'lambda', 'inference', 'preprocess.ts'), preprocessBundle, []);
+    bundle(path.join(ROOT, 'lambda', 'image', 'preprocess.ts'), preprocessBundle, []);
     const zip = zipSize(lambdaBundle, dir);
     console.log(`\nLambda package (${path.relative(ROOT, entry)} as the InferenceFunction construct bundles it):`);
     console.log(`  bundle ${(statSync(lambdaBundle).size / 1e6).toFixed(2)} MB, zip ${(zip.bytes / 1e6).toFixed(2)} MB (${zip.bytes} bytes, ${zip.how})`);

@@ -145,7 +145,11 @@ class BlockCoder {
 /*
  * The two scan loops below are functions of their own so that nothing follows the loop: V8 optimises the loop while
  * it runs on a new process's first request, and code after it that never ran (the end of encodeJpeg) would throw
- * that optimised code away. Pixels of blocks that stick out of the picture repeat its edge.
+ * that optimised code away. For the same reason the pixel loops of one MCU are a function of their own
+ * (subsampledMcu, fullChromaMcu): inside the MCU loop, V8 optimised them during the first MCU, before the coding of
+ * its blocks had ever run, and reaching that code deoptimised the loop, which was then compiled a second time with
+ * everything inlined (`--trace-opt --trace-deopt`); ~7 ms of CPU of a first request's ~27 for the encoder.
+ * Pixels of blocks that stick out of the picture repeat its edge.
  */
 
 /** 4:4:4: one MCU = one 8×8 block of each of Y, Cb and Cr. */
@@ -157,21 +161,27 @@ function encodeFullChroma(coder: BlockCoder, rgb: Uint8Array, width: number, hei
   for (let by = 0; by < height; by += 8) {
     for (let bx = 0; bx < width; bx += 8, mcu++) {
       coder.restartBefore(mcu, restartInterval);
-      for (let y = 0; y < 8; y++) {
-        const row = (by + y < height ? by + y : height - 1) * width;
-        for (let x = 0; x < 8; x++) {
-          const p = (row + (bx + x < width ? bx + x : width - 1)) * 3;
-          const r = rgb[p];
-          const g = rgb[p + 1];
-          const b = rgb[p + 2];
-          luma[y * 8 + x] = LUMA_R[r] + LUMA_G[g] + LUMA_B[b] - 128;
-          blue[y * 8 + x] = BLUE_R[r] - BLUE_G[g] + BLUE_B[b];
-          red[y * 8 + x] = RED_R[r] - RED_G[g] - RED_B[b];
-        }
-      }
+      fullChromaMcu(rgb, width, height, bx, by, luma, blue, red);
       coder.code(0, luma);
       coder.code(1, blue);
       coder.code(2, red);
+    }
+  }
+}
+
+/** The samples of the 4:4:4 MCU at (bx, by). */
+function fullChromaMcu(rgb: Uint8Array, width: number, height: number, bx: number, by: number, luma: Float64Array,
+  blue: Float64Array, red: Float64Array): void {
+  for (let y = 0; y < 8; y++) {
+    const row = (by + y < height ? by + y : height - 1) * width;
+    for (let x = 0; x < 8; x++) {
+      const p = (row + (bx + x < width ? bx + x : width - 1)) * 3;
+      const r = rgb[p];
+      const g = rgb[p + 1];
+      const b = rgb[p + 2];
+      luma[y * 8 + x] = LUMA_R[r] + LUMA_G[g] + LUMA_B[b] - 128;
+      blue[y * 8 + x] = BLUE_R[r] - BLUE_G[g] + BLUE_B[b];
+      red[y * 8 + x] = RED_R[r] - RED_G[g] - RED_B[b];
     }
   }
 }
@@ -188,30 +198,32 @@ function encodeSubsampled(coder: BlockCoder, rgb: Uint8Array, width: number, hei
   for (let my = 0; my < height; my += 16) {
     for (let mx = 0; mx < width; mx += 16, mcu++) {
       coder.restartBefore(mcu, restartInterval);
-      blue.fill(0);
-      red.fill(0);
-      for (let y = 0; y < 16; y++) {
-        const row = (my + y < height ? my + y : height - 1) * width;
-        const luma = lumaBlocks[(y >> 3) << 1];
-        const lumaRight = lumaBlocks[((y >> 3) << 1) + 1];
-        const chromaRow = (y >> 1) * 8;
-        for (let x = 0; x < 16; x++) {
-          const p = (row + (mx + x < width ? mx + x : width - 1)) * 3;
-          const r = rgb[p];
-          const g = rgb[p + 1];
-          const b = rgb[p + 2];
-          (x < 8 ? luma : lumaRight)[(y & 7) * 8 + (x & 7)] = LUMA_R[r] + LUMA_G[g] + LUMA_B[b] - 128;
-          blue[chromaRow + (x >> 1)] += BLUE_R[r] - BLUE_G[g] + BLUE_B[b];
-          red[chromaRow + (x >> 1)] += RED_R[r] - RED_G[g] - RED_B[b];
-        }
-      }
-      for (let i = 0; i < 64; i++) {
-        blue[i] *= 0.25;
-        red[i] *= 0.25;
-      }
+      subsampledMcu(rgb, width, height, mx, my, lumaBlocks, blue, red);
       for (let block = 0; block < 4; block++) coder.code(0, lumaBlocks[block]);
       coder.code(1, blue);
       coder.code(2, red);
+    }
+  }
+}
+
+/** The samples of the 4:2:0 MCU at (mx, my): four luma blocks, and the Cb and Cr means of 2×2 pixels. */
+function subsampledMcu(rgb: Uint8Array, width: number, height: number, mx: number, my: number, lumaBlocks: Float64Array[],
+  blue: Float64Array, red: Float64Array): void {
+  blue.fill(0);
+  red.fill(0);
+  for (let y = 0; y < 16; y++) {
+    const row = (my + y < height ? my + y : height - 1) * width;
+    const luma = lumaBlocks[(y >> 3) << 1];
+    const lumaRight = lumaBlocks[((y >> 3) << 1) + 1];
+    const chromaRow = (y >> 1) * 8;
+    for (let x = 0; x < 16; x++) {
+      const p = (row + (mx + x < width ? mx + x : width - 1)) * 3;
+      const r = rgb[p];
+      const g = rgb[p + 1];
+      const b = rgb[p + 2];
+      (x < 8 ? luma : lumaRight)[(y & 7) * 8 + (x & 7)] = LUMA_R[r] + LUMA_G[g] + LUMA_B[b] - 128;
+      blue[chromaRow + (x >> 1)] += BLUE_R_4[r] - BLUE_G_4[g] + BLUE_B_4[b];
+      red[chromaRow + (x >> 1)] += RED_R_4[r] - RED_G_4[g] - RED_B_4[b];
     }
   }
 }
@@ -231,6 +243,16 @@ const BLUE_B = channelProducts(0.5);
 const RED_R = channelProducts(0.5);
 const RED_G = channelProducts(0.418688);
 const RED_B = channelProducts(0.081312);
+/**
+ * The chroma products divided by 4, for the 4:2:0 means: dividing by a power of two is exact in binary floating
+ * point, so the sum of four quarter values is the same double as a quarter of the sum (no loop after the pixels).
+ */
+const BLUE_R_4 = channelProducts(-0.168736 / 4);
+const BLUE_G_4 = channelProducts(0.331264 / 4);
+const BLUE_B_4 = channelProducts(0.5 / 4);
+const RED_R_4 = channelProducts(0.5 / 4);
+const RED_G_4 = channelProducts(0.418688 / 4);
+const RED_B_4 = channelProducts(0.081312 / 4);
 
 /** AAN scale factors: cos(kπ/16)·√2 for k > 0, 1 for k = 0 (the AAN DCT leaves them in its outputs). */
 const AAN_SCALE = Array.from({ length: 8 }, (_, k) => (k === 0 ? 1 : Math.cos((k * Math.PI) / 16) * Math.SQRT2));
@@ -303,12 +325,23 @@ function forwardDct(block: Float64Array, reciprocals: Float64Array, out: Int32Ar
   }
 }
 
-/** Huffman-codes one block (T.81 F.1.2); returns the DC value as the next prediction. */
+/**
+ * Huffman-codes one block (T.81 F.1.2); returns the DC value as the next prediction. The block's bit strings are
+ * listed first and written by one call (ByteWriter.bitStrings): one copy of the bit writer's loop to optimise, where
+ * six calls of `bits` were six inlined copies of it.
+ */
 function writeBlock(out: ByteWriter, coefficients: Int32Array, prediction: number, dc: HuffmanCodes, ac: HuffmanCodes): number {
+  const values = out.values;
+  const lengths = out.lengths;
+  let n = 0;
   const diff = coefficients[0] - prediction;
-  const dcSize = magnitudeBits(diff);
-  out.bits(dc.code[dcSize], dc.length[dcSize]);
-  if (dcSize > 0) out.bits(diff < 0 ? diff + (1 << dcSize) - 1 : diff, dcSize);
+  let size = magnitudeBits(diff);
+  values[n] = dc.code[size];
+  lengths[n++] = dc.length[size];
+  if (size > 0) {
+    values[n] = diff < 0 ? diff + (1 << size) - 1 : diff;
+    lengths[n++] = size;
+  }
   let run = 0;
   for (let k = 1; k < 64; k++) {
     const value = coefficients[k];
@@ -316,25 +349,28 @@ function writeBlock(out: ByteWriter, coefficients: Int32Array, prediction: numbe
       run++;
       continue;
     }
-    for (; run >= 16; run -= 16) out.bits(ac.code[0xf0], ac.length[0xf0]);
-    const size = magnitudeBits(value);
+    for (; run >= 16; run -= 16) {
+      values[n] = ac.code[0xf0];
+      lengths[n++] = ac.length[0xf0];
+    }
+    size = magnitudeBits(value);
     const symbol = (run << 4) | size;
-    out.bits(ac.code[symbol], ac.length[symbol]);
-    out.bits(value < 0 ? value + (1 << size) - 1 : value, size);
+    values[n] = ac.code[symbol];
+    lengths[n++] = ac.length[symbol];
+    values[n] = value < 0 ? value + (1 << size) - 1 : value;
+    lengths[n++] = size;
     run = 0;
   }
-  if (run > 0) out.bits(ac.code[0], ac.length[0]);
+  if (run > 0) {
+    values[n] = ac.code[0];
+    lengths[n++] = ac.length[0];
+  }
+  out.bitStrings(n);
   return coefficients[0];
 }
 
 function magnitudeBits(value: number): number {
-  let magnitude = value < 0 ? -value : value;
-  let bits = 0;
-  while (magnitude > 0) {
-    bits++;
-    magnitude >>= 1;
-  }
-  return bits;
+  return value === 0 ? 0 : 32 - Math.clz32(value < 0 ? -value : value);
 }
 
 /** The canonical codes of T.81 Annex C, indexed by symbol. */
@@ -388,6 +424,36 @@ class ByteWriter {
     this.pending &= (1 << this.pendingBits) - 1;
   }
 
+  /**
+   * The bit strings of one block, for bitStrings: at most two per coefficient (code and magnitude) or per run of 16
+   * zeros, and an end of block.
+   */
+  public readonly values = new Int32Array(130);
+  public readonly lengths = new Int32Array(130);
+
+  /** Appends the first `count` bit strings of `values` and `lengths` (each the low lengths[i] ≤ 16 bits of values[i]). */
+  public bitStrings(count: number): void {
+    // Each string makes at most 2 bytes, each of which may be stuffed.
+    while (this.size + 4 * count > this.buffer.length) this.grow();
+    const { buffer, values, lengths } = this;
+    let { size, pending, pendingBits } = this;
+    for (let i = 0; i < count; i++) {
+      const length = lengths[i];
+      pending = (pending << length) | (values[i] & ((1 << length) - 1));
+      pendingBits += length;
+      while (pendingBits >= 8) {
+        pendingBits -= 8;
+        const byte = (pending >> pendingBits) & 255;
+        buffer[size++] = byte;
+        if (byte === 0xff) buffer[size++] = 0;
+      }
+      pending &= (1 << pendingBits) - 1;
+    }
+    this.size = size;
+    this.pending = pending;
+    this.pendingBits = pendingBits;
+  }
+
   /** Pads the last byte with 1-bits, as T.81 F.1.2.3 asks. */
   public flushBits(): void {
     if (this.pendingBits > 0) this.bits(0x7f, 8 - this.pendingBits);
@@ -398,11 +464,13 @@ class ByteWriter {
   }
 
   private byte(value: number): void {
-    if (this.size === this.buffer.length) {
-      const grown = new Uint8Array(this.buffer.length * 2);
-      grown.set(this.buffer);
-      this.buffer = grown;
-    }
+    if (this.size === this.buffer.length) this.grow();
     this.buffer[this.size++] = value;
+  }
+
+  private grow(): void {
+    const grown = new Uint8Array(this.buffer.length * 2);
+    grown.set(this.buffer);
+    this.buffer = grown;
   }
 }

@@ -150,15 +150,72 @@ export function orientationTransform(orientation: ExifOrientation, size: number)
 
 /**
  * resizeAndOrient without TensorFlow.js: the arithmetic of tfjs-backend-cpu's ResizeBilinear kernel (half-pixel
- * centres, no corner alignment; doubles, stored as float32), then the orientation as the exact pixel permutation
+ * centres, no corner alignment; doubles, stored as float32), with the orientation as the exact pixel permutation
  * that its Transform kernel makes of orientationTransform's matrix, then the same rounding to 8 bits.
  *
- * One loop nest per function, with everything else before it: on a new process's first request V8 optimises these
- * loops while they run (on-stack replacement), and code after an optimised loop that has never run has no type
- * feedback, so reaching it threw the optimised code away (a deoptimisation, then a second compile for the next loop).
+ * One loop nest over the upright output, with everything else before it: each output pixel takes the bilinear value
+ * of the stored pixel the orientation maps it to (rounded to float32 with Math.fround, as storing it in the kernel's
+ * Float32Array output did), so there is no intermediate picture and one loop for V8 to optimise while it runs on a
+ * new process's first request (on-stack replacement). Code after an optimised loop that has never run has no type
+ * feedback, and reaching it would throw the optimised code away.
  */
 export function resizeAndOrientInJs(image: RgbImage, size: number, orientation: ExifOrientation): Uint8Array {
-  return orientResized(resizeBilinear(image, size, size), size, orientation);
+  const { width, height, data } = image;
+  const [a0, a1, a2, b0, b1, b2] = orientationTransform(orientation, size);
+  // The bilinear terms of each stored column and row (the same for every row and column respectively).
+  const columns = bilinearTerms(width / size, size, width, 3);
+  const rows = bilinearTerms(height / size, size, height, width * 3);
+  // Uint8ClampedArray rounds to nearest (ties to even) and clamps to [0, 255], as in resizeAndOrient.
+  const upright = new Uint8ClampedArray(size * size * 3);
+  const bytes = new Uint8Array(upright.buffer);
+  bilinearOriented(data, columns, rows, [a0, a1, a2, b0, b1, b2], size, upright);
+  return bytes;
+}
+
+/** Per output index of one axis: the first and second source offsets (index × `step`) and the fraction between them. */
+interface BilinearTerms {
+  readonly first: Int32Array;
+  readonly second: Int32Array;
+  readonly fraction: Float64Array;
+}
+
+function bilinearTerms(ratio: number, size: number, sourceSize: number, step: number): BilinearTerms {
+  const first = new Int32Array(size);
+  const second = new Int32Array(size);
+  const fraction = new Float64Array(size);
+  for (let i = 0; i < size; i++) {
+    const source = ratio * (i + 0.5) - 0.5;
+    const floor = Math.max(0, Math.floor(source));
+    fraction[i] = source - floor;
+    first[i] = floor * step;
+    second[i] = Math.min(sourceSize - 1, Math.ceil(source)) * step;
+  }
+  return { first, second, fraction };
+}
+
+function bilinearOriented(data: Uint8Array, columns: BilinearTerms, rows: BilinearTerms, matrix: readonly number[], size: number,
+  upright: Uint8ClampedArray): void {
+  const [a0, a1, a2, b0, b1, b2] = matrix;
+  const { first: lefts, second: rights, fraction: columnFractions } = columns;
+  const { first: tops, second: bottoms, fraction: rowFractions } = rows;
+  for (let y = 0, to = 0; y < size; y++) {
+    for (let x = 0; x < size; x++, to += 3) {
+      // The stored pixel (column, row) this upright one comes from.
+      const column = a0 * x + a1 * y + a2;
+      const row = b0 * x + b1 * y + b2;
+      const columnFraction = columnFractions[column];
+      const rowFraction = rowFractions[row];
+      const topLeft = tops[row] + lefts[column];
+      const topRight = tops[row] + rights[column];
+      const bottomLeft = bottoms[row] + lefts[column];
+      const bottomRight = bottoms[row] + rights[column];
+      for (let channel = 0; channel < 3; channel++) {
+        const upper = data[topLeft + channel] + (data[topRight + channel] - data[topLeft + channel]) * columnFraction;
+        const lower = data[bottomLeft + channel] + (data[bottomRight + channel] - data[bottomLeft + channel]) * columnFraction;
+        upright[to + channel] = Math.fround(upper + (lower - upper) * rowFraction);
+      }
+    }
+  }
 }
 
 /**
@@ -205,20 +262,4 @@ export function resizeBilinear(image: RgbImage, outWidth: number, outHeight: num
     }
   }
   return resized;
-}
-
-function orientResized(resized: Float32Array, size: number, orientation: ExifOrientation): Uint8Array {
-  const [a0, a1, a2, b0, b1, b2] = orientationTransform(orientation, size);
-  // Uint8ClampedArray rounds to nearest (ties to even) and clamps to [0, 255], as in resizeAndOrient.
-  const upright = new Uint8ClampedArray(size * size * 3);
-  const bytes = new Uint8Array(upright.buffer);
-  for (let y = 0, to = 0; y < size; y++) {
-    for (let x = 0; x < size; x++, to += 3) {
-      const from = ((b0 * x + b1 * y + b2) * size + (a0 * x + a1 * y + a2)) * 3;
-      upright[to] = resized[from];
-      upright[to + 1] = resized[from + 1];
-      upright[to + 2] = resized[from + 2];
-    }
-  }
-  return bytes;
 }
