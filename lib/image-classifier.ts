@@ -12,7 +12,7 @@ import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
 import { DatasetSeed } from './dataset/dataset-seed';
 import { ClassifierDashboard, dashboardNameProblem } from './monitoring/classifier-dashboard';
 import { inspectImageFolder } from './private/image-folder';
-import { logRemovalPolicyProblems } from './private/log-groups';
+import { logSettingsProblems } from './private/log-groups';
 import { ClassifierVpcEndpoints } from './private/vpc-endpoints';
 import { InferenceFunction, InferenceFunctionProps } from './inference/inference-function';
 import { EndpointCleanup } from './lifecycle/endpoint-cleanup';
@@ -250,7 +250,7 @@ export class ImageClassifier extends ImageClassifierBase {
     if (props.vpc && (props.training?.vpc || props.serving?.vpc || props.inference?.vpc)) {
       problems.push('set vpc once on the ImageClassifier, not also in training, serving or inference');
     }
-    problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
+    problems.push(...logSettingsProblems(props));
     const dashboardOptions = typeof props.dashboard === 'object' && props.dashboard !== null ? props.dashboard : {};
     const dashboardProblem = dashboardNameProblem(dashboardOptions.dashboardName, 'dashboard.dashboardName');
     if (dashboardProblem) problems.push(dashboardProblem);

@@ -18,7 +18,7 @@ import { validateBatchInstanceType } from '../private/instance-type-checks';
 import { allowLogsToUseKey } from '../private/kms-grants';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { datasetPrefixProblem } from '../private/locations';
-import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
+import { DEFAULT_LOG_REMOVAL_POLICY, logSettingsProblems } from '../private/log-groups';
 import { acknowledgeAnyResource, acknowledgeWildcardResource, grantHolder } from '../private/nag';
 import { functionRole, startOnNewObjects, startOnSchedule } from '../private/run-starters';
 import { createAccessLogsBucket, createSecureBucket, S3_LOGS_USE_BUCKET_POLICY } from '../private/secure-bucket';
@@ -360,6 +360,6 @@ function validateBatchProps(props: BatchClassificationProps, inputPrefix: string
   const quiet = props.quietPeriod ? wholeSeconds(props.quietPeriod, 'quietPeriod', 'refuse') : {};
   if (quiet.problem) problems.push(quiet.problem);
   if (quiet.seconds !== undefined && quiet.seconds < 300) problems.push(`quietPeriod must be at least 5 minutes, got ${props.quietPeriod!.toHumanString()}`);
-  problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
+  problems.push(...logSettingsProblems(props));
   return problems;
 }

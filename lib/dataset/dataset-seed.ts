@@ -5,7 +5,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { DatasetBucket } from './dataset-bucket';
 import { inspectImageFolder } from '../private/image-folder';
-import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
+import { DEFAULT_LOG_REMOVAL_POLICY, logSettingsProblems } from '../private/log-groups';
 import { acknowledgeRule, acknowledgeWildcardResource } from '../private/nag';
 
 /** Properties of a `DatasetSeed`. */
@@ -40,7 +40,7 @@ export class DatasetSeed extends Construct {
   constructor(scope: Construct, id: string, props: DatasetSeedProps) {
     super(scope, id);
     this.classes = inspectImageFolder(props.sourceFolder, `${this.node.path}: sourceFolder`);
-    const problems = logRemovalPolicyProblems(props.logRemovalPolicy);
+    const problems = logSettingsProblems(props);
     if (problems.length > 0) throw new Error(`${this.node.path}: invalid DatasetSeed props:\n  ${problems.join('\n  ')}`);
     const logGroup = new logs.LogGroup(this, 'UploadLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,

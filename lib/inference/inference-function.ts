@@ -14,7 +14,7 @@ import { InferenceFunctionBase } from './inference-function-base';
 import { bucketForNotifications } from '../private/cross-stack';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
-import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
+import { DEFAULT_LOG_REMOVAL_POLICY, logSettingsProblems } from '../private/log-groups';
 import { functionUrlsOffered, functionUrlsOfferedCondition } from '../private/region-features';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
@@ -429,7 +429,7 @@ function validateInferenceFunctionProps(props: InferenceFunctionProps): string[]
   if (props.vpcSubnets && !props.vpc) {
     problems.push('vpcSubnets needs vpc');
   }
-  problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
+  problems.push(...logSettingsProblems(props));
   const prefix = props.inbox?.prefix;
   if (prefix !== undefined && !Token.isUnresolved(prefix) && !isInboxPrefix(prefix)) {
     problems.push(

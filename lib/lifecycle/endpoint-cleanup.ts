@@ -8,7 +8,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
 import { allowLogsToUseKey } from '../private/kms-grants';
-import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems, sameLogGroupSettings } from '../private/log-groups';
+import { DEFAULT_LOG_REMOVAL_POLICY, logSettingsProblems, sameLogGroupSettings } from '../private/log-groups';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   championParameterName,
@@ -399,7 +399,7 @@ function validateEndpointCleanupProps(props: EndpointCleanupProps): string[] {
   if (props.removalPolicy !== undefined && !REMOVAL_POLICIES.includes(props.removalPolicy)) {
     problems.push(`removalPolicy must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN, got ${props.removalPolicy}`);
   }
-  problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
+  problems.push(...logSettingsProblems(props));
   return problems;
 }
 

@@ -5,7 +5,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IConstruct } from 'constructs';
 import { RetrainingPipeline } from '../pipeline/retraining-pipeline';
 import { shortHash } from '../../lambda/shared/sagemaker-names';
-import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
+import { DEFAULT_LOG_REMOVAL_POLICY, logSettingsProblems } from '../private/log-groups';
 
 /** Properties of a `FirstRetrainingRun`. */
 export interface FirstRetrainingRunProps {
@@ -45,7 +45,7 @@ export class FirstRetrainingRun extends Construct {
     super(scope, id);
     const stateMachine = props.pipeline.stateMachine;
     const identity = shortHash(props.pipeline.endpointName);
-    const problems = logRemovalPolicyProblems(props.logRemovalPolicy);
+    const problems = logSettingsProblems(props);
     if (problems.length > 0) throw new Error(`${this.node.path}: invalid FirstRetrainingRun props:\n  ${problems.join('\n  ')}`);
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,

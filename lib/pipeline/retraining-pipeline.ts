@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { wholeSeconds } from '../private/durations';
 import { emailAddressProblem } from '../private/email-address';
 import { allowLogsToUseKey, grantKeyForAwsResources } from '../private/kms-grants';
-import { DEFAULT_LOG_REMOVAL_POLICY, logRemovalPolicyProblems } from '../private/log-groups';
+import { DEFAULT_LOG_REMOVAL_POLICY, logSettingsProblems } from '../private/log-groups';
 import { functionRole, startOnNewObjects, startOnSchedule } from '../private/run-starters';
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import { DeploymentStrategy } from './deployment-strategy';
@@ -619,7 +619,7 @@ function validatePipelineProps(props: RetrainingPipelineProps, types: TrainingIn
   }
   problems.push(...evaluationProblems(props));
   problems.push(...deployment.validate('deployment'));
-  problems.push(...logRemovalPolicyProblems(props.logRemovalPolicy));
+  problems.push(...logSettingsProblems(props));
   return problems;
 }
 

@@ -8,10 +8,23 @@ const LOG_REMOVAL_POLICIES: readonly RemovalPolicy[] = [RemovalPolicy.RETAIN, Re
 /** The default for every log group of the library: logs outlive the stack (for audit) and expire by their retention. */
 export const DEFAULT_LOG_REMOVAL_POLICY = RemovalPolicy.RETAIN;
 
-/** The problem with a `logRemovalPolicy` prop, if any. */
-export function logRemovalPolicyProblems(value: RemovalPolicy | undefined, name = 'logRemovalPolicy'): string[] {
-  return value === undefined || LOG_REMOVAL_POLICIES.includes(value) ? []
-    : [`${name} must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${value}`];
+/** The retentions CloudWatch Logs accepts (RetentionInDays), from aws-cdk-lib's enum. */
+const LOG_RETENTIONS = Object.values(logs.RetentionDays).filter((days): days is logs.RetentionDays => typeof days === 'number');
+
+/**
+ * The problems with a construct's `logRetention` and `logRemovalPolicy` props, if any. A retention outside
+ * RetentionDays (a JavaScript caller or a cast) would otherwise reach aws-cdk-lib, whose error does not name the prop,
+ * or CloudFormation, which refuses it at deploy.
+ */
+export function logSettingsProblems(props: { readonly logRetention?: logs.RetentionDays; readonly logRemovalPolicy?: RemovalPolicy }): string[] {
+  const problems: string[] = [];
+  if (props.logRetention !== undefined && !LOG_RETENTIONS.includes(props.logRetention)) {
+    problems.push(`logRetention must be a logs.RetentionDays value (for example RetentionDays.ONE_MONTH), got ${String(props.logRetention)}`);
+  }
+  if (props.logRemovalPolicy !== undefined && !LOG_REMOVAL_POLICIES.includes(props.logRemovalPolicy)) {
+    problems.push(`logRemovalPolicy must be RemovalPolicy.RETAIN or RemovalPolicy.DESTROY, got ${props.logRemovalPolicy}`);
+  }
+  return problems;
 }
 
 /** How a log group keeps its events: its key, its retention and what happens to it when it leaves the stack. */

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AlgorithmObjectsCheck, keysByBucket } from './algorithm-objects-check';
-import { logRemovalPolicyProblems } from '../private/log-groups';
+import { logSettingsProblems } from '../private/log-groups';
 import { CreateTrainingJobRequest, TrainingChannel } from './training-job-request';
 import { TrainingInstanceType } from './training-instance-type';
 import { validateTrainingInstanceType } from '../private/instance-type-checks';
@@ -230,7 +230,7 @@ export class TrainingJobDefinition extends Construct {
       ...validateHyperparameters(props.hyperparameters ?? {}, 'hyperparameters'),
       ...validateTrainingInstanceType(this.instanceType, 'instanceType', this.requiredProcessor()),
       ...validateLimits(props),
-      ...logRemovalPolicyProblems(props.logRemovalPolicy),
+      ...logSettingsProblems(props),
     ];
     if (problems.length > 0) {
       throw new Error(`${this.node.path}: invalid TrainingJobDefinition props:\n  ${problems.join('\n  ')}`);
