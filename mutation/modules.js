@@ -8,18 +8,18 @@
  * because loading aws-cdk-lib costs seconds per mutant and they exercise no branch the listed tests miss.
  */
 module.exports = {
-  'lambda/pipeline/prepare-run.ts': ['test/pipeline/pipeline-steps.test.ts'],
+  'lambda/pipeline/prepare-run.ts': ['test/pipeline/pipeline-steps.test.ts', 'test/pipeline/run-input.test.ts'],
   'lambda/pipeline/superseded-versions.ts': ['test/pipeline/pipeline-steps.test.ts'],
   'lambda/pipeline/new-data-trigger.ts': ['test/pipeline/new-data-trigger.test.ts'],
   'lambda/shared/sagemaker-names.ts': ['test/shared/sagemaker-names.test.ts'],
-  'lambda/shared/hyperparameter-spec.ts': ['test/algorithm/hyperparameters.test.ts'],
-  'lambda/shared/cleanup-contract.ts': ['test/lifecycle/cleanup-contract.test.ts'],
+  'lambda/shared/hyperparameter-spec.ts': ['test/algorithm/hyperparameter-spec.test.ts'],
+  'lambda/shared/cleanup-contract.ts': ['test/lifecycle/cleanup-properties.test.ts'],
   'lambda/inference/request.ts': ['test/lambda/inference-request.test.ts'],
   'lambda/inference/invoke-endpoint.ts': ['test/lambda/invoke-endpoint.test.ts', 'test/lambda/binary-mode.test.ts'],
   'lambda/inference/s3-source.ts': ['test/lambda/s3-source.test.ts'],
   'lambda/image/image-format.ts': ['test/lambda/image-format.test.ts', 'test/lambda/image-exif.test.ts'],
-  'lambda/cleanup/sweep.ts': ['test/lifecycle/cleanup-handler.test.ts'],
+  'lambda/cleanup/sweep.ts': ['test/lifecycle/cleanup-sweep.test.ts', 'test/lifecycle/cleanup-handler.test.ts'],
   // Being changed on other branches (a test-set gate; parsing moved to lambda/shared/classifier-output.ts): last.
-  'lambda/pipeline/promotion-gate.ts': ['test/pipeline/pipeline-steps.test.ts'],
-  'lambda/inference/response.ts': ['test/lambda/inference-response.test.ts', 'test/lambda/binary-mode.test.ts'],
+  'lambda/pipeline/promotion-gate.ts': ['test/pipeline/pipeline-steps.test.ts', 'test/pipeline/promotion-gate-decisions.test.ts'],
+  'lambda/inference/response.ts': ['test/lambda/inference-response.test.ts', 'test/lambda/inference-errors.test.ts', 'test/lambda/binary-mode.test.ts'],
 };

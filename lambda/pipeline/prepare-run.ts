@@ -82,6 +82,7 @@ export function prepareRun(execution: ExecutionContext, input: unknown, config: 
     runId: id,
     trigger: trigger as string,
     names: { model: names.model, endpointConfig: names.endpointConfig },
+    // Stryker disable next-line StringLiteral: the path only names fields in errors, and these hyperparameters were checked above
     hyperparameters: { ...toHyperparameterMap(hyperparameters, 'input.hyperparameters'), ...config.containerHyperparameters },
     attempts: options.map((option, index) => ({
       trainingJobName: names.trainingJobs[index],

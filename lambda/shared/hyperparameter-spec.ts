@@ -331,9 +331,12 @@ export function toHyperparameterMap(
     const spec = SPECS[field];
     const value = hyperparameters[field] ?? spec.default;
     const text = isUnresolved(value) ? String(value) : renderValue(spec, value);
+    // Stryker disable all: a guard no valid value reaches (choices are fixed words, numbers print in at most 24
+    // characters), so no test can tell it from its mutants.
     if (!isUnresolved(value) && text.length > MAX_VALUE_LENGTH) {
       throw new Error(`${path}.${field} renders to more than ${MAX_VALUE_LENGTH} characters`);
     }
+    // Stryker restore all
     rendered[spec.wireName] = text;
   }
   return rendered;
