@@ -29,8 +29,24 @@ describe('parseS3Uri', () => {
     expect(() => parseS3Uri(uri)).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_S3_URI', message: expect.stringMatching(message) }));
   });
 
-  test.each([[undefined], [null], [42], [{ bucket: 'photos' }]])('rejects %p as s3Uri', (value) => {
-    expect(() => parseS3Uri(value)).toThrow(expect.objectContaining({ status: 400, code: 'INVALID_S3_URI' }));
+  test.each([[undefined, 'nothing'], [null, 'null'], [42, 'number'], [{ bucket: 'photos' }, 'object']])('rejects %p as s3Uri, naming its type', (value, shown) => {
+    expect(() => parseS3Uri(value)).toThrow(expect.objectContaining({
+      status: 400, code: 'INVALID_S3_URI', message: `s3Uri must be a string like "s3://bucket/key", got ${shown}`,
+    }));
+  });
+
+  test('the scheme must start the text', () => {
+    expect(() => parseS3Uri('xs3://photos/a.jpg')).toThrow(expect.objectContaining({ message: 's3Uri must look like "s3://bucket/key", got "xs3://photos/a.jpg"' }));
+  });
+
+  test('a key of exactly 1024 bytes is accepted', () => {
+    expect(parseS3Uri(`s3://photos/${'é'.repeat(512)}`).key).toHaveLength(512);
+  });
+
+  test('what the messages quote is cut at 200 characters', () => {
+    const uri = `http://${'x'.repeat(193)}`; // 200 characters
+    expect(() => parseS3Uri(uri)).toThrow(expect.objectContaining({ message: `s3Uri must look like "s3://bucket/key", got "${uri}"` }));
+    expect(() => parseS3Uri(`${uri}y`)).toThrow(expect.objectContaining({ message: `s3Uri must look like "s3://bucket/key", got "${uri}…"` }));
   });
 });
 
@@ -44,8 +60,13 @@ describe('isReadable', () => {
     [{ bucket: 'uploads', key: 'elsewhere/a.jpg' }, false],
     [{ bucket: 'photos-2', key: 'a.jpg' }, false],
     [{ bucket: 'someone-elses-bucket', key: 'a.jpg' }, false],
+    [{ bucket: 'photos-2', key: 'inbox/a.jpg' }, false], // the inbox prefix in another bucket
   ])('%p → %p', (location, readable) => {
     expect(isReadable(location, config)).toBe(readable);
+  });
+
+  test('assertReadable lets a readable location through', () => {
+    expect(() => assertReadable({ bucket: 'uploads', key: 'inbox/a.jpg' }, config)).not.toThrow();
   });
 
   test('with no buckets and no inbox nothing is readable; the refusal is 403 BUCKET_NOT_ALLOWED', () => {
@@ -81,13 +102,27 @@ describe('readObject and writeJson, through the AWS SDK against a loopback S3', 
   });
 
   test.each([
-    ['a missing key', () => s3.createBucket('photos')],
-    ['a missing bucket', () => undefined],
-  ])('%s is 404 OBJECT_NOT_FOUND', async (_name, seed) => {
+    ['a missing key', () => s3.createBucket('photos'), 'NoSuchKey'],
+    ['a missing bucket', () => undefined, 'NoSuchBucket'],
+  ])('%s is 404 OBJECT_NOT_FOUND, with the SDK error as its cause', async (_name, seed, sdkError) => {
     seed();
-    await expect(readObject(client, { bucket: 'photos', key: 'a.jpg' }, 10)).rejects.toThrow(expect.objectContaining({
-      status: 404, code: 'OBJECT_NOT_FOUND', message: 's3://photos/a.jpg does not exist',
-    }));
+    const error = await readObject(client, { bucket: 'photos', key: 'a.jpg' }, 10).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 404, code: 'OBJECT_NOT_FOUND', message: 's3://photos/a.jpg does not exist' });
+    expect((error as Error).cause).toMatchObject({ name: sdkError });
+  });
+
+  test('a failure that is not an Error (a client plugin throwing text) is 502 S3_ERROR without a name', async () => {
+    const failing = clientFor(s3.url);
+    failing.middlewareStack.add(() => async () => {
+      throw 'plugin failure'; // eslint-disable-line no-throw-literal
+    }, { step: 'initialize' });
+    try {
+      await expect(readObject(failing, { bucket: 'photos', key: 'a.jpg' }, 10)).rejects.toThrow(expect.objectContaining({
+        status: 502, code: 'S3_ERROR', message: 'could not read s3://photos/a.jpg',
+      }));
+    } finally {
+      failing.destroy();
+    }
   });
 
   test('a refused read is 502 S3_ERROR naming the S3 error, with the SDK error as its cause', async () => {
@@ -142,6 +177,21 @@ describe('readObject against S3 answers the loopback emulator does not give', ()
     });
   });
 
+  test('an object S3 says is over the limit is refused before its body is read, and its connection closed', async () => {
+    let closed: Promise<void> = Promise.resolve();
+    await withServer((res) => {
+      // announces a million bytes, sends ten, then waits: only a refusal before reading the body can answer now
+      closed = new Promise((resolve) => res.on('close', () => resolve()));
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': '1000000' });
+      res.write(Buffer.alloc(10));
+    }, async (client) => {
+      await expect(within(2000, readObject(client, { bucket: 'photos', key: 'a.jpg' }, 10))).rejects.toThrow(expect.objectContaining({
+        status: 413, code: 'OBJECT_TOO_LARGE', message: 's3://photos/a.jpg is 1000000 bytes, above the limit of 10',
+      }));
+      await within(2000, closed);
+    });
+  });
+
   test.each([
     // The SDK names a bare 404 NotFound (as for HeadObject), any other bare status Unknown.
     [404, 404, 'OBJECT_NOT_FOUND', 's3://photos/a.jpg does not exist'],
@@ -156,6 +206,19 @@ describe('readObject against S3 answers the loopback emulator does not give', ()
     });
   });
 });
+
+/** `promise`, or a rejection once `ms` have passed (so a test of something that must not wait ends either way). */
+async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function clientFor(endpoint: string): S3Client {
   return new S3Client({
