@@ -59,6 +59,7 @@ function forgetUndetectedStaticMutants(incrementalFile) {
   fs.writeFileSync(incrementalFile, JSON.stringify(report, null, 2));
 }
 
+const concurrency = Number(process.env.MUTATION_CONCURRENCY ?? 2);
 const scores = fs.existsSync(scoresFile) ? JSON.parse(fs.readFileSync(scoresFile, 'utf8')) : { modules: {} };
 const timings = [];
 const started = Date.now();
@@ -73,7 +74,9 @@ for (const file of selected) {
     continue;
   }
   process.stdout.write(`\n=== ${file} (tests: ${modules[file].join(', ')})\n`);
-  forgetUndetectedStaticMutants(path.join(root, `mutation/incremental/${id}.json`));
+  const incrementalFile = path.join(root, `mutation/incremental/${id}.json`);
+  const fullRun = !fs.existsSync(incrementalFile);
+  forgetUndetectedStaticMutants(incrementalFile);
   // The type checker sees only this module and what it imports.
   fs.writeFileSync(moduleTsconfig, `${JSON.stringify({ extends: './tsconfig.json', files: [`../${file}`] }, null, 2)}\n`);
   const moduleStarted = Date.now();
@@ -99,14 +102,23 @@ for (const file of selected) {
     score: Math.round((1000 * detected) / Math.max(1, detected + undetected)) / 10,
     killed: detected, survived: count('Survived'), noCoverage: count('NoCoverage'), ignored: count('Ignored'),
     compileErrors: count('CompileError'),
-    seconds, cpuSeconds, inputs,
+    // this run (incremental when the module had results), and the last run that tested every mutant (a clean clone's)
+    seconds, cpuSeconds,
+    fullRun: fullRun ? { mutants: mutants.length, seconds, cpuSeconds, concurrency } : previous?.fullRun,
+    inputs,
   };
 }
 fs.rmSync(moduleTsconfig, { force: true });
 
 const seconds = Math.round((Date.now() - started) / 1000);
 const cpuSeconds = cpuStarted === undefined ? undefined : Math.round(childCpuSeconds() - cpuStarted);
-scores.lastRun = { modules: timings.length, seconds, cpuSeconds, concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 2) };
+scores.lastRun = { modules: timings.length, seconds, cpuSeconds, concurrency };
+const full = Object.values(scores.modules).map((s) => s.fullRun).filter((run) => run !== undefined);
+scores.fullRunTotal = {
+  modules: full.length,
+  seconds: full.reduce((sum, run) => sum + run.seconds, 0),
+  cpuSeconds: full.reduce((sum, run) => sum + (run.cpuSeconds ?? 0), 0),
+};
 delete scores.lastRunSeconds;
 scores.modules = Object.fromEntries(Object.entries(scores.modules).filter(([file]) => modules[file] !== undefined).sort(([a], [b]) => a.localeCompare(b)));
 fs.writeFileSync(scoresFile, `${JSON.stringify(scores, null, 2)}\n`);

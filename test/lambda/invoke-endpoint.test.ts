@@ -177,6 +177,8 @@ describe('parseEndpointResponse messages', () => {
     [{ probabilities: [0.5, 0.5], labels: ['a'], predicted_label: 'a' }, '1 labels for 2 probabilities'],
     [{ probabilities: [0.5, 0.2, 1.01], labels: ['a', 'b', 'c'], predicted_label: 'a' }, 'probabilities[2] is not a number in [0, 1]'],
     [{ probabilities: [0.5, 0.5], labels: ['a', null], predicted_label: 'a' }, 'labels[1] is not a string'],
+    [{ probabilities: [0.5, 0.5], labels: [1, 'b'], predicted_label: 'b' }, 'labels[0] is not a string'],
+    [{ probabilities: [0.2, 0.3, 0.5], labels: ['a', 'b'], predicted_label: 'a' }, '2 labels for 3 probabilities'],
     [{ probabilities: [0.5, 0.5], labels: ['a', 'b'] }, '"predicted_label" is not one of the labels'],
   ])('%j: %s', (body, message) => {
     expect(why(body)).toBe(message);
@@ -246,6 +248,7 @@ describe('endpointFailure, each branch', () => {
   test('a model message of exactly 1000 characters is kept whole', () => {
     const modelError = new ModelError({ message: 'm', OriginalMessage: 'x'.repeat(1000), OriginalStatusCode: 500, ...metadata });
     expect(endpointFailure(modelError, 'flowers').message).toBe(`the model failed (status 500): ${'x'.repeat(1000)}`);
+    expect(endpointFailure(modelError, 'flowers').cause).toBe(modelError);
   });
 
   test('the busy message names the error; other failures name theirs, or say the endpoint could not be reached', () => {
