@@ -9,6 +9,8 @@
  *   scores.json, incremental file present) is not run again; `MUTATION_FORCE=1` runs it anyway. Stryker's own
  *   incremental mode then retests, within a module that changed, only the mutants whose code or tests changed.
  * - `MUTATION_CONCURRENCY=1` on a shared machine (the default is 2).
+ * - `MUTATION_SCORES_ONLY=1` runs nothing: it recomputes the scores from the committed incremental results (after a
+ *   merge, say); times and inputs hashes are left as they were.
  */
 const { spawnSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -59,6 +61,22 @@ function forgetUndetectedStaticMutants(incrementalFile) {
   fs.writeFileSync(incrementalFile, JSON.stringify(report, null, 2));
 }
 
+/**
+ * Stryker's mutation score from a module's incremental results (every mutant of the module, as of its last run):
+ * killed and timed-out mutants over all valid ones, survived and uncovered included.
+ */
+function score(file, id) {
+  const { mutants } = JSON.parse(fs.readFileSync(path.join(root, `mutation/incremental/${id}.json`), 'utf8')).files[file];
+  const count = (...statuses) => mutants.filter((m) => statuses.includes(m.status)).length;
+  const detected = count('Killed', 'Timeout');
+  const undetected = count('Survived', 'NoCoverage');
+  return {
+    score: Math.round((1000 * detected) / Math.max(1, detected + undetected)) / 10,
+    mutants: mutants.length, killed: detected, survived: count('Survived'), noCoverage: count('NoCoverage'),
+    ignored: count('Ignored'), compileErrors: count('CompileError'),
+  };
+}
+
 const concurrency = Number(process.env.MUTATION_CONCURRENCY ?? 2);
 const scores = fs.existsSync(scoresFile) ? JSON.parse(fs.readFileSync(scoresFile, 'utf8')) : { modules: {} };
 const timings = [];
@@ -69,6 +87,10 @@ for (const file of selected) {
   const id = file.replace(/\.ts$/, '').replace(/[/\\]/g, '-');
   const inputs = inputsHash(file);
   const previous = scores.modules[file];
+  if (process.env.MUTATION_SCORES_ONLY) {
+    if (previous !== undefined) Object.assign(previous, score(file, id));
+    continue;
+  }
   if (!process.env.MUTATION_FORCE && previous?.inputs === inputs && fs.existsSync(path.join(root, `mutation/incremental/${id}.json`))) {
     process.stdout.write(`\n${file}: unchanged since its recorded run, not run again (MUTATION_FORCE=1 to run it)\n`);
     continue;
@@ -92,19 +114,12 @@ for (const file of selected) {
     failed = true;
     continue;
   }
-  // Stryker's mutation score: killed and timed-out mutants over all valid ones (survived and uncovered included).
-  const report = JSON.parse(fs.readFileSync(path.join(root, `reports/mutation/${id}.json`), 'utf8'));
-  const { mutants } = report.files[file];
-  const count = (...statuses) => mutants.filter((m) => statuses.includes(m.status)).length;
-  const detected = count('Killed', 'Timeout');
-  const undetected = count('Survived', 'NoCoverage');
+  const result = score(file, id);
   scores.modules[file] = {
-    score: Math.round((1000 * detected) / Math.max(1, detected + undetected)) / 10,
-    killed: detected, survived: count('Survived'), noCoverage: count('NoCoverage'), ignored: count('Ignored'),
-    compileErrors: count('CompileError'),
+    ...result,
     // this run (incremental when the module had results), and the last run that tested every mutant (a clean clone's)
     seconds, cpuSeconds,
-    fullRun: fullRun ? { mutants: mutants.length, seconds, cpuSeconds, concurrency } : previous?.fullRun,
+    fullRun: fullRun ? { mutants: result.mutants, seconds, cpuSeconds, concurrency } : previous?.fullRun,
     inputs,
   };
 }
@@ -112,7 +127,7 @@ fs.rmSync(moduleTsconfig, { force: true });
 
 const seconds = Math.round((Date.now() - started) / 1000);
 const cpuSeconds = cpuStarted === undefined ? undefined : Math.round(childCpuSeconds() - cpuStarted);
-scores.lastRun = { modules: timings.length, seconds, cpuSeconds, concurrency };
+if (!process.env.MUTATION_SCORES_ONLY) scores.lastRun = { modules: timings.length, seconds, cpuSeconds, concurrency };
 const full = Object.values(scores.modules).map((s) => s.fullRun).filter((run) => run !== undefined);
 scores.fullRunTotal = {
   modules: full.length,

