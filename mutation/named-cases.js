@@ -8,7 +8,9 @@ const path = require('node:path');
 
 const CASES = [
   ["'trigger' removed from the accepted run-input fields", 'lambda/pipeline/prepare-run.ts', "'trigger'", '""'],
-  ['the gate promoting a model that reported no metric', 'lambda/pipeline/promotion-gate.ts', '!metric || !Number.isFinite(metric.Value)', 'false'],
+  // The no-metric check is now one condition whose removal TypeScript refuses (metric may be undefined after it);
+  // its runnable mutant is the finiteness test negated.
+  ['the gate promoting a model that reported no metric', 'lambda/pipeline/promotion-gate.ts', '!Number.isFinite(metric.Value)', 'Number.isFinite(metric.Value)'],
   ['a single training attempt refused (attempts < 1 → <= 1)', 'lambda/shared/sagemaker-names.ts', 'attempts < 1', 'attempts <= 1'],
   ['a candidate exactly at minimumAccuracy refused', 'lambda/pipeline/promotion-gate.ts', 'candidate < input.minimumAccuracy', 'candidate <= input.minimumAccuracy'],
   ['every StartExecution error taken for "already started"', 'lambda/pipeline/new-data-trigger.ts', 'error instanceof ExecutionAlreadyExists', 'true'],

@@ -88,7 +88,7 @@ for (const file of selected) {
   const inputs = inputsHash(file);
   const previous = scores.modules[file];
   if (process.env.MUTATION_SCORES_ONLY) {
-    if (previous !== undefined) Object.assign(previous, score(file, id));
+    if (fs.existsSync(path.join(root, `mutation/incremental/${id}.json`))) scores.modules[file] = { ...previous, ...score(file, id) };
     continue;
   }
   if (!process.env.MUTATION_FORCE && previous?.inputs === inputs && fs.existsSync(path.join(root, `mutation/incremental/${id}.json`))) {

@@ -169,3 +169,55 @@ describe.each([
     await expect(sweepOnce()).rejects.toThrow(`could not list the ${plural} whose names contain '${PREFIX}': AccessDeniedException: no`);
   });
 });
+
+describe('what each log line names', () => {
+  /** One sweep's log entries without their level, time and request id. */
+  async function entries(): Promise<Array<Record<string, unknown>>> {
+    const lines: string[] = [];
+    await sweep(target, clients, createLogger('request-1', (line) => lines.push(line)));
+    return lines.map((line) => JSON.parse(line)).map(({ level: _level, time: _time, requestId: _requestId, ...entry }) => entry);
+  }
+  const withoutErrors = (list: Array<Record<string, unknown>>) => list.map(({ error: _error, ...entry }) => entry);
+
+  test('deletions name the resource, and the endpoint the status it left', async () => {
+    const name = runName(PREFIX, 1);
+    fixture.emulator.putModel(name).putEndpointConfig(name).putEndpoint(ENDPOINT, { configName: name }).putScalableTarget(TARGET);
+    seedParameter();
+    expect(await entries()).toEqual([
+      { event: 'scalable-target-deregistered', resourceId: TARGET, scalableDimension: 'sagemaker:variant:DesiredInstanceCount' },
+      { event: 'endpoint-delete-started', endpointName: ENDPOINT, previousStatus: 'InService' },
+      { event: 'champion-record-deleted', name: CHAMPION },
+      { event: 'endpoint-config-deleted', name },
+      { event: 'model-deleted', name },
+    ]);
+    expect(await entries()).toEqual([{ event: 'endpoint-deleting', endpointName: ENDPOINT }]);
+    expect(await entries()).toEqual([{ event: 'endpoint-gone', endpointName: ENDPOINT }]);
+  });
+
+  test('what was already gone or is busy is named too, with the error where there is one', async () => {
+    const name = runName(PREFIX, 1);
+    fixture.emulator.putModel(name).putEndpointConfig(name).putEndpoint(ENDPOINT, { status: 'Failed' })
+      .putScalableTarget(`${TARGET}1`).putScalableTarget(`${TARGET}2`)
+      .failNext('DeregisterScalableTarget', { type: 'ObjectNotFoundException', message: 'gone' })
+      .failNext('DeregisterScalableTarget', { type: 'ConcurrentUpdateException', message: 'busy' })
+      .failNext('DeleteEndpoint', { type: 'ValidationException', message: 'Could not find endpoint "x".' })
+      .failNext('DeleteEndpointConfig', { type: 'ValidationException', message: 'Could not find endpoint configuration "x".' })
+      .failNext('DeleteModel', { type: 'ValidationException', message: 'Could not find model "x".' });
+    const logged = await entries();
+    expect(withoutErrors(logged)).toEqual([
+      { event: 'scalable-target-already-gone', resourceId: `${TARGET}1`, scalableDimension: 'sagemaker:variant:DesiredInstanceCount' },
+      { event: 'scalable-target-busy', resourceId: `${TARGET}2`, scalableDimension: 'sagemaker:variant:DesiredInstanceCount' },
+      { event: 'endpoint-already-gone', endpointName: ENDPOINT },
+      { event: 'endpoint-config-already-gone', name },
+      { event: 'model-already-gone', name },
+    ]);
+    expect(logged[1].error).toMatchObject({ name: 'ConcurrentUpdateException' });
+  });
+
+  test('a deferred endpoint deletion names the endpoint, its status and the refusal', async () => {
+    fixture.emulator.putEndpoint(ENDPOINT, { status: 'Updating' });
+    fixture.emulator.describesToSettle = 100;
+    const [entry] = await entries();
+    expect(entry).toMatchObject({ event: 'endpoint-delete-deferred', endpointName: ENDPOINT, status: 'Updating', error: { name: 'ValidationException' } });
+  });
+});
