@@ -1,23 +1,13 @@
-/** The jest configuration of `npm run mutation`: the project's, limited to the unit tests of the mutated modules
- * (the synth, nag and state-machine suites exercise none of their branches and would slow every mutant down). */
+/** The jest configuration of `npm run mutation`: the project's, limited to the unit tests of the module being mutated
+ * (MUTATION_MODULE, set by scripts/mutation.js; mutation/modules.js lists them), or of every module without it. */
 const base = require('../jest.config.js');
+const modules = require('./modules.js');
+
+const tests = process.env.MUTATION_MODULE ? modules[process.env.MUTATION_MODULE] : Object.values(modules).flat();
+if (tests === undefined) throw new Error(`MUTATION_MODULE=${process.env.MUTATION_MODULE} is not in mutation/modules.js`);
 
 module.exports = {
   ...base,
   rootDir: '..',
-  testMatch: [
-    '<rootDir>/test/pipeline/pipeline-steps.test.ts',
-    '<rootDir>/test/pipeline/new-data-trigger.test.ts',
-    '<rootDir>/test/shared/sagemaker-names.test.ts',
-    '<rootDir>/test/algorithm/hyperparameters.test.ts',
-    '<rootDir>/test/fuzz/values.test.ts',
-    '<rootDir>/test/lifecycle/cleanup-contract.test.ts',
-    '<rootDir>/test/lifecycle/cleanup-handler.test.ts',
-    '<rootDir>/test/lambda/inference-request.test.ts',
-    '<rootDir>/test/lambda/inference-response.test.ts',
-    '<rootDir>/test/lambda/invoke-endpoint.test.ts',
-    '<rootDir>/test/lambda/s3-source.test.ts',
-    '<rootDir>/test/lambda/binary-mode.test.ts',
-    '<rootDir>/test/lambda/image-exif.test.ts',
-  ],
+  testMatch: [...new Set(tests)].map((file) => `<rootDir>/${file}`),
 };

@@ -296,8 +296,8 @@ export function checkHyperparameters(hyperparameters: Hyperparameters, path = 'h
 function describeValue(value: unknown): string {
   if (typeof value === 'bigint') return `${value}n`;
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  if (typeof value === 'function' || typeof value === 'symbol') return String(value);
   try {
+    // JSON.stringify gives undefined for a function or a symbol.
     return JSON.stringify(value) ?? String(value);
   } catch {
     return String(value);
@@ -343,9 +343,12 @@ export function toHyperparameterMap(
     const spec = SPECS[field];
     const value = hyperparameters[field] ?? spec.default;
     const text = isUnresolved(value) ? String(value) : renderValue(spec, value);
+    // Stryker disable all: a guard no valid value reaches (choices are fixed words, numbers print in at most 24
+    // characters), so no test can tell it from its mutants.
     if (!isUnresolved(value) && text.length > MAX_VALUE_LENGTH) {
       throw new Error(`${path}.${field} renders to more than ${MAX_VALUE_LENGTH} characters`);
     }
+    // Stryker restore all
     rendered[spec.wireName] = text;
   }
   return rendered;
@@ -371,11 +374,13 @@ function renderValue(spec: Spec, value: unknown): string {
  */
 export function pythonFloat(value: number): string {
   if (Number.isNaN(value)) return 'nan';
+  // Stryker disable next-line EqualityOperator: value is an infinity here, never 0
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0';
   const [mantissa, exponentText] = value.toExponential().split('e');
   const exponent = Number(exponentText);
   if (exponent < -4 || exponent >= 16) {
+    // Stryker disable next-line EqualityOperator: the exponent is below -4 or at least 16 here, never 0
     const sign = exponent < 0 ? '-' : '+';
     return `${mantissa}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
   }

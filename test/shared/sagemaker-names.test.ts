@@ -2,8 +2,10 @@
  * The package's naming rule (lambda/shared/sagemaker-names.ts) against SageMaker's published name patterns
  * (test/support/sagemaker-api.ts, kept independent on purpose), over generated names, prefixes and run ids.
  */
+import { createHash } from 'crypto';
 import * as fc from 'fast-check';
 import {
+  escapeRegExp,
   iamResourceNames,
   isPipelineResourceName,
   isResourceNamePrefix,
@@ -125,4 +127,106 @@ test.each([
   ['a prefix of 39 characters', 'a'.repeat(39), 'batch', 'must be a SageMaker name of at most 38 characters'],
 ])('transformJobPrefix refuses %s', (_name, prefix, tag, message) => {
   expect(() => transformJobPrefix(prefix, tag)).toThrow(message);
+/** The first 8 hex digits of the SHA-256 of `text`, computed here independently of the module. */
+const sha8 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
+const ID = '20261128-120000-a1b2c3d4';
+
+describe('the length limits, at and one past each boundary', () => {
+  test.each([
+    ['a'.repeat(63), true],
+    ['a'.repeat(64), false],
+    [`a${'-a'.repeat(31)}`, true], // 63 characters with hyphens
+    [`a${'-a'.repeat(32)}`, false], // 65 characters: the pattern alone would accept it
+  ])('isSageMakerName(%s) is %s', (name, valid) => {
+    expect(isSageMakerName(name)).toBe(valid);
+  });
+
+  test.each([
+    ['p'.repeat(38), true],
+    ['p'.repeat(39), false],
+    [`p${'-p'.repeat(19)}`, false], // 39 characters with hyphens
+    ['-p', false],
+    ['p-', false],
+  ])('isResourceNamePrefix(%s) is %s', (prefix, valid) => {
+    expect(isResourceNamePrefix(prefix)).toBe(valid);
+  });
+});
+
+describe('resourceNamePrefix and the training job names', () => {
+  test('an endpoint name of at most 38 characters is its own prefix', () => {
+    expect(resourceNamePrefix('p'.repeat(38))).toBe('p'.repeat(38));
+    expect(resourceNamePrefix('Flowers-IC')).toBe('Flowers-IC');
+  });
+
+  test('a longer name keeps its first 29 characters and a hash of the whole name: 38 characters', () => {
+    const name = `a-${'b'.repeat(37)}`;
+    expect(resourceNamePrefix(name)).toBe(`a-${'b'.repeat(27)}-${sha8(name)}`);
+    expect(resourceNamePrefix(name)).toHaveLength(38);
+  });
+
+  test('hyphens the cut leaves at the end of the head are dropped, others kept', () => {
+    const name = `ab-${'c'.repeat(24)}--${'d'.repeat(20)}`; // characters 28 and 29 are hyphens
+    expect(resourceNamePrefix(name)).toBe(`ab-${'c'.repeat(24)}-${sha8(name)}`);
+  });
+
+  test('training jobs are `<prefix cut to 36, without trailing hyphens>-<run id>-<attempt>`, each a valid name', () => {
+    expect(runNames('p'.repeat(38), ID, 2)).toEqual({
+      model: `${'p'.repeat(38)}-${ID}`,
+      endpointConfig: `${'p'.repeat(38)}-${ID}`,
+      trainingJobs: [`${'p'.repeat(36)}-${ID}-0`, `${'p'.repeat(36)}-${ID}-1`],
+    });
+    const hyphens = `${'q'.repeat(30)}-aqq--bc`; // 38 characters, of which the 35th and 36th are hyphens
+    expect(runNames(hyphens, ID, 1).trainingJobs).toEqual([`${'q'.repeat(30)}-aqq-${ID}-0`]);
+    expect(runNames(`x-y-${'z'.repeat(34)}`, ID, 1).trainingJobs).toEqual([`x-y-${'z'.repeat(32)}-${ID}-0`]);
+    expect(isSageMakerName(runNames('p'.repeat(38), ID, 10).trainingJobs[9])).toBe(true);
+  });
+
+  test('a run makes 1 to 10 training attempts', () => {
+    expect(runNames('p', ID, 1).trainingJobs).toEqual([`p-${ID}-0`]);
+    expect(runNames('p', ID, 10).trainingJobs).toHaveLength(10);
+    expect(() => runNames('p', ID, 0)).toThrow('a run makes 1 to 10 training attempts, got 0');
+  });
+});
+
+describe('runId', () => {
+  test('is the UTC start time and a hash of the execution ARN', () => {
+    const arn = 'arn:aws:states:us-east-1:123456789012:execution:Retraining:manual_run.1';
+    expect(runId(arn, '2026-11-28T12:34:56.789Z')).toBe(`20261128-123456-${sha8(arn)}`);
+    expect(runId(arn, '2026-11-28T23:30:00-02:00')).toBe(`20261129-013000-${sha8(arn)}`);
+  });
+
+  test.each(['', 'yesterday', '2026-13-01T00:00:00Z'])('refuses the start time %p, naming it', (startTime) => {
+    expect(() => runId('arn', startTime)).toThrow(`execution start time '${startTime}' is not an ISO 8601 timestamp`);
+  });
+});
+
+describe('isPipelineResourceName, one condition at a time', () => {
+  test.each([
+    [`flowers-${ID}`, true],
+    [`fl0wers-${ID}`, false], // right length and run id, another prefix
+    [`flowersx${ID}`, false], // no hyphen after the prefix
+    [`flowers-2026112x-120000-a1b2c3d4`, false], // right length and prefix, not a run id
+    [`flowers-${ID}0`, false], // one character longer
+    [`flowers-${ID.slice(1)}`, false], // one shorter
+    [`flowers-${ID}-0`, false], // a training job
+    [`flowers-x-${ID}`, false],
+  ])('%s is %s for the prefix flowers', (name, expected) => {
+    expect(isPipelineResourceName(name, 'flowers')).toBe(expected);
+  });
+});
+
+describe('static names and the owned-name pattern', () => {
+  test('a static name is `<prefix>-static-<hash of the request>`', () => {
+    expect(staticResourceName('flowers', '{"a":1}')).toBe(`flowers-static-${sha8('{"a":1}')}`);
+  });
+
+  test('the pattern matches the prefix literally: its dots and other regular-expression characters are escaped', () => {
+    const pattern = new RegExp(ownedResourceNamePattern('a.b+c'));
+    expect(pattern.test(`a.b+c-${ID}`)).toBe(true);
+    expect(pattern.test(`axbbc-${ID}`)).toBe(false);
+    expect(pattern.test(`a.b+c-static-0123abcd`)).toBe(true);
+    expect(pattern.test(`a.b+c-static-0123abc`)).toBe(false);
+    expect(pattern.test(`a.b+c-${ID}x`)).toBe(false);
+    expect(escapeRegExp('a.b*c?(d)[e]{f}|^$\\+')).toBe('a\\.b\\*c\\?\\(d\\)\\[e\\]\\{f\\}\\|\\^\\$\\\\\\+');
+  });
 });
