@@ -4,6 +4,12 @@
  */
 import { decidePromotion, GateInput } from '../../lambda/pipeline/promotion-gate';
 
+/** What a validation-accuracy decision says besides its verdict: which gate, on what, and no test-set figures. */
+const VALIDATION_GATE = {
+  gate: 'validation-accuracy', metric: 'val_accuracy', minimumImprovement: 0.25,
+  challenger: null, challengerTestSet: null, champion: null, rescoredChampion: null,
+};
+
 const gate = (overrides: Partial<GateInput> & { accuracy?: number | null }) => {
   const { accuracy = 0.9, ...rest } = overrides;
   return decidePromotion({
@@ -16,7 +22,7 @@ const gate = (overrides: Partial<GateInput> & { accuracy?: number | null }) => {
 };
 
 test('no champion: the first model, with the figures', () => {
-  expect(gate({})).toEqual({ promote: true, candidateAccuracy: 0.9, championAccuracy: null, reason: 'first model (candidate 0.9000, serving none)' });
+  expect(gate({})).toEqual({ ...VALIDATION_GATE, promote: true, candidateAccuracy: 0.9, championAccuracy: null, reason: 'first model (candidate 0.9000, serving none)' });
 });
 
 test.each([
@@ -29,21 +35,21 @@ test.each([
 
 test('a champion accuracy of exactly 0 is a champion', () => {
   expect(gate({ champion: { validationAccuracy: 0 } })).toEqual({
-    promote: true, candidateAccuracy: 0.9, championAccuracy: 0, reason: 'better than the serving model (candidate 0.9000, serving 0.0000)',
+    ...VALIDATION_GATE, promote: true, candidateAccuracy: 0.9, championAccuracy: 0, reason: 'better than the serving model (candidate 0.9000, serving 0.0000)',
   });
 });
 
 test('beating the champion by exactly the minimum improvement promotes; less does not, saying by how much it had to', () => {
   expect(gate({ accuracy: 0.75, champion: { validationAccuracy: 0.5 } })).toMatchObject({ promote: true, reason: 'better than the serving model (candidate 0.7500, serving 0.5000)' });
   expect(gate({ accuracy: 0.7499, champion: { validationAccuracy: 0.5 } })).toEqual({
-    promote: false, candidateAccuracy: 0.7499, championAccuracy: 0.5, reason: 'does not beat the serving model by 0.2500 (candidate 0.7499, serving 0.5000)',
+    ...VALIDATION_GATE, promote: false, candidateAccuracy: 0.7499, championAccuracy: 0.5, reason: 'does not beat the serving model by 0.2500 (candidate 0.7499, serving 0.5000)',
   });
 });
 
 test('the minimum accuracy is "at least", and is checked before the champion', () => {
   expect(gate({ accuracy: 0.5 })).toMatchObject({ promote: true });
   expect(gate({ accuracy: 0.4999, champion: { validationAccuracy: 0.1 } })).toEqual({
-    promote: false, candidateAccuracy: 0.4999, championAccuracy: 0.1, reason: 'below the minimum accuracy 0.5000 (candidate 0.4999, serving 0.1000)',
+    ...VALIDATION_GATE, promote: false, candidateAccuracy: 0.4999, championAccuracy: 0.1, reason: 'below the minimum accuracy 0.5000 (candidate 0.4999, serving 0.1000)',
   });
 });
 
@@ -55,6 +61,6 @@ test.each([
   ['a string', { finalMetrics: [{ MetricName: 'val_accuracy', Value: '0.9' as unknown as number }] }],
 ])('%s: never promoted, whatever the thresholds', (_name, overrides) => {
   expect(gate({ minimumAccuracy: 0, minimumImprovement: 0, champion: { validationAccuracy: 0.3 }, ...overrides })).toEqual({
-    promote: false, candidateAccuracy: null, championAccuracy: 0.3, reason: 'training reported no val_accuracy metric',
+    ...VALIDATION_GATE, minimumImprovement: 0, promote: false, candidateAccuracy: null, championAccuracy: 0.3, reason: 'training reported no val_accuracy metric',
   });
 });

@@ -1,5 +1,5 @@
 /** prepareRun's checks of the untrusted run input, one field at a time (test/pipeline/pipeline-steps.test.ts has the rest). */
-import { InvalidRunInput, prepareRun } from '../../lambda/pipeline/prepare-run';
+import { InvalidRunInput, prepareRun } from '../../lambda/shared/prepare-run';
 import type { PipelineConfig } from '../../lambda/shared/pipeline-config';
 
 const config: PipelineConfig = {
@@ -7,6 +7,8 @@ const config: PipelineConfig = {
   hyperparameters: { epochs: 8 },
   containerHyperparameters: { sagemaker_program: 'transfer_learning.py' },
   trainingOptions: [{ instanceType: 'ml.m5.xlarge', trainingImage: 'cpu-image', resourceConfig: { InstanceType: 'ml.m5.xlarge' } }],
+  evaluation: { datasetUri: 's3://bucket/dataset/', outputUri: 's3://bucket/evaluation/', holdOutPercent: 10 },
+  promotion: { metric: 'accuracy', minimumImprovement: 0 },
 };
 const execution = { id: 'arn:exec:1', name: 'run-1', startTime: '2026-11-28T12:00:00Z' };
 const refusal = (input: unknown): string => {

@@ -127,6 +127,8 @@ test.each([
   ['a prefix of 39 characters', 'a'.repeat(39), 'batch', 'must be a SageMaker name of at most 38 characters'],
 ])('transformJobPrefix refuses %s', (_name, prefix, tag, message) => {
   expect(() => transformJobPrefix(prefix, tag)).toThrow(message);
+});
+
 /** The first 8 hex digits of the SHA-256 of `text`, computed here independently of the module. */
 const sha8 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
 const ID = '20261128-120000-a1b2c3d4';
@@ -174,6 +176,8 @@ describe('resourceNamePrefix and the training job names', () => {
       model: `${'p'.repeat(38)}-${ID}`,
       endpointConfig: `${'p'.repeat(38)}-${ID}`,
       trainingJobs: [`${'p'.repeat(36)}-${ID}-0`, `${'p'.repeat(36)}-${ID}-1`],
+      // The evaluation's transform jobs: the prefix cut to 32 so that '-evalc' / '-evals' fit the 38 of a job prefix.
+      transformJobs: { challenger: `${'p'.repeat(32)}-evalc-${ID}`, champion: `${'p'.repeat(32)}-evals-${ID}` },
     });
     const hyphens = `${'q'.repeat(30)}-aqq--bc`; // 38 characters, of which the 35th and 36th are hyphens
     expect(runNames(hyphens, ID, 1).trainingJobs).toEqual([`${'q'.repeat(30)}-aqq-${ID}-0`]);
