@@ -171,7 +171,7 @@ describe('parseEndpointResponse messages', () => {
     ['null', 'not a JSON object'],
     ['"text"', 'not a JSON object'],
     [{ probabilities: 0.5, labels: ['a'], predicted_label: 'a' }, '"probabilities" is not a non-empty array'],
-    [{ probabilities: [0.5], labels: 'a', predicted_label: 'a' }, '"labels" is not an array (was the endpoint asked for application/json;verbose?)'],
+    [{ probabilities: [0.5], labels: 'a', predicted_label: 'a' }, '"labels" is not an array (was the model asked for application/json;verbose?)'],
     [{ probabilities: [0.5, 0.5], labels: ['a', 'b', 'c'], predicted_label: 'a' }, '3 labels for 2 probabilities'],
     [{ probabilities: [1], labels: ['a', 'b', 'c'], predicted_label: 'a' }, '3 labels for 1 probabilities'],
     [{ probabilities: [0.5, 0.5], labels: ['a'], predicted_label: 'a' }, '1 labels for 2 probabilities'],
@@ -185,7 +185,7 @@ describe('parseEndpointResponse messages', () => {
   });
 
   test.each([
-    [{ probabilities: [0.5], labels: ['a', 'b', 'c'] }, 'a binary-mode answer needs "labels" with the two class names (was the endpoint asked for application/json;verbose?)'],
+    [{ probabilities: [0.5], labels: ['a', 'b', 'c'] }, 'a binary-mode answer needs "labels" with the two class names (was the model asked for application/json;verbose?)'],
     [{ probabilities: 2, labels: ['a', 'b'] }, 'the binary-mode probability is not a number in [0, 1]'],
     [{ probabilities: [0.5], labels: ['a', 'a'] }, 'the binary-mode labels are the same "a" twice'],
   ])('binary mode %j: %s', (body, message) => {

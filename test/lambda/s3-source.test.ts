@@ -136,7 +136,7 @@ describe('readObject and writeJson, through the AWS SDK against a loopback S3', 
   test('writes the document as indented JSON with a final newline and its content type', async () => {
     s3.createBucket('results');
     await writeJson(client, { bucket: 'results', key: 'out/a.json' }, { label: 'cat', p: [1] });
-    expect(s3.puts).toEqual([{ bucket: 'results', key: 'out/a.json', contentType: 'application/json', body: Buffer.from('{\n  "label": "cat",\n  "p": [\n    1\n  ]\n}\n') }]);
+    expect(s3.puts).toEqual([{ bucket: 'results', key: 'out/a.json', contentType: 'application/json', metadata: {}, body: Buffer.from('{\n  "label": "cat",\n  "p": [\n    1\n  ]\n}\n') }]);
   });
 
   test.each([
