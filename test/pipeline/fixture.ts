@@ -30,7 +30,9 @@ export function pipelineFixture(
   });
   const encryptionKey = options.encrypt ? new kms.Key(stack, 'Key', { enableKeyRotation: true }) : undefined;
   const endpoint = new ClassifierEndpoint(stack, 'Endpoint', { encryptionKey, ...endpointProps });
-  const pipeline = new RetrainingPipeline(stack, 'Pipeline', { training, endpoint, encryptionKey, ...pipelineProps });
+  // The tests run the hold-out paths too: the library's default (no hold-out, until it is proven on a real account) is
+  // checked in retraining-pipeline.test.ts by passing testHoldOutPercent: undefined.
+  const pipeline = new RetrainingPipeline(stack, 'Pipeline', { training, endpoint, encryptionKey, testHoldOutPercent: 10, ...pipelineProps });
   const template = Template.fromStack(stack);
   return { stack, pipeline, endpoint, training, template, definition: stateMachineDefinition(template.toJSON() as TemplateJson) };
 }

@@ -249,12 +249,12 @@ describe('RetrainingPipeline evaluation settings', () => {
     expect(JSON.stringify(defaults.definition)).toContain('"InstanceType":"ml.m5.xlarge"');
   });
 
-  test('a hold-out of 0 never trains on a hold-out manifest', () => {
-    const off = pipelineFixture({ testHoldOutPercent: 0 });
+  test.each([['0', 0], ['unset (the default)', undefined]])('a hold-out of %s never trains on a hold-out manifest', (_name, percent) => {
+    const off = pipelineFixture({ testHoldOutPercent: percent });
     const states = off.definition.States as Record<string, any>;
     expect(states.TrainWithoutHoldOut).toBeUndefined();
     expect(JSON.stringify(states.SelectTestSet)).not.toContain('holdOutFraction');
-    expect(JSON.stringify(defaults.definition.States)).toContain('"holdOutFraction":0.1');
+    expect(JSON.stringify(pipelineFixture({ testHoldOutPercent: 10 }).definition.States)).toContain('"holdOutFraction":0.1');
   });
 
   test('rejects every bad evaluation setting at once, naming the fix', () => {
