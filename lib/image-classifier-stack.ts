@@ -80,6 +80,12 @@ export class ImageClassifierStack extends Stack {
       });
       new CfnOutput(this, STACK_OUTPUTS.notificationTopicArn, { value: pipeline.topic.topicArn });
     }
+    if (this.classifier.batch) {
+      new CfnOutput(this, 'BatchStateMachineArn', {
+        description: 'Classifies every image under an S3 prefix: start it with {"input": "s3://…/", "output": "s3://…/"}',
+        value: this.classifier.batch.stateMachine.stateMachineArn,
+      });
+    }
     if (this.classifier.dashboard) {
       new CfnOutput(this, 'DashboardName', {
         description: 'The CloudWatch dashboard of runs, endpoint and function (CloudWatch console, Dashboards)',

@@ -44,7 +44,8 @@ describe('the CDK app', () => {
   test('outputs the bucket name and where to upload images', () => {
     const { stack } = synthApp();
     const outputs = Template.fromStack(stack).toJSON().Outputs;
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['DatasetBucketName', 'TrainingDataUri', 'UploadCommand', 'ModelOutputUri', 'PretrainedModel']));
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['DatasetBucketName', 'TrainingDataUri', 'UploadCommand', 'ModelOutputUri', 'PretrainedModel', 'BatchStateMachineArn', 'DashboardName']));
+    expect(outputs.BatchStateMachineArn.Value).toEqual({ Ref: expect.stringMatching(/Batch.*StateMachine/) });
     expect(JSON.stringify(outputs.TrainingDataUri.Value)).toContain('/dataset/training/');
     expect(outputs.PretrainedModel.Value).toBe('tensorflow-ic-imagenet-mobilenet-v2-100-224-classification-4');
   });
