@@ -313,8 +313,8 @@ describe('the README\'s pipeline section', () => {
     }
   });
 
-  test('it states the seven invariants the sweep checks', () => {
+  test('it states the eight invariants the sweep checks', () => {
     const invariants = section().slice(section().indexOf('### Invariants'));
-    expect(invariants.match(/^\d\. /gm)).toEqual(['1. ', '2. ', '3. ', '4. ', '5. ', '6. ', '7. ']);
+    expect(invariants.match(/^\d\. /gm)).toEqual(['1. ', '2. ', '3. ', '4. ', '5. ', '6. ', '7. ', '8. ']);
   });
 });
