@@ -7,4 +7,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   setupFiles: ['<rootDir>/test/setup.ts'],
   testTimeout: 60000,
+  // Jest's default is one worker fewer than the cores: a single worker on the 2-core CI machine. The suites are
+  // CPU-bound and independent (each synthesizes its own stacks, each emulator listens on its own port), so use both.
+  maxWorkers: 2,
 };
