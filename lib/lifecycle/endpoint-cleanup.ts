@@ -12,6 +12,7 @@ import { DEFAULT_LOG_REMOVAL_POLICY, logSettingsProblems, sameLogGroupSettings }
 import { bundledLambdaCode, SOURCE_MAPS_ENVIRONMENT } from '../private/lambda-entry';
 import {
   championParameterName,
+  CLEANUP_RESOURCE_TYPE,
   endpointNameProblems,
   EnvironmentVariable,
   ResourceProperty,
@@ -142,7 +143,7 @@ export class EndpointCleanup extends Construct {
     grantCleanup(this.policy, props.endpointName, props.resourceNamePrefix);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.provider.serviceToken,
-      resourceType: 'Custom::SageMakerEndpointCleanup',
+      resourceType: CLEANUP_RESOURCE_TYPE,
       properties: {
         [ResourceProperty.ENDPOINT_NAME]: props.endpointName,
         [ResourceProperty.RESOURCE_NAME_PREFIX]: props.resourceNamePrefix,
