@@ -1,6 +1,7 @@
 /**
  * The input `train` starts a run with (README, "Starting a run by hand"): `--set name=value` hyperparameter overrides
- * typed by the algorithm's specification, `--instance-type`, and the trigger `manual`.
+ * typed by the algorithm's specification, `--instance-type`, the gate's `--promotion-metric` and
+ * `--minimum-improvement` for this run, and the trigger `manual`.
  *
  * It is checked here by the pipeline's own `prepareRun` (lambda/shared/prepare-run.ts) with the pipeline's own
  * configuration, read from the deployed state machine (`pipelineConfigOf`), so that a bad value fails on the user's
@@ -11,13 +12,15 @@ import { InvalidRunInput, prepareRun } from '../lambda/shared/prepare-run';
 import {
   checkHyperparameters, HYPERPARAMETER_FIELDS, Hyperparameters, hyperparameterKind, hyperparameterWireName,
 } from '../lambda/shared/hyperparameter-spec';
-import type { PipelineConfig } from '../lambda/shared/pipeline-config';
+import { PROMOTION_METRIC_NAMES, PipelineConfig } from '../lambda/shared/pipeline-config';
 
 /** What the run input holds (the fields prepareRun accepts). */
 export interface RunInput {
   readonly trigger: string;
   readonly hyperparameters?: Record<string, unknown>;
   readonly instanceType?: string;
+  readonly promotionMetric?: string;
+  readonly minimumImprovement?: number;
 }
 
 /** The outcome of reading the options: the input, or every problem found (each a full sentence). */
@@ -59,20 +62,47 @@ export function readHyperparameterSettings(settings: readonly string[]): { reado
  * check is the pipeline's whole `prepareRun`: hyperparameters merged over the stack's own, and the instance type
  * against the pipeline's list. Without it, the hyperparameters alone are checked.
  */
-export function buildRunInput(options: { readonly set?: readonly string[]; readonly instanceType?: string },
-  config: PipelineConfig | undefined, now: Date): RunInputResult {
+export function buildRunInput(options: {
+  readonly set?: readonly string[]; readonly instanceType?: string; readonly promotionMetric?: string; readonly minimumImprovement?: string;
+}, config: PipelineConfig | undefined, now: Date): RunInputResult {
   const settings = readHyperparameterSettings(options.set ?? []);
+  const gate = readGateOptions(options);
   const input: RunInput = {
     trigger: 'manual',
     ...(Object.keys(settings.values).length > 0 ? { hyperparameters: settings.values } : {}),
     ...(options.instanceType === undefined ? {} : { instanceType: options.instanceType }),
+    ...gate.values,
   };
-  const problems = [...settings.problems, ...pipelineProblems(input, config, now)];
+  const problems = [...settings.problems, ...gate.problems, ...pipelineProblems(input, config, now)];
   const hints = Object.keys(settings.values).flatMap((name) => {
     const closest = fieldNamed(name) === undefined ? closestField(name) : undefined;
     return closest === undefined ? [] : [`did you mean --set ${closest}=${String(settings.values[name])}?`];
   });
   return problems.length > 0 ? { ok: false, problems: [...problems, ...hints] } : { ok: true, input };
+}
+
+/**
+ * `--promotion-metric` and `--minimum-improvement` as run input fields. Without the deployed configuration they are
+ * checked here with the rules prepareRun applies (one of the metric names; a number in [0, 1]); with it, prepareRun
+ * checks them again and its message is the one shown.
+ */
+function readGateOptions(options: { readonly promotionMetric?: string; readonly minimumImprovement?: string }): {
+  readonly values: Pick<RunInput, 'promotionMetric' | 'minimumImprovement'>; readonly problems: string[];
+} {
+  const problems: string[] = [];
+  const values: { promotionMetric?: string; minimumImprovement?: number } = {};
+  if (options.promotionMetric !== undefined) {
+    values.promotionMetric = options.promotionMetric;
+    if (!(PROMOTION_METRIC_NAMES as readonly string[]).includes(options.promotionMetric)) {
+      problems.push(`--promotion-metric must be one of ${PROMOTION_METRIC_NAMES.join(', ')}, got '${options.promotionMetric}'`);
+    }
+  }
+  if (options.minimumImprovement !== undefined) {
+    const value = NUMBER_TEXT.test(options.minimumImprovement.trim()) ? Number(options.minimumImprovement) : Number.NaN;
+    if (Number.isFinite(value) && value >= 0 && value <= 1) values.minimumImprovement = value;
+    else problems.push(`--minimum-improvement must be a number in [0, 1], got '${options.minimumImprovement}'`);
+  }
+  return { values, problems };
 }
 
 /** The pipeline's message for the input (prepareRun's, or with no configuration checkHyperparameters' joined the same way). */

@@ -1,5 +1,5 @@
 /**
- * `train [--instance-type <type>] [--set name=value ...] [--watch]`: starts a retraining run (StartExecution of the
+ * `train [--instance-type <type>] [--set name=value ...] [--promotion-metric accuracy|macroF1] [--minimum-improvement x] [--watch]`: starts a retraining run (StartExecution of the
  * stack's retraining state machine) with the run input README.md documents, checked as the pipeline checks it: the
  * hyperparameters alone before any AWS call, then the whole input against the deployed pipeline's configuration
  * (cli/run-input.ts), so a bad value never starts a run that would fail in PrepareRun.
@@ -17,6 +17,8 @@ import { intervalOption, watchRun } from './status';
 
 interface TrainOptions {
   readonly instanceType?: string;
+  readonly promotionMetric?: string;
+  readonly minimumImprovement?: string;
   readonly set: string[];
   readonly watch: boolean;
   readonly interval: number;
@@ -29,6 +31,8 @@ export function register(program: Command, context: CommandContext): void {
     .addOption(new Option('--instance-type <type>', 'the training instance type to try first; one of the pipeline\'s (e.g. ml.g5.xlarge)'))
     .addOption(new Option('--set <name=value>', 'a hyperparameter for this run, e.g. --set epochs=10 --set learning_rate=0.0005 (repeatable)')
       .argParser((value: string, previous: string[] = []) => [...previous, value]).default([]))
+    .addOption(new Option('--promotion-metric <metric>', 'the test-set figure the gate compares for this run: accuracy or macroF1'))
+    .addOption(new Option('--minimum-improvement <x>', 'how much the new model must beat the serving one by for this run, in [0, 1]'))
     .addOption(new Option('--watch', 'follow the run until it ends (see `status --watch`)').default(false))
     .addOption(intervalOption())
     .addOption(new Option('--json', 'print the started run as JSON').default(false))

@@ -120,3 +120,32 @@ describe('the whole input', () => {
     expect(buildRunInput({}, CONFIG, NOW)).toEqual({ ok: true, input: { trigger: 'manual' } });
   });
 });
+
+describe('--promotion-metric and --minimum-improvement', () => {
+  const metricTexts = fc.oneof(fc.constantFrom('accuracy', 'macroF1', 'f1', 'Accuracy', ''), fc.string({ maxLength: 8 }));
+  const improvementTexts = fc.oneof(
+    fc.double({ min: -0.5, max: 1.5, noNaN: true }).map(String),
+    fc.constantFrom('0', '1', '0.02', '1.0001', '-0', 'NaN', 'Infinity', '0x1', 'five', ' 0.5 ', ''),
+  );
+
+  test('each is accepted exactly when the pipeline would accept it, with or without the deployed configuration', () => {
+    fc.assert(fc.property(fc.option(metricTexts, { nil: undefined }), fc.option(improvementTexts, { nil: undefined }), (metric, improvement) => {
+      const metricOk = metric === undefined || metric === 'accuracy' || metric === 'macroF1';
+      const number = improvement === undefined ? 0 : Number(improvement);
+      const improvementOk = improvement === undefined
+        || (/^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/.test(improvement) && number >= 0 && number <= 1);
+      for (const config of [undefined, CONFIG]) {
+        const result = buildRunInput({ promotionMetric: metric, minimumImprovement: improvement }, config, NOW);
+        expect(result.ok).toBe(metricOk && improvementOk);
+        if (result.ok) {
+          expect(result.input.promotionMetric).toBe(metric);
+          expect(result.input.minimumImprovement).toBe(improvement === undefined ? undefined : number);
+        } else {
+          const text = result.problems.join('\n');
+          if (!metricOk) expect(text).toMatch(/promotion-?[mM]etric must be one of/);
+          if (!improvementOk) expect(text).toMatch(/minimum-?[iI]mprovement must be a number in \[0, 1\]/);
+        }
+      }
+    }), { numRuns: 300 });
+  });
+});
