@@ -44,3 +44,15 @@ test.each(['manual!', '!manual', 'Manual', 'new data', 'x'.repeat(33), ''])('the
 test.each(['x'.repeat(32), 'a', 'new-data', 'schedule'])('the trigger %p is accepted as it is', (trigger) => {
   expect(prepareRun(execution, { trigger }, config).trigger).toBe(trigger);
 });
+
+test.each([0, 0.5, 1])('a minimumImprovement of %p (in [0, 1], both ends included) is the run\'s margin', (minimumImprovement) => {
+  expect(prepareRun(execution, { minimumImprovement }, config).promotion).toEqual({ metric: 'accuracy', minimumImprovement });
+});
+
+test.each([-0.0001, 1.0001, '0.5', true])('a minimumImprovement of %p is refused', (minimumImprovement) => {
+  expect(refusal({ minimumImprovement })).toBe(`input.minimumImprovement must be a number in [0, 1], got ${JSON.stringify(minimumImprovement)}`);
+});
+
+test.each(['accuracy', 'macroF1'])('the promotionMetric %p is the run\'s metric', (promotionMetric) => {
+  expect(prepareRun(execution, { promotionMetric }, config).promotion).toEqual({ metric: promotionMetric, minimumImprovement: 0 });
+});
