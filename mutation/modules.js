@@ -20,7 +20,7 @@ module.exports = {
   'lambda/image/image-format.ts': ['test/lambda/image-format.test.ts', 'test/lambda/image-exif.test.ts'],
   'lambda/cleanup/sweep.ts': ['test/lifecycle/cleanup-sweep.test.ts'],
   // The endpoint answer's parser (lambda/shared/classifier-output.ts) is shared by the function, the batch and evaluation functions and the CLI.
-  'lambda/pipeline/promotion-gate.ts': ['test/pipeline/pipeline-steps.test.ts', 'test/pipeline/promotion-gate-decisions.test.ts'],
-  'lambda/shared/classifier-output.ts': ['test/lambda/classifier-output.test.ts', 'test/lambda/binary-mode.test.ts'],
+  'lambda/pipeline/promotion-gate.ts': ['test/pipeline/pipeline-steps.test.ts', 'test/pipeline/promotion-gate-decisions.test.ts', 'test/pipeline/promotion-gate-test-set.test.ts'],
+  'lambda/shared/classifier-output.ts': ['test/lambda/classifier-output.test.ts', 'test/lambda/binary-mode.test.ts', 'test/lambda/invoke-endpoint.test.ts', 'test/lambda/inference-response.test.ts'],
   'lambda/inference/response.ts': ['test/lambda/inference-response.test.ts', 'test/lambda/inference-errors.test.ts', 'test/lambda/binary-mode.test.ts'],
 };

