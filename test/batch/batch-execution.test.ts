@@ -212,7 +212,8 @@ describe('bad input ends in InvalidInput before anything runs', () => {
         expect(result).toMatchObject({ status: 'FAILED', error: 'InvalidInput' });
         expect(result.calls).toEqual([]);
       }
-    }), { numRuns: 150 });
+    // A fixed seed, as the construct fuzzing uses: with a random one, some runs drew 3 valid inputs or fewer of 150.
+    }), { numRuns: 150, seed: 20261130 });
     // Both outcomes were exercised.
     expect(seen.valid).toBeGreaterThan(3);
     expect(seen.invalid).toBeGreaterThan(3);
