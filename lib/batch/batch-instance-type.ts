@@ -1,7 +1,6 @@
 import { Processor } from '../algorithm/algorithm-locations';
-import { LOCAL_STORAGE_INSTANCE_FAMILIES } from '../private/algorithm-facts';
 import { TRANSFORM_CPU_FAMILIES, TRANSFORM_GPU_FAMILIES } from '../private/instance-type-checks';
-import { instanceFamily } from '../private/instance-type-name';
+import { hasLocalStorage, instanceFamily, processorOf } from '../private/instance-type-name';
 
 /**
  * A SageMaker Batch Transform instance type, such as `ml.m5.xlarge`.
@@ -50,16 +49,12 @@ export class BatchInstanceType {
 
   /** GPU or CPU, by family; `undefined` when Batch Transform does not run the algorithm on the family. */
   public get processor(): Processor | undefined {
-    const family = this.family;
-    if (family && TRANSFORM_GPU_FAMILIES.includes(family)) return Processor.GPU;
-    if (family && TRANSFORM_CPU_FAMILIES.includes(family)) return Processor.CPU;
-    return undefined;
+    return processorOf(this.name, TRANSFORM_GPU_FAMILIES, TRANSFORM_CPU_FAMILIES);
   }
 
   /** Whether the instance has local NVMe storage, on which SageMaker refuses a volume KMS key. */
   public get hasLocalStorage(): boolean {
-    const family = this.family;
-    return family !== undefined && LOCAL_STORAGE_INSTANCE_FAMILIES.includes(family);
+    return hasLocalStorage(this.name);
   }
 
   public toString(): string {

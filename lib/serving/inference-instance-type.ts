@@ -1,7 +1,6 @@
 import { Processor } from '../algorithm/algorithm-locations';
-import { LOCAL_STORAGE_INSTANCE_FAMILIES } from '../private/algorithm-facts';
 import { HOSTING_CPU_FAMILIES, HOSTING_GPU_FAMILIES } from '../private/instance-type-checks';
-import { instanceFamily } from '../private/instance-type-name';
+import { hasLocalStorage, instanceFamily, processorOf } from '../private/instance-type-name';
 
 /**
  * A SageMaker real-time hosting instance type, such as `ml.m5.large`.
@@ -65,16 +64,12 @@ export class InferenceInstanceType {
 
   /** GPU or CPU, by family; `undefined` when the family is not one the algorithm is hosted on. */
   public get processor(): Processor | undefined {
-    const family = this.family;
-    if (family && HOSTING_GPU_FAMILIES.includes(family)) return Processor.GPU;
-    if (family && HOSTING_CPU_FAMILIES.includes(family)) return Processor.CPU;
-    return undefined;
+    return processorOf(this.name, HOSTING_GPU_FAMILIES, HOSTING_CPU_FAMILIES);
   }
 
   /** Whether the instance has local NVMe storage, on which SageMaker refuses an endpoint configuration KMS key. */
   public get hasLocalStorage(): boolean {
-    const family = this.family;
-    return family !== undefined && LOCAL_STORAGE_INSTANCE_FAMILIES.includes(family);
+    return hasLocalStorage(this.name);
   }
 
   public toString(): string {

@@ -1,6 +1,6 @@
 import { Processor } from '../algorithm/algorithm-locations';
-import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES, LOCAL_STORAGE_INSTANCE_FAMILIES } from '../private/algorithm-facts';
-import { instanceFamily } from '../private/instance-type-name';
+import { CPU_INSTANCE_FAMILIES, GPU_INSTANCE_FAMILIES } from '../private/algorithm-facts';
+import { hasLocalStorage, instanceFamily, processorOf } from '../private/instance-type-name';
 
 /**
  * A SageMaker training instance type, such as `ml.p3.2xlarge`.
@@ -52,16 +52,12 @@ export class TrainingInstanceType {
 
   /** GPU or CPU, by family; `undefined` when the family is not one the algorithm runs on. */
   public get processor(): Processor | undefined {
-    const family = this.family;
-    if (family && GPU_INSTANCE_FAMILIES.includes(family)) return Processor.GPU;
-    if (family && CPU_INSTANCE_FAMILIES.includes(family)) return Processor.CPU;
-    return undefined;
+    return processorOf(this.name, GPU_INSTANCE_FAMILIES, CPU_INSTANCE_FAMILIES);
   }
 
   /** Whether the instance has local NVMe storage, on which SageMaker refuses a volume KMS key. */
   public get hasLocalStorage(): boolean {
-    const family = this.family;
-    return family !== undefined && LOCAL_STORAGE_INSTANCE_FAMILIES.includes(family);
+    return hasLocalStorage(this.name);
   }
 
   public toString(): string {
