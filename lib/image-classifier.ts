@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -11,6 +11,7 @@ import { JumpStartModel } from './algorithm/jumpstart-model';
 import { DatasetBucket, DatasetBucketProps } from './dataset/dataset-bucket';
 import { DatasetSeed } from './dataset/dataset-seed';
 import { ClassifierDashboard, dashboardNameProblem } from './monitoring/classifier-dashboard';
+import { claimIdentity, identityPath } from './private/construct-identity';
 import { inspectImageFolder } from './private/image-folder';
 import { logSettingsProblems } from './private/log-groups';
 import { ClassifierVpcEndpoints } from './private/vpc-endpoints';
@@ -66,6 +67,16 @@ export interface ImageClassifierDashboardOptions {
 
 /** Properties of an `ImageClassifier`. Every one is optional. */
 export interface ImageClassifierProps {
+  /**
+   * The name CloudFormation knows the classifier's resources by, instead of their construct path: each resource takes
+   * the logical id it would have with the classifier at the top of the stack under this construct id, and the default
+   * endpoint name comes from the stack name and it. So moving the classifier into or out of other constructs changes
+   * nothing in the template. To rename a deployed classifier's construct id, set `identity` to the former id;
+   * without it that deploy replaces every resource of the classifier (a new, empty dataset bucket beside the retained
+   * old one, a new function URL, a new endpoint at the next promotion). Unique in the stack.
+   * @default - the construct id
+   */
+  readonly identity?: string;
   /**
    * The pretrained TensorFlow Hub model to fine-tune.
    * @default JumpStartModel.MOBILENET_V2_100_224
@@ -217,7 +228,10 @@ export class ImageClassifier extends ImageClassifierBase {
   constructor(scope: Construct, id: string, props: ImageClassifierProps = {}) {
     super(scope, id);
     this.model = props.model ?? JumpStartModel.MOBILENET_V2_100_224;
-    const problems: string[] = [];
+    const identity = props.identity ?? id;
+    const problems: string[] = identityProblems(props.identity);
+    // Before any child exists: the children's logical ids and names come from the identity, not the path.
+    if (problems.length === 0) problems.push(...claimIdentity(this, identity));
     if (props.dataset?.encryptionKey && props.encryptionKey) {
       problems.push('set either encryptionKey or dataset.encryptionKey, not both');
     }
@@ -285,8 +299,8 @@ export class ImageClassifier extends ImageClassifierBase {
       // A serverless endpoint runs outside any VPC; the classifier's VPC applies to training and the function.
       ...(props.serving?.capacity?.isServerless ? {} : network),
       ...props.serving,
-      // Derived from this construct's id, not the path: wrapping the classifier keeps its endpoint.
-      endpointName: props.serving?.endpointName ?? deriveEndpointName(this, [id, 'Endpoint']),
+      // Derived from the identity, not the path: wrapping the classifier keeps its endpoint.
+      endpointName: props.serving?.endpointName ?? deriveEndpointName(this, [identity, 'Endpoint']),
       model: this.model,
       encryptionKey: props.encryptionKey,
       locations: props.training?.locations,
@@ -345,7 +359,7 @@ export class ImageClassifier extends ImageClassifierBase {
       this.sageMakerRuntimeEndpoint = shared.sageMakerRuntime;
       this.vpcEndpoints.push(shared.s3, shared.sageMakerRuntime);
     }
-    this.sageMakerRuntimeEndpoint?.connections.allowDefaultPortFrom(this.inference.function, `${this.node.path} inference function to SageMaker Runtime`);
+    this.sageMakerRuntimeEndpoint?.connections.allowDefaultPortFrom(this.inference.function, `${identityPath(this)!.join('/')} inference function to SageMaker Runtime`);
     if (props.dashboard !== false) {
       this.dashboard = new ClassifierDashboard(this, 'Dashboard', {
         endpoint: this.endpoint,
@@ -356,6 +370,16 @@ export class ImageClassifier extends ImageClassifierBase {
       if (this.batch) this.dashboard.addBatchWidgets(this.batch.stateMachine);
     }
   }
+}
+
+/** An identity stands for a construct id, so it takes what a construct id takes: a literal string without `/`. */
+function identityProblems(identity: string | undefined): string[] {
+  if (identity === undefined) return [];
+  if (typeof identity !== 'string' || identity === '' || identity.includes('/') || Token.isUnresolved(identity)) {
+    return [`identity must be a literal, non-empty string without '/' (the construct id the classifier's resources are `
+      + `named after; to rename a deployed classifier, its former construct id), got ${JSON.stringify(identity)}`];
+  }
+  return [];
 }
 
 function privateSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {

@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -26,6 +26,7 @@ import { BatchInstanceType } from './batch-instance-type';
 import { BatchModel, BatchModelConfig } from './batch-model';
 import { batchRunDefinition } from './batch-run';
 import { grantRunTransformJobs, grantTransformData, transformJobArnPattern } from './transform-job';
+import { identityResourceName } from '../private/construct-identity';
 
 /** Properties of a `BatchClassification`. */
 export interface BatchClassificationProps {
@@ -180,7 +181,7 @@ export class BatchClassification extends Construct {
 
     const stateMachineLogs = new logs.LogGroup(this, 'Logs', logSettings);
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
-      stateMachineName: Names.uniqueResourceName(this, { maxLength: 80, separator: '-' }),
+      stateMachineName: identityResourceName(this, { maxLength: 80, separator: '-' }),
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(batchRunDefinition({
         scope: this,

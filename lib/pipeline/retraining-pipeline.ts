@@ -1,4 +1,4 @@
-import { Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -42,6 +42,7 @@ import { guardAndPrepare } from './phases/guard';
 import { promoteAndHousekeeping } from './phases/promote';
 import { trainWithFallback } from './phases/train';
 import { waitAndVerify } from './phases/verify';
+import { identityResourceName } from '../private/construct-identity';
 
 /**
  * What the pipeline needs of the endpoint it keeps up to date. `ClassifierEndpoint` provides it; the pipeline
@@ -243,7 +244,7 @@ export class RetrainingPipeline extends RetrainingPipelineBase {
     const stack = Stack.of(this);
     const endpoint = props.endpoint;
     this.endpointName = endpoint.endpointName;
-    const stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
+    const stateMachineName = identityResourceName(this, { maxLength: 80, separator: '-' });
     this.arns = pipelineArns(stack, endpoint, stateMachineName);
 
     this.topic = new sns.Topic(this, 'Topic', {

@@ -827,7 +827,7 @@ const seedDatasetFrom = field({
 
 export const IMAGE_CLASSIFIER_PARTS = ['dataset', 'training', 'serving', 'retraining', 'inference', 'batch'] as const;
 const IMAGE_CLASSIFIER_OWN_NAMES = [
-  'model', 'hyperparameters', 'encryptionKey', 'seedDatasetFrom', 'startRetrainingOnDeploy', 'vpc', 'vpcSubnets', 'createVpcEndpoints',
+  'identity', 'model', 'hyperparameters', 'encryptionKey', 'seedDatasetFrom', 'startRetrainingOnDeploy', 'vpc', 'vpcSubnets', 'createVpcEndpoints',
   'sageMakerRuntimeEndpoint', 'logRetention', 'logRemovalPolicy', 'dashboard',
 ];
 export const IMAGE_CLASSIFIER_NAMES = [...new Set([
@@ -863,7 +863,10 @@ function imageClassifierRules(props: Recipe<ImageClassifierProps>): Verdict {
   return { invalid, allowed };
 }
 
+const isIdentity = (value: string) => value !== '' && !value.includes('/');
+
 export const imageClassifierProps = withUnknownFields(record<ImageClassifierProps>({
+  identity: field({ valid: fc.oneof(fc.constantFrom('Classifier', 'flowers', 'Team Classifier.v2'), fc.string({ minLength: 1, maxLength: 40 }).filter(isIdentity)), invalid: fc.oneof(stringOutside(isIdentity), stringToken('Classifier')) }),
   model,
   hyperparameters: hyperparametersProp,
   dataset: optional(datasetBucketProps),

@@ -1,14 +1,14 @@
 /**
- * Moving the classifier in the construct tree keeps it serving. The update is played as CloudFormation plays it: the
- * cleanup resource's logical id changes, so CloudFormation creates the new resource, then deletes the old one in
- * UPDATE_COMPLETE_CLEANUP_IN_PROGRESS (or, when the update fails, deletes the new one while rolling back). The cleanup
- * handler (lambda/cleanup, as Lambda runs it) answers each request against the loopback SageMaker, SSM and
- * CloudFormation; after every step an endpoint must be in service. The stack's real removal still deletes everything.
+ * Moving the classifier in the construct tree keeps it serving, because a move changes nothing in the template: every
+ * resource keeps its logical id, type and properties (only the `aws:cdk:path` metadata differs), so CloudFormation
+ * replaces nothing, and a run of the same state machine afterwards finds the same endpoint and record and updates it
+ * in place. Renaming the construct id with `identity` set to the former id is the same.
  *
- * After the update, a retraining run of the new template's state machine definition (executed by the local ASL
- * interpreter against the state the cleanup left) must find the same endpoint and record and update it in place; and
- * the first-run custom resource keeps its logical id, so CloudFormation sends it an Update (no call) and no extra
- * retraining run starts.
+ * Renaming the construct id without `identity` but with the endpoint name kept (`serving.endpointName`) replaces the
+ * cleanup resource: the update is played as CloudFormation plays it, creating the new resource, then deleting the old
+ * one in UPDATE_COMPLETE_CLEANUP_IN_PROGRESS (or, when the update fails, deleting the new one while rolling back). The
+ * cleanup handler (lambda/cleanup, as Lambda runs it) answers each request against the loopback SageMaker, SSM and
+ * CloudFormation; after every step an endpoint must be in service. The stack's real removal still deletes everything.
  */
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -39,12 +39,21 @@ interface Version {
   readonly firstRunId: string;
 }
 
-/** The classifier `Classifier` under `wrappers` in stack `prod`: its cleanup resource and names, as synthesized. */
-function synthesize(wrappers: readonly string[]): Version {
+interface Placement {
+  /** The classifier's construct id (`Classifier` unless given). */
+  readonly id?: string;
+  readonly identity?: string;
+  readonly endpointName?: string;
+}
+
+/** The classifier under `wrappers` in stack `prod`: its cleanup resource and names, as synthesized. */
+function synthesize(wrappers: readonly string[], placement: Placement = {}): Version {
   const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Prod', { stackName: 'prod', env: { region: 'us-east-1', account: '123456789012' } });
   let scope: Construct = stack;
   for (const wrapper of wrappers) scope = new Construct(scope, wrapper);
-  const classifier = new ImageClassifier(scope, 'Classifier', { startRetrainingOnDeploy: true });
+  const classifier = new ImageClassifier(scope, placement.id ?? 'Classifier', {
+    startRetrainingOnDeploy: true, identity: placement.identity, serving: placement.endpointName ? { endpointName: placement.endpointName } : undefined,
+  });
   const template = Template.fromStack(stack);
   const resources = Object.entries(template.findResources(CLEANUP_RESOURCE_TYPE));
   expect(resources).toHaveLength(1);
@@ -55,7 +64,7 @@ function synthesize(wrappers: readonly string[]): Version {
   return {
     logicalId, properties, endpointName: classifier.endpoint.endpointName, championParameter: classifier.pipeline!.championParameter.parameterName,
     resourceNamePrefix: classifier.endpoint.resourceNamePrefix, template: template.toJSON() as TemplateJson,
-    stateMachineId: stack.getLogicalId(classifier.pipeline!.stateMachine.node.defaultChild as CfnElement), firstRunId: firstRuns[0],
+    stateMachineId: stack.resolve((classifier.pipeline!.stateMachine.node.defaultChild as CfnElement).logicalId), firstRunId: firstRuns[0],
   };
 }
 
@@ -107,64 +116,58 @@ async function update(before: Version, after: Version, physicalId: string): Prom
   return newId;
 }
 
-/** The classifier at `from` and at `to` (two different paths), against emulators reset to nothing. */
-function moved(from: readonly string[], to: readonly string[]): { before: Version; after: Version } {
-  fc.pre(from.join('/') !== to.join('/'));
+/** Two versions of the classifier, against emulators reset to nothing. */
+function versions(before: Version, after: Version): { before: Version; after: Version } {
   fixture.emulator.reset();
   fixture.cloudFormation.reset();
-  return { before: synthesize(from), after: synthesize(to) };
+  return { before, after };
+}
+
+/** The template less what a move may change: each resource's metadata (its construct path, its asset's staging path). */
+function withoutMetadata(template: TemplateJson): unknown {
+  return { ...template, Resources: Object.fromEntries(Object.entries(template.Resources as Record<string, Record<string, unknown>>).map(([id, { Metadata: _metadata, ...resource }]) => [id, resource])) };
 }
 
 const wrapperPaths = fc.array(fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,9}$/), { maxLength: 3 });
+const constructIds = fc.stringMatching(/^[A-Z][A-Za-z0-9]{0,9}$/).filter((id) => id !== 'Classifier');
+const KEPT_ENDPOINT = 'prod-flowers';
 
 describe('the classifier moved in the construct tree', () => {
   let spy: jest.SpyInstance;
   beforeEach(() => { spy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true); });
   afterEach(() => spy.mockRestore());
 
-  test('keeps serving through the update: the old cleanup resource\'s Delete finds the new one claiming the endpoint', async () => {
-    await fc.assert(fc.asyncProperty(wrapperPaths, wrapperPaths, async (from, to) => {
-      // GIVEN the classifier deployed at `from`, serving
-      const { before, after } = moved(from, to);
-      expect(after.logicalId).not.toBe(before.logicalId); // CloudFormation replaces the cleanup resource...
-      expect(after.endpointName).toBe(before.endpointName); // ...for the same endpoint, pipeline names and record
-      expect(after.properties).toEqual(before.properties);
-      expect(after.championParameter).toBe(before.championParameter);
-      const physicalId = (await onEvent(request('Create', before), context)).PhysicalResourceId;
-      const runs = deployed(before, physicalId);
-
-      // WHEN CloudFormation creates the resource at the new path, then deletes the old one in the cleanup phase
-      const newId = await update(before, after, physicalId);
-
-      // THEN nothing of the endpoint was touched: it serves the same config, with its versions and its record
-      expect(newId).toBe(physicalId);
-      expect(fixture.emulator.endpoints.get(before.endpointName)?.configName).toBe(runs[2]);
-      expect([...fixture.emulator.endpointConfigs.keys()]).toEqual(runs);
-      expect(fixture.emulator.parameters.has(before.championParameter)).toBe(true);
-      expect(fixture.emulator.calls.filter((call) => /^(Delete|Deregister)/.test(call.operation))).toEqual([]);
+  test('a move, or a rename of the construct id with identity set to the former id, changes nothing in the template but metadata', () => {
+    fc.assert(fc.property(wrapperPaths, wrapperPaths, fc.option(constructIds, { nil: undefined }), (from, to, renamed) => {
+      fc.pre(from.join('/') !== to.join('/') || renamed !== undefined);
+      const before = synthesize(from);
+      const after = synthesize(to, renamed === undefined ? {} : { id: renamed, identity: 'Classifier' });
+      expect(withoutMetadata(after.template)).toEqual(withoutMetadata(before.template));
+      expect(after.endpointName).toBe(before.endpointName);
+      expect(after.logicalId).toBe(before.logicalId);
+      expect(after.stateMachineId).toBe(before.stateMachineId);
     }), { numRuns: 4 });
   });
 
-  test('after the move, a run of the new state machine updates the same endpoint from the record written before', async () => {
+  test('after a move, the cleanup resource is untouched and a run of the state machine updates the same endpoint in place', async () => {
     await fc.assert(fc.asyncProperty(wrapperPaths, wrapperPaths, async (from, to) => {
-      const { before, after } = moved(from, to);
-      // The first run is the same resource to CloudFormation: an Update, and the resource has no call for Update.
+      fc.pre(from.join('/') !== to.join('/'));
+      const { before, after } = versions(synthesize(from), synthesize(to));
+      // The first run is the same resource with the same properties: CloudFormation sends it nothing.
       expect(after.firstRunId).toBe(before.firstRunId);
       expect(after.firstRunId).toBe(firstRunLogicalId(after.endpointName));
-      expect(Object.keys(after.template.Resources[after.firstRunId].Properties ?? {})).not.toContain('Update');
       const physicalId = (await onEvent(request('Create', before), context)).PhysicalResourceId;
       const runs = deployed(before, physicalId);
-      await update(before, after, physicalId);
+      // Were CloudFormation to send the cleanup resource an Update (its properties are equal), it changes nothing.
+      expect(await runRequest(request('Update', after, physicalId, before), after.endpointName)).toBe(physicalId);
 
-      // The schedule of the new template starts the new template's state machine.
+      // The schedule starts the same state machine.
       const stateMachine = after.template.Resources[after.stateMachineId];
       const schedules = Object.values(after.template.Resources).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
       expect(schedules).toHaveLength(1);
-      const scheduleTarget = JSON.stringify((schedules[0].Properties as any).Target);
-      expect(scheduleTarget).toContain(`{"Ref":"${after.stateMachineId}"}`); // Ref of a state machine is its ARN
-      if (before.stateMachineId !== after.stateMachineId) expect(scheduleTarget).not.toContain(before.stateMachineId);
+      expect(JSON.stringify((schedules[0].Properties as any).Target)).toContain(`{"Ref":"${before.stateMachineId}"}`); // Ref of a state machine is its ARN
 
-      // WHEN the new state machine runs against what the update left
+      // WHEN the state machine runs against what the update left
       const definition = JSON.parse(resolveIntrinsics(after.template, (stateMachine.Properties as any).DefinitionString) as string);
       const result = await runPipeline(definition, { validationAccuracy: 0.95, executionName: 'scheduled-1' }, after, (world) => {
         for (const name of fixture.emulator.endpointConfigs.keys()) {
@@ -196,9 +199,32 @@ describe('the classifier moved in the construct tree', () => {
     }), { numRuns: 3 });
   });
 
+  test('a rename of the construct id that keeps the endpoint name replaces the cleanup resource, whose Delete finds the new one claiming the endpoint', async () => {
+    await fc.assert(fc.asyncProperty(wrapperPaths, constructIds, async (to, renamed) => {
+      // GIVEN the classifier deployed with a fixed endpoint name, serving
+      const { before, after } = versions(synthesize([], { endpointName: KEPT_ENDPOINT }), synthesize(to, { id: renamed, endpointName: KEPT_ENDPOINT }));
+      expect(after.logicalId).not.toBe(before.logicalId); // CloudFormation replaces the cleanup resource...
+      expect(after.endpointName).toBe(before.endpointName); // ...for the same endpoint, pipeline names and record
+      expect(after.properties).toEqual(before.properties);
+      expect(after.championParameter).toBe(before.championParameter);
+      const physicalId = (await onEvent(request('Create', before), context)).PhysicalResourceId;
+      const runs = deployed(before, physicalId);
+
+      // WHEN CloudFormation creates the resource under the new id, then deletes the old one in the cleanup phase
+      const newId = await update(before, after, physicalId);
+
+      // THEN nothing of the endpoint was touched: it serves the same config, with its versions and its record
+      expect(newId).toBe(physicalId);
+      expect(fixture.emulator.endpoints.get(before.endpointName)?.configName).toBe(runs[2]);
+      expect([...fixture.emulator.endpointConfigs.keys()]).toEqual(runs);
+      expect(fixture.emulator.parameters.has(before.championParameter)).toBe(true);
+      expect(fixture.emulator.calls.filter((call) => /^(Delete|Deregister)/.test(call.operation))).toEqual([]);
+    }), { numRuns: 3 });
+  });
+
   test('an update that fails after creating the new resource rolls back without touching the endpoint', async () => {
-    const before = synthesize([]);
-    const after = synthesize(['Team']);
+    const before = synthesize([], { endpointName: KEPT_ENDPOINT });
+    const after = synthesize(['Team'], { id: 'Renamed', endpointName: KEPT_ENDPOINT });
     const physicalId = (await onEvent(request('Create', before), context)).PhysicalResourceId;
     deployed(before, physicalId);
     fixture.cloudFormation.setResource(STACK_ID, { logicalResourceId: after.logicalId, physicalResourceId: physicalId, resourceType: CLEANUP_RESOURCE_TYPE, status: 'DELETE_IN_PROGRESS' })

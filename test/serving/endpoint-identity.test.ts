@@ -1,6 +1,8 @@
 import * as crypto from 'crypto';
 import { App, Stack } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { ImageClassifier } from '../../lib/image-classifier';
@@ -45,7 +47,9 @@ describe('endpoint identity', () => {
   test('tells at synth what the name comes from and what a rename does', () => {
     const { stack } = classifierIn('prod', [], 'Classifier');
     Annotations.fromStack(stack).hasInfo('/Stack/Classifier', Match.stringLikeRegexp(
-      `Endpoint name '${pathBasedName('prod', 'Classifier/Endpoint')}' comes from the stack name 'prod' and the construct id 'Classifier'.*moving.*keeps the endpoint.*Set endpointName`));
+      `Endpoint name '${pathBasedName('prod', 'Classifier/Endpoint')}' comes from the stack name 'prod' and 'Classifier/Endpoint', not from the construct path.*Set endpointName`));
+    Annotations.fromStack(stack).hasInfo('/Stack/Classifier', Match.stringLikeRegexp(
+      "take their logical ids from its identity 'Classifier'.*moving it.*changes nothing in the template.*set identity: 'Classifier'"));
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('Versions before'));
   });
 
@@ -66,10 +70,70 @@ describe('endpoint identity', () => {
 
   test('two classifiers that would share an endpoint name in one stack are refused, naming both and the fix', () => {
     const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: { region: 'us-east-1' } });
-    new ImageClassifier(new Construct(stack, 'TeamA'), 'Classifier');
-    expect(() => new ImageClassifier(new Construct(stack, 'TeamB'), 'Classifier')).toThrow(
-      /Stack\/TeamB\/Classifier\/Endpoint: invalid ClassifierEndpoint props:\n.*endpoint name 'stack-classifier-endpoint-[0-9a-f]{8}' is already the endpoint of Stack\/TeamA\/Classifier\/Endpoint.*give one of them another endpointName/);
+    new ImageClassifier(new Construct(stack, 'TeamA'), 'Classifier', { serving: { endpointName: 'shared' } });
+    expect(() => new ImageClassifier(new Construct(stack, 'TeamB'), 'Other', { serving: { endpointName: 'Shared' } })).toThrow(
+      /Stack\/TeamB\/Other\/Endpoint: invalid ClassifierEndpoint props:\n.*endpoint name 'Shared' is already the endpoint of Stack\/TeamA\/Classifier\/Endpoint.*give one of them another endpointName/);
     new ClassifierEndpoint(stack, 'Mine', { endpointName: 'Flowers' });
     expect(() => new ClassifierEndpoint(stack, 'Yours', { endpointName: 'flowers' })).toThrow(/endpoint name 'flowers' is already the endpoint of Stack\/Mine/);
+  });
+});
+
+describe('classifier identity', () => {
+  const stackIn = () => new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { stackName: 'prod', env: { region: 'us-east-1', account: '123456789012' } });
+  const logicalIds = (stack: Stack) => Object.keys(Template.fromStack(stack).toJSON().Resources).sort();
+
+  test('identity set to the former construct id keeps the endpoint name and every logical id of the renamed classifier', () => {
+    const former = stackIn();
+    const top = new ImageClassifier(former, 'Classifier');
+    const renamed = stackIn();
+    const classifier = new ImageClassifier(new Construct(renamed, 'Team'), 'Flowers', { identity: 'Classifier' });
+    expect(classifier.endpoint.endpointName).toBe(top.endpoint.endpointName);
+    expect(logicalIds(renamed)).toEqual(logicalIds(former));
+  });
+
+  test('resources added to a wrapped classifier after construction take path-independent ids too; ids set explicitly are kept', () => {
+    const build = (wrappers: readonly string[]) => {
+      const stack = stackIn();
+      let scope: Construct = stack;
+      for (const wrapper of wrappers) scope = new Construct(scope, wrapper);
+      const classifier = new ImageClassifier(scope, 'Classifier');
+      const late = new s3.CfnBucket(classifier.dataset, 'Late');
+      const pinned = new s3.CfnBucket(classifier, 'Pinned');
+      pinned.overrideLogicalId('MyOwnId');
+      // a grant after construction creates the role's default policy then
+      const role = new iam.Role(classifier, 'LateRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      classifier.dataset.bucket.grantRead(role);
+      Template.fromStack(stack);
+      return { late: stack.resolve(late.logicalId), pinned: stack.resolve(pinned.logicalId), ids: logicalIds(stack) };
+    };
+    const top = build([]);
+    const wrapped = build(['Team', 'Inner']);
+    expect(wrapped.late).toBe(top.late);
+    expect(wrapped.pinned).toBe('MyOwnId');
+    expect(wrapped.ids).toEqual(top.ids);
+    expect(wrapped.ids.filter((id) => id.startsWith('ClassifierLateRole'))).toHaveLength(2); // the role and its default policy
+  });
+
+  test('two classifiers of one identity in a stack are refused, naming both and the fix', () => {
+    const stack = stackIn();
+    new ImageClassifier(new Construct(stack, 'TeamA'), 'Classifier');
+    expect(() => new ImageClassifier(new Construct(stack, 'TeamB'), 'Classifier')).toThrow(
+      /Stack\/TeamB\/Classifier: invalid ImageClassifier props:\n.*identity 'Classifier' is already the identity of Stack\/TeamA\/Classifier in this stack.*Give this one another construct id, or set identity/);
+    expect(() => new ImageClassifier(stack, 'Renamed', { identity: 'Classifier' })).toThrow(/identity 'Classifier' is already the identity of Stack\/TeamA\/Classifier/);
+    expect(() => new ImageClassifier(new Construct(stack, 'TeamC'), 'Classifier', { identity: 'Other' })).not.toThrow();
+  });
+
+  test.each([[''], ['Team/Classifier'], [42]])('identity %p is refused with what an identity is', (identity) => {
+    expect(() => new ImageClassifier(stackIn(), 'Classifier', { identity: identity as string })).toThrow(
+      /identity must be a literal, non-empty string without '\/'.*its former construct id\), got/);
+  });
+
+  test('warns a classifier inside other constructs that earlier versions gave its resources path-derived ids', () => {
+    const stack = stackIn();
+    new ImageClassifier(new Construct(stack, 'Team'), 'Classifier');
+    Annotations.fromStack(stack).hasWarning('/Stack/Team/Classifier', Match.stringLikeRegexp('logical ids from its path.*this deploy replaces its resources.*cdk diff'));
+    const top = stackIn();
+    new ImageClassifier(top, 'Classifier');
+    Annotations.fromStack(top).hasNoWarning('*', Match.stringLikeRegexp('logical ids from its path'));
   });
 });

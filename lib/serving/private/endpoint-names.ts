@@ -11,9 +11,9 @@ import {
 const DERIVED_NAME_MAX_LENGTH = RESOURCE_NAME_PREFIX_MAX_LENGTH;
 
 /**
- * A deterministic endpoint name: the stack name and the classifier's identity (`identity`, the construct ids from
- * the classifier down: `['Classifier', 'Endpoint']` for an ImageClassifier, `['Endpoint']` for a ClassifierEndpoint
- * used alone), lowercased to `[a-z0-9-]`, cut to fit, plus a hash of both. The wrappers above the classifier are not
+ * A deterministic endpoint name: the stack name and the classifier's identity (`identity`, the ids from the
+ * classifier down: `[identity, 'Endpoint']` for an ImageClassifier, `['Endpoint']` for a ClassifierEndpoint used
+ * alone), lowercased to `[a-z0-9-]`, cut to fit, plus a hash of both. The wrappers above the classifier are not
  * part of it, so moving the classifier in the construct tree keeps its endpoint (a classifier at the top of its stack
  * keeps the name versions before this one derived from its path). At most 38 characters, a literal string.
  *
@@ -27,11 +27,10 @@ export function deriveEndpointName(scope: Construct, identity: readonly string[]
   const pathInStack = scope.node.scopes.slice(stack.node.scopes.length).map((c) => c.node.id);
   const formerPath = [...pathInStack, ...identity.slice(1)].join('/');
   const former = nameFrom(stackName, formerPath);
-  Annotations.of(scope).addInfo(`Endpoint name '${name}' comes from the stack name '${stackName}' and the construct id `
-    + `'${identity[0]}', not from the construct path: moving the classifier into or out of other constructs keeps the `
-    + 'endpoint, its models and its champion record (the retraining state machine is replaced by that deploy, which stops a '
-    + 'retraining run in progress; start one again after the deploy). Renaming the stack or that id, or setting another endpointName, renames it: the deploy deletes the old '
-    + `endpoint and the next promotion creates the new one. Set endpointName: '${name}' to keep it whatever you rename.`);
+  Annotations.of(scope).addInfo(`Endpoint name '${name}' comes from the stack name '${stackName}' and '${identity.join('/')}', `
+    + 'not from the construct path. Renaming the stack or changing that, or setting another endpointName, renames the '
+    + 'endpoint: the deploy deletes the old endpoint and the next promotion creates the new one. '
+    + `Set endpointName: '${name}' to keep it whatever you rename.`);
   if (former !== name) {
     Annotations.of(scope).addWarningV2('cdk-sagemaker-image-classifier:endpointNameDerivation',
       `Earlier versions of this library named this classifier's endpoint '${former}' (from its construct path); this version names it `
