@@ -120,9 +120,9 @@ export function binaryPrediction(probability: unknown, labels: unknown): Classif
 /** The `topK` labels with the highest probability, highest first; ties keep the model's label order. */
 export function topPredictions(output: ClassifierOutput, topK: number): Prediction[] {
   return output.labels
-    .map((label, index) => ({ label, probability: output.probabilities[index], index }))
-    // Stryker disable next-line ArithmeticOperator: the sort is stable, so ties keep the label order whatever the tie-break says
-    .sort((a, b) => b.probability - a.probability || a.index - b.index)
+    .map((label, index) => ({ label, probability: output.probabilities[index] }))
+    // Array.prototype.sort is stable (ES2019), so equal probabilities keep the label order.
+    .sort((a, b) => b.probability - a.probability)
     .slice(0, topK)
     .map(({ label, probability }) => ({ label, probability }));
 }

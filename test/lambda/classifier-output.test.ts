@@ -18,6 +18,22 @@ test('text and UTF-8 bytes read alike, labels in any script', () => {
   }));
 });
 
+test('an answer that is not JSON is measured in what was given: characters of text, bytes of a body', () => {
+  const refusal = (body: string | Uint8Array): Error => {
+    try {
+      parseClassifierOutput(body);
+    } catch (error) {
+      return error as Error;
+    }
+    throw new Error('accepted');
+  };
+  const text = refusal('é<html>');
+  expect(text).toBeInstanceOf(ClassifierOutputError);
+  expect(text.name).toBe('ClassifierOutputError'); // what the functions' logs show as the error type
+  expect(text.message).toBe('7 characters that are not JSON');
+  expect(refusal(new TextEncoder().encode('é<html>')).message).toBe('8 bytes that are not JSON'); // é is two bytes
+});
+
 test('a trailing newline (as a file written by Batch Transform may have) is accepted', () => {
   expect(parseClassifierOutput('{"probabilities": [0.2, 0.8], "labels": ["a", "b"], "predicted_label": "b"}\n').predictedLabel).toBe('b');
 });

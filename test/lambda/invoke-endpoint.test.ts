@@ -4,12 +4,25 @@ import {
 import {
   BINARY_THRESHOLD, endpointFailure, invokeEndpoint, MAX_INVOKE_PAYLOAD_BYTES, parseEndpointResponse,
 } from '../../lambda/inference/invoke-endpoint';
+import { ClassifierOutputError } from '../../lambda/shared/classifier-output';
 import { SageMakerRuntimeEmulator, stubAnswer } from '../emulators/sagemaker-runtime-emulator';
 
 const encode = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 const metadata = { $metadata: {} };
 
 describe('parseEndpointResponse', () => {
+  test('a malformed answer\'s 502 keeps the parser\'s error as its cause, for the log', () => {
+    let thrown: unknown;
+    try {
+      parseEndpointResponse(encode('<html>oops</html>'));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ status: 502, code: 'MALFORMED_ENDPOINT_RESPONSE' });
+    expect((thrown as Error).cause).toBeInstanceOf(ClassifierOutputError);
+    expect(((thrown as Error).cause as Error).message).toBe('17 bytes that are not JSON');
+  });
+
   test('reads the verbose answer', () => {
     const body = encode({ probabilities: [0.1, 0.9], labels: ['cat', 'dog'], predicted_label: 'dog' });
     expect(parseEndpointResponse(body)).toEqual({ probabilities: [0.1, 0.9], labels: ['cat', 'dog'], predictedLabel: 'dog' });

@@ -5,7 +5,9 @@
 import { createHash } from 'crypto';
 import * as fc from 'fast-check';
 import {
+  BATCH_TRANSFORM_TAG,
   escapeRegExp,
+  EVALUATION_TRANSFORM_TAGS,
   iamResourceNames,
   isPipelineResourceName,
   isResourceNamePrefix,
@@ -121,7 +123,34 @@ test('a transform job name is a valid SageMaker name, matched by its IAM wildcar
   }), { numRuns: 300 });
 });
 
+test('the batch and evaluation tags are distinct valid tags: each feature\'s jobs have their own prefix', () => {
+  const tags = [BATCH_TRANSFORM_TAG, EVALUATION_TRANSFORM_TAGS.challenger, EVALUATION_TRANSFORM_TAGS.champion];
+  expect(tags).toEqual(['batch', 'evalc', 'evals']);
+  expect(tags.map((tag) => transformJobPrefix('flowers-v2', tag))).toEqual(['flowers-v2-batch', 'flowers-v2-evalc', 'flowers-v2-evals']);
+});
+
+test('a prefix cut to fit the tag loses every trailing hyphen of the cut, and only those', () => {
+  // 38 characters: the cut keeps 32 (38 - 'batch' - the hyphen), which end in a run of hyphens
+  const prefix = `${'a'.repeat(10)}-${'b'.repeat(19)}--${'c'.repeat(6)}`;
+  expect(prefix).toHaveLength(RESOURCE_NAME_PREFIX_MAX_LENGTH);
+  expect(transformJobPrefix(prefix, 'batch')).toBe(`${'a'.repeat(10)}-${'b'.repeat(19)}-batch`);
+});
+
+test('a transform job name over 63 characters is refused, naming the limit', () => {
+  const jobPrefix = transformJobPrefix('p'.repeat(RESOURCE_NAME_PREFIX_MAX_LENGTH), 'batch');
+  expect(transformJobName(jobPrefix, 'x'.repeat(SAGEMAKER_NAME_MAX_LENGTH - jobPrefix.length - 1))).toHaveLength(SAGEMAKER_NAME_MAX_LENGTH);
+  expect(() => transformJobName(jobPrefix, 'x'.repeat(SAGEMAKER_NAME_MAX_LENGTH - jobPrefix.length)))
+    .toThrow(`is not a SageMaker name of at most ${SAGEMAKER_NAME_MAX_LENGTH} characters`);
+  expect(() => transformJobName(jobPrefix, 'run_1')).toThrow(`transform job name '${jobPrefix}-run_1' is not a SageMaker name`);
+});
+
+test('runNames names a bad prefix before anything else it was given wrong', () => {
+  expect(() => runNames('bad_prefix', runId('x', '2026-01-01T00:00:00Z'), 0)).toThrow("resource name prefix 'bad_prefix' must be a SageMaker name");
+});
+
 test.each([
+  ['a tag ending in a character outside [a-z0-9]', 'flowers', 'ab-', 'a transform job tag is 1-5 lower-case letters and digits'],
+  ['an empty tag', 'flowers', '', 'a transform job tag is 1-5 lower-case letters and digits'],
   ['an upper-case tag', 'flowers', 'Batch', 'a transform job tag is 1-5 lower-case letters and digits'],
   ['a tag of 6 characters', 'flowers', 'batchx', 'a transform job tag is 1-5 lower-case letters and digits'],
   ['a prefix of 39 characters', 'a'.repeat(39), 'batch', 'must be a SageMaker name of at most 38 characters'],
