@@ -114,6 +114,26 @@ describe('classifier identity', () => {
     expect(wrapped.ids.filter((id) => id.startsWith('ClassifierLateRole'))).toHaveLength(2); // the role and its default policy
   });
 
+  test('a move keeps the exports other stacks import (a changed export name in use would fail the deploy)', () => {
+    const build = (wrappers: readonly string[]) => {
+      const app = new App({ builtinCloudFormationValidation: false });
+      const env = { region: 'us-east-1', account: '123456789012' };
+      const ml = new Stack(app, 'Ml', { env });
+      let scope: Construct = ml;
+      for (const wrapper of wrappers) scope = new Construct(scope, wrapper);
+      const classifier = new ImageClassifier(scope, 'Classifier');
+      const consumer = new Stack(app, 'Consumer', { env });
+      const role = new iam.Role(consumer, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+      classifier.grantInvoke(role);
+      classifier.grantStartRetraining(role);
+      const assembly = app.synth();
+      return { outputs: assembly.getStackByName('Ml').template.Outputs, consumer: assembly.getStackByName('Consumer').template };
+    };
+    const top = build([]);
+    expect(Object.keys(top.outputs)).toHaveLength(2); // the function's ARN and the state machine's
+    expect(build(['Team', 'Vision'])).toEqual(top);
+  });
+
   test('two classifiers of one identity in a stack are refused, naming both and the fix', () => {
     const stack = stackIn();
     new ImageClassifier(new Construct(stack, 'TeamA'), 'Classifier');
