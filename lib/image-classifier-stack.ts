@@ -36,6 +36,12 @@ export class ImageClassifierStack extends Stack {
       description: 'Held-out test images, one folder per class, never trained on: <uri><class>/<image>.jpg',
       value: dataset.root.folder('test').s3Uri,
     });
+    if (training.usesValidationChannel) {
+      new CfnOutput(this, STACK_OUTPUTS.validationDataUri, {
+        description: 'Validation images the training jobs score each epoch on, one folder per class with exactly the training classes',
+        value: dataset.validationData.s3Uri,
+      });
+    }
     new CfnOutput(this, 'UploadCommand', {
       description: 'Uploads a local folder laid out as <class>/<image>.jpg',
       value: `aws s3 sync ./images ${dataset.trainingData.s3Uri}`,

@@ -51,11 +51,17 @@ describe('the CDK app', () => {
   });
 
   test('has every output the command line reads (lambda/shared/stack-outputs.ts), with the test prefix and the model input size', () => {
-    const { stack } = synthApp();
+    const { stack } = synthApp({ 'imageClassifier:useValidationChannel': 'true' });
     const outputs = Template.fromStack(stack).toJSON().Outputs;
     expect(Object.values(STACK_OUTPUTS).filter((name) => !(name in outputs))).toEqual([]);
     expect(JSON.stringify(outputs[STACK_OUTPUTS.testDataUri].Value)).toContain('/dataset/test/');
+    expect(JSON.stringify(outputs[STACK_OUTPUTS.validationDataUri].Value)).toContain('/dataset/validation/');
     expect(outputs[STACK_OUTPUTS.modelImageSize].Value).toBe('224');
+  });
+
+  test('outputs the validation prefix only when training sends the validation channel (images there would be ignored otherwise)', () => {
+    const outputs = Template.fromStack(synthApp().stack).toJSON().Outputs;
+    expect(Object.keys(outputs)).not.toContain(STACK_OUTPUTS.validationDataUri);
   });
 
   test('cdk.json context configures the classifier', () => {

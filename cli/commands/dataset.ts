@@ -8,11 +8,12 @@ import { Command, Option } from 'commander';
 import { DEFAULT_JPEG_QUALITY } from '../../lambda/image/preprocess';
 import { CommandContext } from '../context';
 import { CliError, EXIT_CODES } from '../errors';
+import { STACK_OUTPUTS } from '../../lambda/shared/stack-outputs';
 import { formatBytes, renderTable, writeJson } from '../output';
 import { integerIn, numberIn } from '../options';
 import { startProgress } from '../progress';
 import { parseS3Uri } from '../stack';
-import { CheckReport, DEFAULT_MAX_IMBALANCE, DatasetFacts, MIN_IMAGES_PER_CLASS, Problem, checkDataset, checkTestSplit } from '../dataset/check';
+import { CheckReport, DEFAULT_MAX_IMBALANCE, DatasetFacts, MIN_IMAGES_PER_CLASS, Problem, checkDataset, checkTestSplit, checkValidationSplit } from '../dataset/check';
 import { inspectDataset } from '../dataset/inspect';
 import { LocalImage, NormalisationSettings, PushPlan, PushResult, acceptedImages, executePush, planPush } from '../dataset/push';
 import { renderCheckReport } from '../dataset/report';
@@ -50,6 +51,7 @@ interface PushOptions {
   readonly dryRun: boolean;
   readonly delete: boolean;
   readonly testSplit?: string;
+  readonly validationSplit?: string;
   readonly minImages: number;
   readonly maxImbalance: number;
 }
@@ -78,6 +80,8 @@ export function register(program: Command, context: CommandContext): void {
     .option('--dry-run', 'check and compare with the bucket, upload and delete nothing', false)
     .option('--delete', 'delete images this command uploaded earlier whose local file is gone', false)
     .option('--test-split <folder>', 'also upload a held-out test folder (same layout) to the stack\'s test prefix')
+    .option('--validation-split <folder>', 'also upload a validation folder (exactly the training classes) to the stack\'s validation prefix; '
+      + 'needs a stack whose training sends the validation channel')
     .addOption(new Option('--image-size <px>', 'edge of the model input (default: the stack\'s ModelImageSize output)').argParser(integerIn(32, 1024)))
     .addOption(new Option('--max-edge <px>', `longest edge of the uploaded images (default: ${MAX_EDGE_FACTOR}× the model input)`).argParser(integerIn(32, 16384)))
     .addOption(new Option('--quality <q>', 'JPEG quality of the uploaded images').argParser(integerIn(50, 100)).default(DEFAULT_JPEG_QUALITY))
@@ -111,7 +115,7 @@ async function checkFolder(context: CommandContext, folder: string, options: { r
 }
 
 interface PushSet {
-  readonly name: 'training' | 'test';
+  readonly name: 'training' | 'validation' | 'test';
   readonly folder: string;
   readonly images: readonly LocalImage[];
   plan?: PushPlan;
@@ -124,15 +128,29 @@ async function push(context: CommandContext, folder: string, options: PushOption
   const training = parseS3Uri(stack.require('trainingDataUri', 'says where the training images go'));
   const test = options.testSplit === undefined ? undefined
     : parseS3Uri(stack.require('testDataUri', 'says where the held-out test images go (--test-split)'));
+  const validationUri = options.validationSplit === undefined ? undefined : stack.optional('validationDataUri');
+  if (options.validationSplit !== undefined && validationUri === undefined) {
+    throw new CliError('usage', `Stack '${stack.stackName}' does not send a validation channel to its training jobs (it has no `
+      + `${STACK_OUTPUTS.validationDataUri} output), so images under validation/ would never be read; nothing was uploaded. Set `
+      + 'imageClassifier:useValidationChannel to true in cdk.json (training.useValidationChannel on the construct) and deploy, '
+      + 'or leave out --validation-split: the algorithm then holds out validationSplitRatio of the training images.');
+  }
+  const validation = validationUri === undefined ? undefined : parseS3Uri(validationUri);
   const stackImageSize = Number(stack.optional('modelImageSize'));
   const imageSize = options.imageSize ?? (Number.isInteger(stackImageSize) && stackImageSize > 0 ? stackImageSize : LARGEST_MODEL_IMAGE_SIZE);
   const settings: NormalisationSettings = { maxEdge: options.maxEdge ?? MAX_EDGE_FACTOR * imageSize, jpegQuality: options.quality };
 
   // The check first: errors stop the push before anything is uploaded, warnings do not.
   const checked = await checkFolder(context, folder, { imageSize, maxImbalance: options.maxImbalance }, options.minImages);
-  const testChecked = options.testSplit === undefined ? undefined
-    : await checkFolder(context, options.testSplit, { imageSize, maxImbalance: Number.POSITIVE_INFINITY }, 1);
+  const heldOut = async (split: string | undefined) => (split === undefined ? undefined
+    : checkFolder(context, split, { imageSize, maxImbalance: Number.POSITIVE_INFINITY }, 1));
+  const validationChecked = await heldOut(options.validationSplit);
+  const testChecked = await heldOut(options.testSplit);
   const problems: Problem[] = [...checked.report.problems];
+  if (validationChecked) {
+    problems.push(...validationChecked.report.problems.map((p) => ({ ...p, message: `validation set: ${p.message}` })));
+    problems.push(...checkValidationSplit(checked.facts, validationChecked.facts, testChecked?.facts));
+  }
   if (testChecked) {
     problems.push(...testChecked.report.problems.map((p) => ({ ...p, message: `test set: ${p.message}` })));
     problems.push(...checkTestSplit(checked.facts, testChecked.facts));
@@ -150,9 +168,11 @@ async function push(context: CommandContext, folder: string, options: PushOption
   }
 
   const sets: PushSet[] = [{ name: 'training', folder: checked.facts.folder, images: localImages(checked.facts, checked.report) }];
+  if (validationChecked) sets.push({ name: 'validation', folder: validationChecked.facts.folder, images: localImages(validationChecked.facts, validationChecked.report) });
   if (testChecked) sets.push({ name: 'test', folder: testChecked.facts.folder, images: localImages(testChecked.facts, testChecked.report) });
+  const targets = { training, validation, test };
   const s3 = context.client(S3Client);
-  for (const set of sets) set.plan = await planPush(s3, set.name === 'training' ? training : test!, set.images, settings, options.concurrency);
+  for (const set of sets) set.plan = await planPush(s3, targets[set.name]!, set.images, settings, options.concurrency);
 
   if (!options.dryRun) {
     const uploads = sets.flatMap((set) => {

@@ -212,21 +212,58 @@ export function checkDataset(facts: DatasetFacts, options: CheckOptions): CheckR
  * would measure memory, not generalisation), and a test class the model is never trained on.
  */
 export function checkTestSplit(training: DatasetFacts, test: DatasetFacts): Problem[] {
-  const problems: Problem[] = [];
-  const trainingByHash = groupBy(training.files.filter((file) => file.sha256 !== undefined), (file) => file.sha256!);
-  for (const file of test.files) {
-    const same = file.sha256 === undefined ? undefined : trainingByHash.get(file.sha256);
-    if (same !== undefined) {
-      problems.push({
-        severity: 'error', code: 'TEST_IMAGE_IN_TRAINING', className: file.className, files: [file.file, ...same.map((copy) => copy.file)],
-        message: `test image ${file.file} is also a training image (${same.map((copy) => copy.file).join(', ')}); a test image must be one the model never saw`,
-      });
-    }
-  }
-  for (const className of test.classes.filter((name) => !training.classes.includes(name))) {
-    problems.push({
+  return [
+    ...sharedImages(test, training, { set: 'test', other: 'training' }),
+    ...test.classes.filter((name) => !training.classes.includes(name)).map((className): Problem => ({
       severity: 'error', code: 'TEST_CLASS_NOT_IN_TRAINING', className, files: [],
       message: `test class '${className}' has no training folder; the model can never predict it (the names must match exactly)`,
+    })),
+  ];
+}
+
+/**
+ * Problems between a training set and its validation set, which the training job scores every epoch on (and keeps the
+ * best epoch by): a validation image that is also a training image (the score would measure memory), and a class set
+ * other than the training classes. The validation folder is read as its own labelled set, so its labels line up with
+ * the training labels only when both have exactly the same class folders [I: labels are indexed by sorted folder name].
+ * With a test set too, a test image must not be a validation image either: the epoch was chosen on it.
+ */
+export function checkValidationSplit(training: DatasetFacts, validation: DatasetFacts, test?: DatasetFacts): Problem[] {
+  const missing = training.classes.filter((name) => !validation.classes.includes(name));
+  const extra = validation.classes.filter((name) => !training.classes.includes(name));
+  return [
+    ...sharedImages(validation, training, { set: 'validation', other: 'training' }),
+    ...(test ? sharedImages(test, validation, { set: 'test', other: 'validation' }) : []),
+    ...extra.map((className): Problem => ({
+      severity: 'error', code: 'VALIDATION_CLASS_NOT_IN_TRAINING', className, files: [],
+      message: `validation class '${className}' has no training folder; the validation folders must be exactly the training classes (the names must match exactly)`,
+    })),
+    ...missing.map((className): Problem => ({
+      severity: 'error', code: 'VALIDATION_CLASS_MISSING', className, files: [],
+      message: `training class '${className}' has no validation folder; the validation folders must be exactly the training classes, `
+        + `or the labels of the two sets would not line up: add ${className}/ with a few images to the validation folder`,
+    })),
+  ];
+}
+
+const SHARED_IMAGE_REASONS: Readonly<Record<string, string>> = {
+  'test/training': 'a test image must be one the model never saw',
+  'validation/training': 'a validation image must be one the model does not train on',
+  'test/validation': 'the training job kept the epoch that scored best on the validation images, so a test image must not be one of them',
+};
+
+/** An error for each image of `set` whose bytes are also an image of `other`. */
+function sharedImages(set: DatasetFacts, other: DatasetFacts, names: { readonly set: 'test' | 'validation'; readonly other: 'training' | 'validation' }): Problem[] {
+  const otherByHash = groupBy(other.files.filter((file) => file.sha256 !== undefined), (file) => file.sha256!);
+  const problems: Problem[] = [];
+  for (const file of set.files) {
+    const same = file.sha256 === undefined ? undefined : otherByHash.get(file.sha256);
+    if (same === undefined) continue;
+    problems.push({
+      severity: 'error', code: `${names.set.toUpperCase()}_IMAGE_IN_${names.other.toUpperCase()}`, className: file.className,
+      files: [file.file, ...same.map((copy) => copy.file)],
+      message: `${names.set} image ${file.file} is also a ${names.other} image (${same.map((copy) => copy.file).join(', ')}); `
+        + SHARED_IMAGE_REASONS[`${names.set}/${names.other}`],
     });
   }
   return problems;

@@ -11,6 +11,8 @@ export const STACK_OUTPUTS = {
   trainingDataUri: 'TrainingDataUri',
   /** s3://<bucket>/<prefix>/test/: the held-out test images, one folder per class */
   testDataUri: 'TestDataUri',
+  /** s3://<bucket>/<prefix>/validation/: the validation channel's images (only when training sends that channel) */
+  validationDataUri: 'ValidationDataUri',
   /** edge in pixels of the square model input (absent for models that publish none) */
   modelImageSize: 'ModelImageSize',
   modelOutputUri: 'ModelOutputUri',

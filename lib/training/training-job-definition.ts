@@ -211,6 +211,8 @@ export class TrainingJobDefinition extends Construct {
   public readonly hyperparameters: Hyperparameters;
   /** Whether jobs run on managed spot capacity. */
   public readonly spot: boolean;
+  /** Whether jobs get the dataset's `validation/` folder as their `validation` channel (`useValidationChannel`). */
+  public readonly usesValidationChannel: boolean;
 
   private readonly props: TrainingJobDefinitionProps;
   private readonly subnetIds: string[];
@@ -223,6 +225,7 @@ export class TrainingJobDefinition extends Construct {
     this.dataset = props.dataset;
     this.hyperparameters = props.hyperparameters ?? {};
     this.spot = props.spot ?? false;
+    this.usesValidationChannel = props.useValidationChannel ?? false;
     this.model = props.model ?? JumpStartModel.MOBILENET_V2_100_224;
     this.instanceType = props.instanceType ?? TrainingInstanceType.ML_P3_2XLARGE;
 
@@ -285,7 +288,7 @@ export class TrainingJobDefinition extends Construct {
   /** The `training`, `validation`, `model` and `code` channels. */
   public get channels(): TrainingChannel[] {
     const channels = [channel('training', this.props.dataset.trainingData.s3Uri)];
-    if (this.props.useValidationChannel) {
+    if (this.usesValidationChannel) {
       channels.push(channel('validation', this.props.dataset.validationData.s3Uri));
     }
     // The location the deploy-time check found: a request that holds it cannot reach CloudFormation before the check.

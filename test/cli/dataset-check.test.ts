@@ -3,7 +3,7 @@
  * the files a push would upload are exactly the usable first copies.
  */
 import * as fc from 'fast-check';
-import { CheckReport, DatasetFacts, InspectedFile, RECOMMENDED_IMAGES_PER_CLASS, checkDataset, checkTestSplit } from '../../cli/dataset/check';
+import { CheckReport, DatasetFacts, InspectedFile, RECOMMENDED_IMAGES_PER_CLASS, checkDataset, checkTestSplit, checkValidationSplit } from '../../cli/dataset/check';
 import { objectKey, objectKeys } from '../../cli/dataset/keys';
 
 const SIZE = 224;
@@ -118,6 +118,41 @@ describe('checkTestSplit', () => {
         .toEqual(test.classes.filter((name) => !training.classes.includes(name)));
       expect(problems.every((p) => p.severity === 'error')).toBe(true);
     }));
+  });
+});
+
+describe('checkValidationSplit', () => {
+  const hashes = (facts: DatasetFacts) => new Set(facts.files.map((f) => f.sha256).filter((h) => h !== undefined));
+  const shared = (set: DatasetFacts, other: DatasetFacts) => set.files.filter((f) => f.sha256 !== undefined && hashes(other).has(f.sha256)).map((f) => f.file);
+  const of = (problems: ReturnType<typeof checkValidationSplit>, code: string) => problems.filter((p) => p.code === code);
+
+  test('a validation image that is a training image, a class set other than the training classes, and a test image that is a validation image are errors', () => {
+    fc.assert(fc.property(datasetFacts, datasetFacts, fc.option(datasetFacts, { nil: undefined }), (training, validation, test) => {
+      const problems = checkValidationSplit(training, validation, test);
+      expect(of(problems, 'VALIDATION_IMAGE_IN_TRAINING').map((p) => p.files[0])).toEqual(shared(validation, training));
+      expect(of(problems, 'TEST_IMAGE_IN_VALIDATION').map((p) => p.files[0])).toEqual(test ? shared(test, validation) : []);
+      expect(of(problems, 'VALIDATION_CLASS_NOT_IN_TRAINING').map((p) => p.className)).toEqual(validation.classes.filter((name) => !training.classes.includes(name)));
+      expect(of(problems, 'VALIDATION_CLASS_MISSING').map((p) => p.className)).toEqual(training.classes.filter((name) => !validation.classes.includes(name)));
+      expect(problems.every((p) => p.severity === 'error')).toBe(true);
+      expect(problems).toHaveLength(of(problems, 'VALIDATION_IMAGE_IN_TRAINING').length + of(problems, 'TEST_IMAGE_IN_VALIDATION').length
+        + of(problems, 'VALIDATION_CLASS_NOT_IN_TRAINING').length + of(problems, 'VALIDATION_CLASS_MISSING').length);
+    }));
+  });
+
+  test('the messages name the files, the class and the fix', () => {
+    const facts = (classes: string[], files: Array<[string, string]>): DatasetFacts => ({
+      folder: '/data', classes, strayFiles: [],
+      files: files.map(([file, sha256], index) => ({ file, className: file.split('/')[0], bytes: 100 + index, sha256, outcome: { ok: true, width: 500, height: 500 } })),
+    });
+    const training = facts(['roses', 'tulips'], [['roses/a.jpg', 'h1'], ['tulips/b.jpg', 'h2']]);
+    const validation = facts(['daisies', 'roses'], [['roses/a-copy.jpg', 'h1'], ['daisies/c.jpg', 'h3']]);
+    const test = facts(['daisies'], [['daisies/c.jpg', 'h3']]);
+    expect(checkValidationSplit(training, validation, test).map((p) => p.message)).toEqual([
+      'validation image roses/a-copy.jpg is also a training image (roses/a.jpg); a validation image must be one the model does not train on',
+      'test image daisies/c.jpg is also a validation image (daisies/c.jpg); the training job kept the epoch that scored best on the validation images, so a test image must not be one of them',
+      "validation class 'daisies' has no training folder; the validation folders must be exactly the training classes (the names must match exactly)",
+      "training class 'tulips' has no validation folder; the validation folders must be exactly the training classes, or the labels of the two sets would not line up: add tulips/ with a few images to the validation folder",
+    ]);
   });
 });
 

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
-import { BUCKET, CliRun, STACK_ID, runCli, useCliEmulators } from './cli-harness';
+import { APP_OUTPUTS, BUCKET, CliRun, STACK_ID, runCli, useCliEmulators } from './cli-harness';
 import { meanAbsDiff, orientationFixture, rawRgb } from '../lambda/image-fixtures';
 
 const bed = useCliEmulators();
@@ -229,6 +229,51 @@ describe('dataset push', () => {
       ['training', 'dataset/training/', UPLOADED_KEYS.filter((key) => !key.endsWith('rotated.jpg'))],
       ['test', 'dataset/test/', ['dataset/test/roses/held-out.jpg', 'dataset/test/tulips/held-out.jpg']],
     ]);
+  });
+});
+
+describe('dataset push --validation-split', () => {
+  test('uploads a validation folder with exactly the training classes under the validation prefix, checked against training and test', async () => {
+    bed.cloudFormation.setOutputs(STACK_ID, { ...APP_OUTPUTS, ValidationDataUri: `s3://${BUCKET}/dataset/validation/` });
+    const folder = freshFolder('push-validation');
+    makeDataset(folder);
+    const validation = freshFolder('push-validation-set');
+    write(validation, 'roses/val.jpg', photos.Portrait_3);
+    const missing = await runCli(['dataset', 'push', folder, '--validation-split', validation, '--json']);
+    expect(missing.code).toBe(1);
+    expect(json(missing).problems.map((p: any) => [p.code, p.className])).toContainEqual(['VALIDATION_CLASS_MISSING', 'tulips']);
+    expect(bed.s3.puts).toEqual([]);
+
+    write(validation, 'tulips/val.jpg', photos.Landscape_2);
+    const test = freshFolder('push-validation-test');
+    write(test, 'roses/held-out.jpg', photos.Portrait_3); // the same bytes as a validation image
+    const leak = await runCli(['dataset', 'push', folder, '--validation-split', validation, '--test-split', test, '--json']);
+    expect(leak.code).toBe(1);
+    expect(json(leak).problems.map((p: any) => p.code)).toEqual(expect.arrayContaining(['VALIDATION_IMAGE_IN_TRAINING', 'TEST_IMAGE_IN_VALIDATION']));
+    expect(bed.s3.puts).toEqual([]);
+
+    write(validation, 'tulips/val.jpg', photos.Portrait_8.subarray(0, photos.Portrait_8.length));
+    fs.rmSync(path.join(folder, 'tulips', 'turned.jpg'));
+    fs.rmSync(test, { recursive: true });
+    const run = await runCli(['dataset', 'push', folder, '--validation-split', validation, '--json']);
+    expect(run.code).toBe(0);
+    expect(json(run).sets.map((set: any) => [set.name, set.prefix, [...set.upload].sort()])).toEqual([
+      ['training', 'dataset/training/', UPLOADED_KEYS.filter((key) => !key.endsWith('turned.jpg'))],
+      ['validation', 'dataset/validation/', ['dataset/validation/roses/val.jpg', 'dataset/validation/tulips/val.jpg']],
+    ]);
+  });
+
+  test('refuses a stack whose training sends no validation channel, naming the setting, and uploads nothing', async () => {
+    const folder = freshFolder('push-no-validation');
+    makeDataset(folder);
+    const validation = freshFolder('push-no-validation-set');
+    write(validation, 'roses/val.jpg', photos.Portrait_3);
+    write(validation, 'tulips/val.jpg', photos.Portrait_8);
+    const run = await runCli(['dataset', 'push', folder, '--validation-split', validation]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/does not send a validation channel.*no ValidationDataUri output.*nothing was uploaded.*imageClassifier:useValidationChannel to true/s);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(bed.s3.puts).toEqual([]);
   });
 });
 
