@@ -46,6 +46,31 @@ describe('status --watch', () => {
     expectNoStackTrace(run);
   });
 
+  test('follows a run through the evaluation: the transform and scoring steps in order, the test-set gate and its figures', async () => {
+    const result = await world.localRun({ testSet: 'test-folder', endpointExists: true, championAccuracy: 0.95, validationAccuracy: 0.7,
+      challengerScore: { accuracy: 0.91, macroF1: 0.9 }, championScore: { accuracy: 0.85, macroF1: 0.84 } });
+    expect(result.world.calls.filter((call) => call.api === 'sagemaker:createTransformJob.sync')).toHaveLength(2);
+    world.playRun('evaluated-run', result, { trainPolls: 2 });
+
+    const run = await world.cli(['status', 'evaluated-run', '--watch', ...FAST]);
+
+    expect(run.code).toBe(0);
+    const steps = watched(run.stdout, 'step');
+    expect(steps).toEqual(expect.arrayContaining(['SelectTestSet', 'Train', 'CreateModel', 'PlanEvaluation', 'EvaluateModel', 'UpdateEndpoint', 'RecordChampion', 'Promoted']));
+    let position = -1;
+    for (const step of steps) {
+      position = result.path.indexOf(step, position + 1);
+      expect(position).toBeGreaterThanOrEqual(0);
+    }
+    const report = result.world.reports.find((r) => r.role === 'challenger')!.html;
+    expect(watched(run.stdout, 'evaluation')).toEqual([`this model accuracy 0.910, macro F1 0.900; serving model accuracy 0.850, macro F1 0.840 (report: ${report})`]);
+    // Validation accuracy (0.7 against 0.95) would have refused it: the gate says the test set decided, and on what.
+    expect(watched(run.stdout, 'gate')).toEqual([expect.stringMatching(/^promote: better than the serving model \(test set [0-9a-f]{64}, accuracy: challenger 0\.9100, champion 0\.8500\)$/)]);
+    expect(watched(run.stdout, 'run')).toEqual(['SUCCEEDED (promoted)']);
+    expect(run.stdout).toMatch(/^Evaluation this model accuracy 0\.910/m);
+    expectNoStackTrace(run);
+  });
+
   test('a run whose training fails ends the watch with exit code 1 and the cause', async () => {
     const result = await world.localRun({ training: ['failure'] });
     expect(result.status).toBe('FAILED');
