@@ -17,6 +17,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
+import { NO_BUNDLING } from '../helpers';
 import { ImageClassifier } from '../../lib/image-classifier';
 import { isComplete, onEvent } from '../../lambda/cleanup';
 import { CleanupEvent } from '../../lambda/cleanup/handler';
@@ -42,7 +43,7 @@ interface Placement {
 }
 
 function synthesize(label: string, placement: Placement): Version {
-  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Prod', { stackName: 'prod', env: { region: 'us-east-1', account: '123456789012' } });
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING }), 'Prod', { stackName: 'prod', env: { region: 'us-east-1', account: '123456789012' } });
   let scope: Construct = stack;
   for (const wrapper of placement.wrappers ?? []) scope = new Construct(scope, wrapper);
   const classifier = new ImageClassifier(scope, placement.id ?? 'Classifier', {

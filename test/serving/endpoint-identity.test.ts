@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
+import { NO_BUNDLING } from '../helpers';
 import { ImageClassifier } from '../../lib/image-classifier';
 import { ClassifierEndpoint } from '../../lib/serving/classifier-endpoint';
 
@@ -23,7 +24,7 @@ function pathBasedName(stackName: string, pathInStack: string): string {
 const ids = fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,14}$/);
 
 function classifierIn(stackName: string, wrappers: readonly string[], id: string): { stack: Stack; classifier: ImageClassifier } {
-  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { stackName, env: { region: 'us-east-1', account: '123456789012' } });
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING }), 'Stack', { stackName, env: { region: 'us-east-1', account: '123456789012' } });
   let scope: Construct = stack;
   for (const wrapper of wrappers) scope = new Construct(scope, wrapper);
   return { stack, classifier: new ImageClassifier(scope, id) };
@@ -62,14 +63,14 @@ describe('endpoint identity', () => {
   });
 
   test('an explicit endpointName is kept and announces nothing', () => {
-    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: { region: 'us-east-1' } });
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING }), 'Stack', { env: { region: 'us-east-1' } });
     const classifier = new ImageClassifier(new Construct(stack, 'Team'), 'Classifier', { serving: { endpointName: 'flowers' } });
     expect(classifier.endpoint.endpointName).toBe('flowers');
     Annotations.fromStack(stack).hasNoInfo('*', Match.stringLikeRegexp('Endpoint name'));
   });
 
   test('two classifiers that would share an endpoint name in one stack are refused, naming both and the fix', () => {
-    const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { env: { region: 'us-east-1' } });
+    const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING }), 'Stack', { env: { region: 'us-east-1' } });
     new ImageClassifier(new Construct(stack, 'TeamA'), 'Classifier', { serving: { endpointName: 'shared' } });
     expect(() => new ImageClassifier(new Construct(stack, 'TeamB'), 'Other', { serving: { endpointName: 'Shared' } })).toThrow(
       /Stack\/TeamB\/Other\/Endpoint: invalid ClassifierEndpoint props:\n.*endpoint name 'Shared' is already the endpoint of Stack\/TeamA\/Classifier\/Endpoint.*give one of them another endpointName/);
@@ -79,7 +80,7 @@ describe('endpoint identity', () => {
 });
 
 describe('classifier identity', () => {
-  const stackIn = () => new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack', { stackName: 'prod', env: { region: 'us-east-1', account: '123456789012' } });
+  const stackIn = () => new Stack(new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING }), 'Stack', { stackName: 'prod', env: { region: 'us-east-1', account: '123456789012' } });
   const logicalIds = (stack: Stack) => Object.keys(Template.fromStack(stack).toJSON().Resources).sort();
 
   test('identity set to the former construct id keeps the endpoint name and every logical id of the renamed classifier', () => {
@@ -116,7 +117,7 @@ describe('classifier identity', () => {
 
   test('a move keeps the exports other stacks import (a changed export name in use would fail the deploy)', () => {
     const build = (wrappers: readonly string[]) => {
-      const app = new App({ builtinCloudFormationValidation: false });
+      const app = new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING });
       const env = { region: 'us-east-1', account: '123456789012' };
       const ml = new Stack(app, 'Ml', { env });
       let scope: Construct = ml;
