@@ -15,12 +15,10 @@ import { Construct, IConstruct } from 'constructs';
  * The ids are aws-cdk-lib's own (`Names.uniqueId`, `Names.uniqueResourceName`) computed on a detached construct path
  * of the same ids, rather than a copy of their hashing rules here, so they stay what aws-cdk-lib would allocate.
  */
-interface IdentityRoot {
-  readonly root: IConstruct;
-  readonly identity: string;
-}
 
-const ROOTS = new WeakMap<IConstruct, IdentityRoot>();
+/** The identity of each identity root. */
+const ROOTS = new WeakMap<IConstruct, string>();
+/** Per stack, the path of the root holding each identity. */
 const IDENTITIES = new WeakMap<Stack, Map<string, string>>();
 
 /**
@@ -38,7 +36,7 @@ export function claimIdentity(root: Construct, identity: string): string[] {
       + `logical ids. Give this one another construct id, or set identity to a name no other classifier of the stack has`];
   }
   identities.set(identity, root.node.path);
-  ROOTS.set(root, { root, identity });
+  ROOTS.set(root, identity);
   Annotations.of(root).addInfo(`The resources of ${root.node.path} take their logical ids from its identity '${identity}' `
     + `(as if it were ${stack.node.id}/${identity}), not from its construct path: moving it into or out of other constructs `
     + `changes nothing in the template. To rename its construct id, set identity: '${identity}'; without it, that deploy `
@@ -65,8 +63,8 @@ export function identityResourceName(construct: IConstruct, options: UniqueResou
 export function identityPath(construct: IConstruct): string[] | undefined {
   const scopes = construct.node.scopes;
   for (let index = scopes.length - 1; index >= 0; index -= 1) {
-    const found = ROOTS.get(scopes[index]);
-    if (found) return [found.identity, ...scopes.slice(index + 1).map((scope) => scope.node.id)];
+    const identity = ROOTS.get(scopes[index]);
+    if (identity !== undefined) return [identity, ...scopes.slice(index + 1).map((scope) => scope.node.id)];
     // A stack between the construct and any root (a nested stack) allocates its own ids.
     if (Stack.isStack(scopes[index])) return undefined;
   }
