@@ -22,5 +22,9 @@ module.exports = {
   // The endpoint answer's parser (lambda/shared/classifier-output.ts) is shared by the function, the batch and evaluation functions and the CLI.
   'lambda/pipeline/promotion-gate.ts': ['test/pipeline/pipeline-steps.test.ts', 'test/pipeline/promotion-gate-decisions.test.ts', 'test/pipeline/promotion-gate-test-set.test.ts'],
   'lambda/shared/classifier-output.ts': ['test/lambda/classifier-output.test.ts', 'test/lambda/binary-mode.test.ts', 'test/lambda/invoke-endpoint.test.ts', 'test/lambda/inference-response.test.ts'],
+  // The evaluation's plan and the run's figures (steps of the retraining function), and whether another cleanup resource claims an endpoint.
+  'lambda/pipeline/evaluation-plan.ts': ['test/pipeline/pipeline-steps.test.ts'],
+  'lambda/pipeline/run-metrics.ts': ['test/pipeline/run-metrics.test.ts'],
+  'lambda/cleanup/claims.ts': ['test/lifecycle/cleanup-handler.test.ts'],
   'lambda/inference/response.ts': ['test/lambda/inference-response.test.ts', 'test/lambda/inference-errors.test.ts', 'test/lambda/binary-mode.test.ts'],
 };

@@ -21,6 +21,7 @@ export async function otherClaimant(
   let status: string | undefined;
   try {
     const described = await client.send(new DescribeStacksCommand({ StackName: stackId }));
+    // Stryker disable next-line OptionalChaining: DescribeStacks by stack id answers that one stack or a ValidationError, never an empty list
     status = described.Stacks?.[0]?.StackStatus;
   } catch (error) {
     throw new CleanupError('describe', `stack ${stackId}`, error);
@@ -34,7 +35,7 @@ export async function otherClaimant(
       for (const resource of page.StackResourceSummaries ?? []) {
         if (resource.PhysicalResourceId === physicalResourceId
           && resource.LogicalResourceId !== logicalResourceId
-          && !String(resource.ResourceStatus ?? '').startsWith('DELETE_')) {
+          && !String(resource.ResourceStatus).startsWith('DELETE_')) {
           return resource.LogicalResourceId;
         }
       }

@@ -15,8 +15,8 @@ export interface EvaluationPlan {
  * test set; with no champion (nothing promoted yet, or a record without a model) there is nothing to score.
  */
 export function planEvaluation(champion: Champion | undefined, testSet: TestSetChoice): EvaluationPlan {
-  const modelName = typeof champion?.modelName === 'string' && champion.modelName.length > 0 ? champion.modelName : null;
-  if (!modelName) return { scoreChampion: false, championModelName: null, recorded: null };
+  const modelName = champion?.modelName;
+  if (typeof modelName !== 'string' || modelName === '') return { scoreChampion: false, championModelName: null, recorded: null };
   const recorded = champion?.testSet;
   if (recorded && recorded.version === testSet.version && Number.isFinite(recorded.accuracy) && Number.isFinite(recorded.macroF1)) {
     return { scoreChampion: false, championModelName: null, recorded };

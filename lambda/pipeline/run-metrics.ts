@@ -72,7 +72,8 @@ export function publishRunMetrics(figures: RunFigures, log: Logger): number {
 
 /** One EMF line with `dimensions` for the figures that are finite numbers; none when there are none. */
 function write(dimensions: Record<string, string>, figures: Figure[], trainingJobName: unknown): number {
-  const present = figures.filter(([, , value]) => typeof value === 'number' && Number.isFinite(value));
+  // Number.isFinite is false for anything but a finite number (a string, null, undefined, NaN, Infinity).
+  const present = figures.filter(([, , value]) => Number.isFinite(value));
   if (present.length === 0) return 0;
   // One instance per line (no module-level state). Its default `service` dimension is dropped: the metrics are
   // identified by the endpoint alone, as the dashboard graphs them.

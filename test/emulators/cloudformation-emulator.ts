@@ -36,10 +36,18 @@ export class CloudFormationEmulator extends LoopbackEmulator {
   /** `Action` of every request, in order */
   public readonly calls: Array<{ action: string; stackName?: string }> = [];
   private readonly stacks = new Map<string, EmulatedStack>();
+  private readonly failures = new Map<string, { readonly code: string; readonly message: string }>();
 
   public reset(): void {
     this.stacks.clear();
+    this.failures.clear();
     this.calls.length = 0;
+  }
+
+  /** The next request of `action` is answered with this error (a 400, as CloudFormation's Sender errors are). */
+  public failNext(action: string, code: string, message: string): this {
+    this.failures.set(action, { code, message });
+    return this;
   }
 
   public putStack(stackId: string, status = 'CREATE_COMPLETE'): this {
@@ -77,6 +85,11 @@ export class CloudFormationEmulator extends LoopbackEmulator {
     const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request/.exec(String(request.headers.authorization ?? ''));
     if (request.method !== 'POST' || scope?.[1] !== 'cloudformation') {
       return error('InvalidClientTokenId', 'The request must be a POST signed for cloudformation', 403);
+    }
+    const failure = this.failures.get(action);
+    if (failure !== undefined) {
+      this.failures.delete(action);
+      return error(failure.code, failure.message);
     }
     const stack = stackName === undefined ? undefined : [...this.stacks.values()].find((s) => s.stackId === stackName || s.stackName === stackName);
     switch (action) {

@@ -231,6 +231,35 @@ describe('Delete', () => {
     expect(fixture.cloudFormation.calls.filter((call) => call.action === 'ListStackResources')).toHaveLength(3);
   });
 
+  test('the stack being deleted: everything goes even though another resource names the endpoint, and the log says why', async () => {
+    seedPipelineResources(1);
+    fixture.cloudFormation.setResource(STACK_ID, { logicalResourceId: 'Stale', physicalResourceId: PHYSICAL_ID, resourceType: 'Custom::SageMakerEndpointCleanup', status: 'CREATE_COMPLETE' });
+    await runDelete();
+    expect(fixture.emulator.endpoints.size).toBe(0);
+    expect(fixture.cloudFormation.calls.map((call) => call.action)).toEqual(['DescribeStacks']); // no need to list
+    expect(logLines.map((line) => JSON.parse(line))).toContainEqual(expect.objectContaining({ level: 'info', event: 'stack-deleting', stackStatus: 'DELETE_IN_PROGRESS' }));
+  });
+
+  test.each([
+    ['the Delete\'s own resource, not yet marked as being deleted', 'Cleanup', 'UPDATE_COMPLETE'],
+    ['another resource of the endpoint that is being deleted too', 'OtherCleanup', 'DELETE_IN_PROGRESS'],
+    ['another resource of the endpoint whose deletion failed', 'OtherCleanup', 'DELETE_FAILED'],
+  ])('%s does not claim the endpoint: the Delete deletes it', async (_name, logicalResourceId, status) => {
+    seedPipelineResources(1);
+    fixture.cloudFormation.setStackStatus(STACK_ID, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')
+      .setResource(STACK_ID, { logicalResourceId, physicalResourceId: PHYSICAL_ID, resourceType: 'Custom::SageMakerEndpointCleanup', status });
+    await runDelete();
+    expect(fixture.emulator.endpoints.size).toBe(0);
+    expect(fixture.emulator.callsOf('DeleteEndpoint')).toHaveLength(1);
+  });
+
+  test('a Delete that cannot list its stack\'s resources fails, naming them, and deletes nothing', async () => {
+    seedPipelineResources(1);
+    fixture.cloudFormation.setStackStatus(STACK_ID, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS').failNext('ListStackResources', 'AccessDenied', 'not authorized');
+    await expect(onEvent(deleteEvent(), context)).rejects.toThrow(`could not list the resources of stack ${STACK_ID}: AccessDenied: not authorized`);
+    expect(fixture.emulator.calls).toEqual([]);
+  });
+
   test('a failing listing fails with a message naming what was listed', async () => {
     fixture.emulator.failNext('DescribeScalableTargets', { type: 'AccessDeniedException', message: 'not authorized' });
     await expect(onEvent(deleteEvent(), context)).rejects.toThrow(

@@ -1,7 +1,7 @@
-import { decidePromotion } from '../../lambda/pipeline/promotion-gate';
+import { decidePromotion, GateDecision } from '../../lambda/pipeline/promotion-gate';
 import { InvalidRunInput, prepareRun } from '../../lambda/shared/prepare-run';
 import type { PipelineConfig } from '../../lambda/shared/pipeline-config';
-import { planEvaluation } from '../../lambda/pipeline/evaluation-plan';
+import { planEvaluation, reportLink, summarizeEvaluation } from '../../lambda/pipeline/evaluation-plan';
 import { runId, runNames } from '../../lambda/shared/sagemaker-names';
 import { supersededVersions } from '../../lambda/pipeline/superseded-versions';
 import { API_NAME_PATTERN } from '../support/sagemaker-api';
@@ -250,8 +250,42 @@ describe('planEvaluation', () => {
       { scoreChampion: true, championModelName: 'm-1', recorded: null }],
     ['a champion scored on this version', { modelName: 'm-1', testSet: { version, accuracy: 0.9, macroF1: 0.8 } },
       { scoreChampion: false, championModelName: null, recorded: { version, accuracy: 0.9, macroF1: 0.8 } }],
+    ['a record whose model name is empty', { modelName: '' }, { scoreChampion: false, championModelName: null, recorded: null }],
+    ['a record whose model name is not a string', { modelName: 42 }, { scoreChampion: false, championModelName: null, recorded: null }],
+    ['a champion whose figures on this version are not numbers', { modelName: 'm-1', testSet: { version, accuracy: null, macroF1: 0.8 } },
+      { scoreChampion: true, championModelName: 'm-1', recorded: null }],
   ])('%s', (_name, champion, plan) => {
     expect(planEvaluation(champion as never, { source: 'hold-out', version })).toEqual(plan);
+  });
+});
+
+describe('summarizeEvaluation and reportLink', () => {
+  const decision = (gate: GateDecision['gate'], challenger: GateDecision['challenger']): GateDecision => ({
+    promote: true, gate, metric: 'macroF1', minimumImprovement: 0.02, candidateAccuracy: 0.9, championAccuracy: 0.8, challenger,
+    champion: challenger ? { accuracy: 0.7, macroF1: 0.6 } : null, challengerTestSet: null, rescoredChampion: null, reason: 'r',
+  });
+  const score = { accuracy: 0.91, macroF1: 0.9, reportJsonUri: 's3://b/r.json', reportHtmlUri: 's3://b/r.html' };
+
+  test('a test-set decision is summarized with the challenger\'s reports; the link names the HTML report', () => {
+    const summary = summarizeEvaluation(decision('test-set', { accuracy: 0.91, macroF1: 0.9 }), score, 'v1');
+    expect(summary).toEqual({
+      reportJsonUri: 's3://b/r.json', reportHtmlUri: 's3://b/r.html', testSetVersion: 'v1',
+      challenger: { accuracy: 0.91, macroF1: 0.9 }, champion: { accuracy: 0.7, macroF1: 0.6 }, metric: 'macroF1', margin: 0.02,
+    });
+    expect(reportLink(summary)).toBe(' Evaluation report: s3://b/r.html');
+  });
+
+  test('a challenger score without report locations gives null locations and no link', () => {
+    const summary = summarizeEvaluation(decision('test-set', { accuracy: 0.91, macroF1: 0.9 }), { accuracy: 0.91, macroF1: 0.9 }, 'v1');
+    expect(summary).toMatchObject({ reportJsonUri: null, reportHtmlUri: null });
+    expect(reportLink(summary)).toBe('');
+  });
+
+  test('no summary for the validation-accuracy gate, nor for a test-set decision without challenger figures', () => {
+    expect(summarizeEvaluation(decision('validation-accuracy', null), score, 'v1')).toBeNull();
+    expect(summarizeEvaluation(decision('validation-accuracy', { accuracy: 0.91, macroF1: 0.9 }), score, 'v1')).toBeNull();
+    expect(summarizeEvaluation(decision('test-set', null), score, 'v1')).toBeNull();
+    expect(reportLink(null)).toBe('');
   });
 });
 

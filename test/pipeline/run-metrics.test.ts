@@ -88,10 +88,17 @@ describe('the gate step publishes the run as CloudWatch metrics', () => {
         promoted: fc.boolean(),
         trainingSeconds: figure,
         billableTrainingSeconds: figure,
+        trainingJobName: fc.constantFrom(undefined, '', 'flowers-20261130-000000-abcdef01-0', 42),
       }),
       async (figures) => {
-        const { lines } = await stdoutOf(() => publishRunMetrics(figures as RunFigures, createLogger('test')));
+        const { lines, result } = await stdoutOf(() => publishRunMetrics(figures as RunFigures, createLogger('test')));
         for (const line of lines) expect(emfProblems(line)).toEqual([]);
+        // Every line is a metric line (no warning), and the count returned is theirs.
+        expect(metricLines(lines)).toEqual(lines);
+        expect(result).toBe(lines.length);
+        // The job name rides along on each line only when it is a name.
+        const named = typeof figures.trainingJobName === 'string' && figures.trainingJobName !== '';
+        expect(lines.map((line) => JSON.parse(line).trainingJobName)).toEqual(lines.map(() => (named ? figures.trainingJobName : undefined)));
         const expected = [
           ...Object.entries(figures.scores).flatMap(([scoredOn, set]) => Object.entries(set as Record<string, unknown>)
             .filter(([, value]) => typeof value === 'number' && Number.isFinite(value))
@@ -106,6 +113,15 @@ describe('the gate step publishes the run as CloudWatch metrics', () => {
       },
     ), { numRuns: 150 });
   });
+});
+
+test.each([['undefined', undefined], ['empty', ''], ['not a string', 42]])('an endpoint name that is %s: nothing published, 0 returned, the reason logged', async (_name, endpointName) => {
+  const figures = { endpointName, scores: { [ScoredOn.VALIDATION]: { challengerAccuracy: 0.9 } }, promoted: true, trainingSeconds: 60 };
+  const { lines, result } = await stdoutOf(() => publishRunMetrics(figures as RunFigures, createLogger('test')));
+  expect(result).toBe(0);
+  expect(lines.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({
+    level: 'warn', event: 'run-metrics-skipped', reason: 'no endpoint name was given (a run started before the pipeline passed it)',
+  })]);
 });
 
 describe('publishing the metrics never fails the step', () => {
