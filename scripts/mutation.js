@@ -127,7 +127,8 @@ fs.rmSync(moduleTsconfig, { force: true });
 
 const seconds = Math.round((Date.now() - started) / 1000);
 const cpuSeconds = cpuStarted === undefined ? undefined : Math.round(childCpuSeconds() - cpuStarted);
-if (!process.env.MUTATION_SCORES_ONLY) scores.lastRun = { modules: timings.length, seconds, cpuSeconds, concurrency };
+// A run that tested nothing (every module unchanged) keeps the figures of the last one that did.
+if (!process.env.MUTATION_SCORES_ONLY && timings.length > 0) scores.lastRun = { modules: timings.length, seconds, cpuSeconds, concurrency };
 const full = Object.values(scores.modules).map((s) => s.fullRun).filter((run) => run !== undefined);
 scores.fullRunTotal = {
   modules: full.length,
