@@ -10,18 +10,15 @@
  * cleanup handler (lambda/cleanup, as Lambda runs it) answers each request against the loopback SageMaker, SSM and
  * CloudFormation; after every step an endpoint must be in service. The stack's real removal still deletes everything.
  */
-import { App, CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { Construct } from 'constructs';
+import { CfnElement } from 'aws-cdk-lib';
 import * as fc from 'fast-check';
-import { NO_BUNDLING } from '../helpers';
-import { ImageClassifier } from '../../lib/image-classifier';
 import { firstRunLogicalId } from '../../lib/lifecycle/first-run';
 import { resolveIntrinsics, TemplateJson } from '../support/cfn-template';
 import { runPipeline } from '../support/pipeline-world';
-import { isComplete, onEvent } from '../../lambda/cleanup';
+import { onEvent } from '../../lambda/cleanup';
 import { CleanupEvent } from '../../lambda/cleanup/handler';
 import { championParameterName, CLEANUP_RESOURCE_TYPE } from '../../lambda/shared/cleanup-contract';
+import { cleanupRequest, Placement, placeClassifier, playCleanupRequest } from './classifier-versions';
 import { runName, useControlPlane } from './control-plane-fixture';
 
 const fixture = useControlPlane({ describesToSettle: 1 });
@@ -40,55 +37,25 @@ interface Version {
   readonly firstRunId: string;
 }
 
-interface Placement {
-  /** The classifier's construct id (`Classifier` unless given). */
-  readonly id?: string;
-  readonly identity?: string;
-  readonly endpointName?: string;
-  /** Bundle the functions, as a deploy does: their asset hashes then come from their code alone. */
-  readonly bundle?: boolean;
-}
-
 /** The classifier under `wrappers` in stack `prod`: its cleanup resource and names, as synthesized. */
 function synthesize(wrappers: readonly string[], placement: Placement = {}): Version {
-  const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: placement.bundle ? {} : NO_BUNDLING }), 'Prod', { stackName: 'prod', env: { region: 'us-east-1', account: '123456789012' } });
-  let scope: Construct = stack;
-  for (const wrapper of wrappers) scope = new Construct(scope, wrapper);
-  const classifier = new ImageClassifier(scope, placement.id ?? 'Classifier', {
-    startRetrainingOnDeploy: true, identity: placement.identity, serving: placement.endpointName ? { endpointName: placement.endpointName } : undefined,
-  });
-  const template = Template.fromStack(stack);
-  const resources = Object.entries(template.findResources(CLEANUP_RESOURCE_TYPE));
-  expect(resources).toHaveLength(1);
-  const [logicalId, resource] = resources[0];
-  const { ServiceToken: _token, ...properties } = resource.Properties as Record<string, unknown>;
+  const { stack, classifier, template, cleanup } = placeClassifier({ ...placement, wrappers, startRetrainingOnDeploy: true });
   const firstRuns = Object.keys(template.findResources('Custom::AWS'));
   expect(firstRuns).toHaveLength(1);
   return {
-    logicalId, properties, endpointName: classifier.endpoint.endpointName, championParameter: classifier.pipeline!.championParameter.parameterName,
+    ...cleanup, endpointName: classifier.endpoint.endpointName, championParameter: classifier.pipeline!.championParameter.parameterName,
     resourceNamePrefix: classifier.endpoint.resourceNamePrefix, template: template.toJSON() as TemplateJson,
     stateMachineId: stack.resolve((classifier.pipeline!.stateMachine.node.defaultChild as CfnElement).logicalId), firstRunId: firstRuns[0],
   };
 }
 
-function request(type: CleanupEvent['RequestType'], version: Version, physicalId?: string, old?: Version): CleanupEvent {
-  return {
-    RequestType: type, RequestId: `cfn-${type}`, StackId: STACK_ID, LogicalResourceId: version.logicalId,
-    ResourceProperties: version.properties, ...(physicalId ? { PhysicalResourceId: physicalId } : {}),
-    ...(old ? { OldResourceProperties: old.properties } : {}),
-  };
-}
+const request = (type: CleanupEvent['RequestType'], version: Version, physicalId?: string, old?: Version) => cleanupRequest(STACK_ID, type, version, physicalId, old);
 
-/** onEvent, then isComplete until true, checking after each call that an endpoint serves (unless `serving` is false). */
-async function runRequest(event: CleanupEvent, endpointName: string, serving = true): Promise<string> {
-  const started = await onEvent(event, context);
-  if (serving) expectServing(endpointName);
-  for (let poll = 0; poll < 20; poll += 1) {
-    const { IsComplete } = await isComplete({ ...event, ...started }, context);
+/** The request played to the end, checking after each call that an endpoint serves (unless `serving` is false). */
+function runRequest(event: CleanupEvent, endpointName: string, serving = true): Promise<string> {
+  return playCleanupRequest(event, () => {
     if (serving) expectServing(endpointName);
-    if (IsComplete) return started.PhysicalResourceId;
-  }
-  throw new Error('the request did not complete in 20 polls');
+  });
 }
 
 function expectServing(endpointName: string): void {

@@ -13,45 +13,23 @@
  * 2. nothing is orphaned: every endpoint and champion record the template in force does not claim is gone after a
  *    successful deploy or the stack's deletion.
  */
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { Construct } from 'constructs';
 import * as fc from 'fast-check';
-import { NO_BUNDLING } from '../helpers';
-import { ImageClassifier } from '../../lib/image-classifier';
-import { isComplete, onEvent } from '../../lambda/cleanup';
 import { CleanupEvent } from '../../lambda/cleanup/handler';
 import { championParameterName, CLEANUP_RESOURCE_TYPE } from '../../lambda/shared/cleanup-contract';
+import { cleanupRequest, CleanupResource, Placement, placeClassifier, playCleanupRequest } from './classifier-versions';
 import { runName, useControlPlane } from './control-plane-fixture';
 
 const fixture = useControlPlane({ describesToSettle: 1 });
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/prod/5e5e5e5e';
-const context = { awsRequestId: 'lambda-request' };
 
-interface Version {
+interface Version extends CleanupResource {
   readonly label: string;
-  readonly logicalId: string;
-  readonly properties: Record<string, unknown>;
   readonly endpointName: string;
 }
 
-interface Placement {
-  readonly wrappers?: readonly string[];
-  readonly id?: string;
-  readonly identity?: string;
-  readonly endpointName?: string;
-}
-
 function synthesize(label: string, placement: Placement): Version {
-  const stack = new Stack(new App({ builtinCloudFormationValidation: false, context: NO_BUNDLING }), 'Prod', { stackName: 'prod', env: { region: 'us-east-1', account: '123456789012' } });
-  let scope: Construct = stack;
-  for (const wrapper of placement.wrappers ?? []) scope = new Construct(scope, wrapper);
-  const classifier = new ImageClassifier(scope, placement.id ?? 'Classifier', {
-    identity: placement.identity, serving: placement.endpointName ? { endpointName: placement.endpointName } : undefined,
-  });
-  const [[logicalId, resource]] = Object.entries(Template.fromStack(stack).findResources(CLEANUP_RESOURCE_TYPE));
-  const { ServiceToken: _token, ...properties } = resource.Properties as Record<string, unknown>;
-  return { label, logicalId, properties, endpointName: classifier.endpoint.endpointName };
+  const { classifier, cleanup } = placeClassifier(placement);
+  return { label, ...cleanup, endpointName: classifier.endpoint.endpointName };
 }
 
 let versions: Version[];
@@ -70,21 +48,8 @@ beforeAll(() => {
 
 const sameProperties = (a: Version, b: Version) => JSON.stringify(a.properties) === JSON.stringify(b.properties);
 
-function request(type: CleanupEvent['RequestType'], version: Version, physicalId?: string, old?: Version): CleanupEvent {
-  return {
-    RequestType: type, RequestId: `cfn-${type}`, StackId: STACK_ID, LogicalResourceId: version.logicalId,
-    ResourceProperties: version.properties, ...(physicalId ? { PhysicalResourceId: physicalId } : {}),
-    ...(old ? { OldResourceProperties: old.properties } : {}),
-  };
-}
-
-async function play(event: CleanupEvent): Promise<string> {
-  const started = await onEvent(event, context);
-  for (let poll = 0; poll < 20; poll += 1) {
-    if ((await isComplete({ ...event, ...started }, context)).IsComplete) return started.PhysicalResourceId;
-  }
-  throw new Error(`${event.RequestType} of ${event.LogicalResourceId} did not complete in 20 polls`);
-}
+const request = (type: CleanupEvent['RequestType'], version: Version, physicalId?: string, old?: Version) => cleanupRequest(STACK_ID, type, version, physicalId, old);
+const play = (event: CleanupEvent) => playCleanupRequest(event);
 
 /** The deployed state CloudFormation knows: the classifier's version and its cleanup resource's physical id. */
 interface Deployed {
